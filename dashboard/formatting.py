@@ -1,0 +1,83 @@
+"""The Italian way of writing numbers, money, dates and periods, in one place."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+MONTHS = (
+    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+)
+MONTHS_SHORT = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
+
+# Plotly's number separators for Italian: decimal comma, thousands dot.
+PLOTLY_SEPARATORS = ",."
+PLOTLY_LOCALE = "it"
+
+
+def _group(digits: str) -> str:
+    """Insert a dot every three digits from the right."""
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
+    return ".".join(parts)
+
+
+def number(value: int | Decimal | float, decimals: int = 0) -> str:
+    """Write a number the Italian way: 1.390 or 1.390,50."""
+    quantum = Decimal(1).scaleb(-decimals)
+    d = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if d < 0 else ""
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    text = _group(whole)
+    return f"{sign}{text},{frac}" if decimals else f"{sign}{text}"
+
+
+def amount(value: Decimal) -> str:
+    """Write money without the symbol, as in the seed's table: 213,09."""
+    return number(value, 2)
+
+
+def euro(value: Decimal) -> str:
+    """Write money with the euro sign: 1.213,09 €."""
+    return f"{amount(value)} €"
+
+
+def kwh(value: int) -> str:
+    """Write an energy quantity: 1.390 kWh."""
+    return f"{number(value)} kWh"
+
+
+def percent(part: float | int, whole: float | int, decimals: int = 0) -> str:
+    """Write part/whole as a percentage: 38%; a dash when the whole is zero."""
+    if not whole:
+        return "–"
+    return f"{number(Decimal(part) * 100 / Decimal(whole), decimals)}%"
+
+
+def day(value: date) -> str:
+    """Write a date as 26/01/2023."""
+    return value.strftime("%d/%m/%Y")
+
+
+def month_name(value: date) -> str:
+    """Write a month as 'gennaio 2023'."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def month_short(value: date) -> str:
+    """Write a month as 'gen'."""
+    return MONTHS_SHORT[value.month - 1]
+
+
+def period(start: date, end: date) -> str:
+    """Write a billing period as 'ott–nov 2022' or 'dic 2022–gen 2023'."""
+    if start.year == end.year:
+        if start.month == end.month:
+            return f"{month_short(start)} {start.year}"
+        return f"{month_short(start)}–{month_short(end)} {end.year}"
+    return f"{month_short(start)} {start.year}–{month_short(end)} {end.year}"
+
+
+def date_range(start: date, end: date) -> str:
+    """Write a period as 'dal 01/10/2022 al 30/11/2022'."""
+    return f"dal {day(start)} al {day(end)}"

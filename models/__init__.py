@@ -1,0 +1,29 @@
+"""Data layer: models, query functions and the domain rules that belong to the data."""
+from flask_sqlalchemy import SQLAlchemy
+
+from .entities import (
+    Account,
+    Base,
+    Contract,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    MeterReading,
+    MonthlyConsumption,
+    Payment,
+)
+
+db = SQLAlchemy(model_class=Base)
+
+__all__ = [
+    "Account",
+    "Base",
+    "Contract",
+    "Customer",
+    "Invoice",
+    "InvoiceLine",
+    "MeterReading",
+    "MonthlyConsumption",
+    "Payment",
+    "db",
+]

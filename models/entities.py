@@ -1,0 +1,237 @@
+"""The portal's tables as typed SQLAlchemy 2 models."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .enums import (
+    BillGeneration,
+    ContractStatus,
+    CostGroup,
+    CostSide,
+    CustomerType,
+    PaymentMethod,
+    ReadingType,
+    Role,
+    TariffStructure,
+)
+from .types import Money, Quantity, UnitPrice
+
+
+def _enum(cls: type) -> Enum:
+    """Store an enum by value as VARCHAR with a CHECK, the same on SQLite and PostgreSQL."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        name=f"ck_{cls.__name__.lower()}",
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations name constraints stably."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Customer(Base):
+    """A holder of one or more supplies: a member (socio) or a plain customer."""
+
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tax_code: Mapped[str] = mapped_column(String(16))
+    billing_street: Mapped[str] = mapped_column(String(200))
+    billing_zip: Mapped[str] = mapped_column(String(5))
+    billing_city: Mapped[str] = mapped_column(String(100))
+    billing_province: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254))
+    member_since: Mapped[date | None]  # None: a customer who is not a member
+
+    contracts: Mapped[list[Contract]] = relationship(
+        back_populates="customer", order_by="Contract.start_date"
+    )
+
+    @property
+    def is_member(self) -> bool:
+        """Tell whether the customer is a member of the cooperative."""
+        return self.member_since is not None
+
+
+class Account(Base):
+    """A login: a customer's own, or a staff member's (no customer)."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), unique=True
+    )
+    # Bumped at logout and password change: a copied cookie with an older value stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_login_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer | None] = relationship()
+
+
+class Contract(Base):
+    """A supply point (POD) and the terms it is supplied under."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    pod: Mapped[str] = mapped_column(String(15), unique=True)
+    supply_street: Mapped[str] = mapped_column(String(200))
+    supply_zip: Mapped[str] = mapped_column(String(5))
+    supply_city: Mapped[str] = mapped_column(String(100))
+    customer_type: Mapped[CustomerType] = mapped_column(_enum(CustomerType))
+    tariff_structure: Mapped[TariffStructure] = mapped_column(_enum(TariffStructure))
+    offer_name: Mapped[str] = mapped_column(String(100))
+    offer_code: Mapped[str] = mapped_column(String(32))
+    power_committed_kw: Mapped[Decimal] = mapped_column(Quantity)
+    power_available_kw: Mapped[Decimal] = mapped_column(Quantity)
+    voltage_v: Mapped[int] = mapped_column(default=230)
+    phases: Mapped[int] = mapped_column(default=1)
+    meter_type: Mapped[str] = mapped_column(String(64))
+    billing_months: Mapped[int] = mapped_column(default=2)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    status: Mapped[ContractStatus] = mapped_column(_enum(ContractStatus))
+    payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
+    iban: Mapped[str | None] = mapped_column(String(34))
+
+    customer: Mapped[Customer] = relationship(back_populates="contracts")
+
+
+class MonthlyConsumption(Base):
+    """Energy withdrawn in one calendar month, by ARERA band, from the remote meter reading."""
+
+    __tablename__ = "monthly_consumption"
+    __table_args__ = (UniqueConstraint("contract_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    month: Mapped[date]  # first day of the month
+    f1_kwh: Mapped[int]
+    f2_kwh: Mapped[int]
+    f3_kwh: Mapped[int]
+    reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
+
+
+class MeterReading(Base):
+    """The meter's cumulative band registers on a reading date."""
+
+    __tablename__ = "meter_reading"
+    __table_args__ = (UniqueConstraint("contract_id", "read_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    read_on: Mapped[date]
+    f1: Mapped[int]
+    f2: Mapped[int]
+    f3: Mapped[int]
+    reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
+
+
+class Invoice(Base):
+    """One bill: a billing period that ends at a reading date, with its cost lines."""
+
+    __tablename__ = "invoice"
+    # Italian invoices are numbered afresh each year: the natural key is (year, number).
+    __table_args__ = (
+        UniqueConstraint("fiscal_year", "number"),
+        Index("ix_invoice_contract_issue", "contract_id", "issue_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    fiscal_year: Mapped[int]
+    number: Mapped[int]
+    issue_date: Mapped[date]
+    due_date: Mapped[date]
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    reading_date: Mapped[date]  # the first day after the period (the seed's "Data lettura")
+    reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
+    f1_kwh: Mapped[int]
+    f2_kwh: Mapped[int]
+    f3_kwh: Mapped[int]
+    total: Mapped[Decimal] = mapped_column(Money)
+    generation: Mapped[BillGeneration] = mapped_column(_enum(BillGeneration))
+    is_adjustment: Mapped[bool] = mapped_column(default=False)  # conguaglio after estimates
+
+    contract: Mapped[Contract] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kwh(self) -> int:
+        """Return the total consumption; always F1 + F2 + F3."""
+        return self.f1_kwh + self.f2_kwh + self.f3_kwh
+
+
+class InvoiceLine(Base):
+    """One line of the detail document: quantity × unit price = amount."""
+
+    __tablename__ = "invoice_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    group: Mapped[CostGroup] = mapped_column(_enum(CostGroup))
+    side: Mapped[CostSide] = mapped_column(_enum(CostSide))
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[Decimal] = mapped_column(UnitPrice)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class Payment(Base):
+    """Money received against an invoice."""
+
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    paid_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    channel: Mapped[str] = mapped_column(String(32))
