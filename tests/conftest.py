@@ -1,0 +1,66 @@
+"""Shared fixtures: one demo database per backend (SQLite always, PostgreSQL when configured)."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def fast_hash(password: str) -> str:
+    """Hash a password cheaply: the tests' stand-in for the production hasher."""
+    from models.passwords import PasswordPolicy
+
+    return PasswordPolicy.fast_for_tests().hash(password)
+
+
+def _fresh_database_url(backend: str, tmp_dir) -> tuple[str, dict]:
+    """Return a URL (and engine options) for an empty database on the backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_dir}/demo-{uuid.uuid4().hex[:8]}.db", {}
+    # One schema per fixture in the configured PostgreSQL database keeps runs independent.
+    base = os.environ["TEST_DATABASE_URL"]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with create_engine(base).begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return base, {"connect_args": {"options": f"-csearch_path={schema}"}, "_schema": schema}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    """Name the database backend a test runs on."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def demo_engine(backend, tmp_path_factory) -> Iterator[Engine]:
+    """Create the schema and load the demo data once per backend; tests only read it."""
+    from models import Base
+    from models.demo import load_demo
+
+    url, options = _fresh_database_url(backend, tmp_path_factory.mktemp("db"))
+    schema = options.pop("_schema", None)
+    engine = create_engine(url, **options)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_demo(session, hash_password=fast_hash)
+        session.commit()
+    yield engine
+    engine.dispose()
+    if schema:
+        with create_engine(url).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture()
+def demo_session(demo_engine) -> Iterator[Session]:
+    """Open a session on the demo database; whatever a test writes is rolled back."""
+    with Session(demo_engine) as session:
+        yield session
+        session.rollback()
