@@ -81,3 +81,29 @@ def period(start: date, end: date) -> str:
 def date_range(start: date, end: date) -> str:
     """Write a period as 'dal 01/10/2022 al 30/11/2022'."""
     return f"dal {day(start)} al {day(end)}"
+
+
+def _decimals(value: Decimal) -> int:
+    """Return how many decimals a Decimal needs once trailing zeros are dropped."""
+    return max(0, -Decimal(value).normalize().as_tuple().exponent)
+
+
+def quantity(value: Decimal | int) -> str:
+    """Write a quantity with only the decimals it needs: 547, 3 or 4,5."""
+    return number(value, _decimals(Decimal(value)))
+
+
+def price(value: Decimal) -> str:
+    """Write a unit price with 2 to 6 decimals, as tariffs are quoted: 0,1234 or 9,00."""
+    exact = Decimal(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return number(exact, max(2, _decimals(exact)))
+
+
+def rate(value: Decimal) -> str:
+    """Write a tax rate given as a fraction: 0.10 as 10%."""
+    return f"{quantity(Decimal(value) * 100)}%"
+
+
+def kw(value: Decimal) -> str:
+    """Write a power: 3 kW or 4,5 kW."""
+    return f"{quantity(value)} kW"

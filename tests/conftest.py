@@ -64,3 +64,58 @@ def demo_session(demo_engine) -> Iterator[Session]:
     with Session(demo_engine) as session:
         yield session
         session.rollback()
+
+
+# --- The web application on each backend -------------------------------------------------
+
+DEMO_MEMBER = ("socio@example.com", "Paluzza!2023")
+OTHER_MEMBER = ("vicino@example.com", "Cercivento!2023")
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory):
+    """Build the app on a fresh database, migrated and loaded with the demo data."""
+    from dashboard import create_app
+    from dashboard.bootstrap import prepare_database
+    from models.passwords import PasswordPolicy
+
+    url, options = _fresh_database_url(backend, tmp_path_factory.mktemp("app"))
+    schema = options.get("_schema")
+    server = create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "DATABASE_SCHEMA": schema,
+        "SECRET_KEY": uuid.uuid4().hex,
+        "PASSWORD_POLICY": PasswordPolicy.fast_for_tests(),
+        "LOAD_DEMO": True,
+    })
+    prepare_database(server)
+    yield server
+    from models import db
+
+    with server.app_context():
+        db.engine.dispose()
+    if schema:
+        with create_engine(url).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture()
+def client(app):
+    """Return a test client with no session."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def member(app):
+    """Return a client logged in as the demo member Mario Rossi."""
+    from tests.helpers import login
+
+    return login(app.test_client(), *DEMO_MEMBER)
+
+
+@pytest.fixture()
+def neighbour(app):
+    """Return a client logged in as the second demo member."""
+    from tests.helpers import login
+
+    return login(app.test_client(), *OTHER_MEMBER)

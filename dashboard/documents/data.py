@@ -91,7 +91,7 @@ class InvoiceDocument:
     is_adjustment: bool
     holder: Party
     supply: Supply
-    payment_method_label: str     # "Addebito SEPA su IBAN IT** **** **** 1234" / "Avviso di pagamento"
+    payment_method_label: str     # "Addebito diretto SEPA …1234" / "Avviso di pagamento"
     f1_kwh: int
     f2_kwh: int
     f3_kwh: int

@@ -1,0 +1,80 @@
+"""The web application: create_app() builds the Flask server with the Dash app attached."""
+from __future__ import annotations
+
+from dash import Dash
+from flask import Flask, render_template
+from flask_migrate import Migrate
+
+from models import db
+from models.database import engine_options, install_sqlite_pragmas, render_migration_item
+
+from . import bootstrap, config, router, security
+from .auth.routes import bp as auth_bp
+from .auth.session_auth import SessionAuth
+from .invoices import bp as invoices_bp
+from .layout import shell
+
+MIGRATIONS = config.ROOT / "migrations"
+PUBLIC_ROUTES = ["/login", "/assets/<path:path>.svg", "/assets/<path:path>.png"]
+INDEX = """<!DOCTYPE html>
+<html lang="it">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the Flask server, its database, its login and the Dash app on it."""
+    server = Flask(__name__, instance_path=str(config.INSTANCE), static_folder=None)
+    server.config.update(config.defaults())
+    server.config.update(config.from_environment())
+    server.config.update(overrides or {})
+    server.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        server.config["SQLALCHEMY_DATABASE_URI"], server.config["STATEMENT_TIMEOUT_MS"],
+        server.config.get("DATABASE_SCHEMA"),
+    )
+    db.init_app(server)
+    with server.app_context():
+        install_sqlite_pragmas(db.engine)
+    Migrate(server, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
+            render_item=render_migration_item)
+
+    app = Dash(
+        __name__,
+        server=server,
+        assets_folder=str(config.ROOT / "assets"),
+        title="Area Riservata – SECAB",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        index_string=INDEX,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell
+    router.register_callbacks(app)
+    SessionAuth(app, public_routes=PUBLIC_ROUTES)
+    server.register_blueprint(auth_bp)
+    server.register_blueprint(invoices_bp)
+    security.protect(app)   # after every callback is registered: the CSP hashes them
+    _register_errors(server)
+    bootstrap.register_commands(server)
+    server.extensions["dash_app"] = app
+    return server
+
+
+def _register_errors(server: Flask) -> None:
+    """Answer errors with a polite Italian page, never a traceback."""
+    def page(title: str, message: str, status: int):
+        return lambda _error: (render_template("message.html", title=title,
+                                               message=message), status)
+
+    server.register_error_handler(404, page(
+        "Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404))
+    server.register_error_handler(405, page(
+        "Operazione non consentita", "Questa pagina non accetta questa operazione.", 405))
+    server.register_error_handler(400, page(
+        "Richiesta non valida", "La richiesta non è valida. Ricarica la pagina e riprova.", 400))
+    server.register_error_handler(413, page(
+        "Richiesta troppo grande", "I dati inviati sono troppi. Riprova.", 413))
+    server.register_error_handler(500, page(
+        "Servizio momentaneamente non disponibile",
+        "Si è verificato un problema. Riprova tra qualche minuto.", 500))

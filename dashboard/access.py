@@ -1,0 +1,57 @@
+"""THE authorization gate: which contracts and invoices the current viewer may see.
+
+Every page, callback and route that returns member data asks here. Ids from the client
+(dropdown values, URL parameters, hand-made posts) are only selectors inside the viewer's
+own set: a foreign id and a nonexistent id get the same answer, None.
+"""
+from __future__ import annotations
+
+from models import Contract, Customer, Invoice, db
+from models.queries import contract_of_customer, contracts_of_customer, invoice_of_customer
+
+from .auth.identity import Viewer
+
+MAX_ID_DIGITS = 12
+
+
+def parse_id(raw: object) -> int | None:
+    """Read a positive database id from untrusted input; anything else is None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
+        value = int(raw)
+    else:
+        return None
+    return value if 0 < value < 10**MAX_ID_DIGITS else None
+
+
+def customer(viewer: Viewer | None) -> Customer | None:
+    """Return the customer whose area the viewer sees (staff see none yet)."""
+    if viewer is None or not viewer.is_member:
+        return None
+    return db.session.get(Customer, viewer.customer_id)
+
+
+def contracts(viewer: Viewer | None) -> list[Contract]:
+    """Return the contracts the viewer may see."""
+    if viewer is None or not viewer.is_member:
+        return []
+    return contracts_of_customer(db.session, viewer.customer_id)
+
+
+def contract(viewer: Viewer | None, raw_id: object) -> Contract | None:
+    """Return the contract the client asked for, if the viewer may see it."""
+    contract_id = parse_id(raw_id)
+    if viewer is None or not viewer.is_member or contract_id is None:
+        return None
+    return contract_of_customer(db.session, viewer.customer_id, contract_id)
+
+
+def invoice(viewer: Viewer | None, raw_id: object) -> Invoice | None:
+    """Return the invoice the client asked for, if the viewer may see it."""
+    invoice_id = parse_id(raw_id)
+    if viewer is None or not viewer.is_member or invoice_id is None:
+        return None
+    return invoice_of_customer(db.session, viewer.customer_id, invoice_id)

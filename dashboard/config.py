@@ -1,0 +1,63 @@
+"""Settings from the environment, with development defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from models.passwords import PasswordPolicy
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _dev_secret_key() -> str:
+    """Read (or create once) the development secret key in the instance folder, outside git."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """Build the Flask configuration from environment variables."""
+    production = os.environ.get("APP_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            # Every worker and instance must share one key, and it must not live in the repo.
+            raise RuntimeError("SECRET_KEY deve essere impostata in produzione.")
+        secret = _dev_secret_key()
+    return {
+        "SECRET_KEY": secret,
+        "PRODUCTION": production,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE / 'area_riservata.db'}"
+        ),
+        "LOAD_DEMO": _bool("LOAD_DEMO", not production),
+        "STATEMENT_TIMEOUT_MS": int(os.environ.get("STATEMENT_TIMEOUT_MS", "5000")),
+        "DATABASE_SCHEMA": os.environ.get("DATABASE_SCHEMA"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    }
+
+
+def defaults() -> dict:
+    """Return settings that do not depend on the environment."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PASSWORD_POLICY": PasswordPolicy.production(),
+        "WTF_CSRF_TIME_LIMIT": None,   # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

@@ -1,0 +1,349 @@
+"""The Fattura Dettaglio ("elementi di dettaglio"): every line, the readings, the history."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard import formatting as fmt
+from dashboard import palette
+from models.enums import BillGeneration, CostGroup, ReadingType
+
+from .base import (
+    CONTENT_WIDTH,
+    MARGIN,
+    READING_LABELS,
+    SIDE_LABELS,
+    SPLIT_GROUPS,
+    SPLIT_SIDES,
+    BillPDF,
+    GroupTotal,
+    checked_groups,
+    is_rate_line,
+    warnings_for,
+)
+from .data import InvoiceDocument, Line
+
+TITLE = "Elementi di dettaglio"
+ROW = 5.6
+# Description | quantity and unit | unit price | amount: widths in mm and alignment.
+COLUMNS = (("Descrizione", 86.0, "L"), ("Quantità", 30.0, "R"), ("Prezzo unitario", 36.0, "R"),
+           ("Importo", 28.0, "R"))
+# Units are written after a quantity (plural); a price is per one unit (singular).
+SINGULAR = {"mesi": "mese", "giorni": "giorno", "rate": "rata"}
+BANDS = ("F1", "F2", "F3")
+# Values printed inside a bar segment: dark text on the light F2 amber, white on the others.
+BAND_TEXT = {"F1": "#ffffff", "F2": palette.INK, "F3": "#ffffff"}
+CHART_HEIGHT = 50.0
+
+
+def render_detail(doc: InvoiceDocument) -> bytes:
+    """Render the detail document of one invoice as PDF bytes; refuse inconsistent data."""
+    groups = checked_groups(doc)
+    pdf = BillPDF(doc, TITLE)
+    _reference(pdf, doc)
+    for text in warnings_for(doc):
+        pdf.notice(text)
+    _readings(pdf, doc)
+    _lines(pdf, doc, groups)
+    _taxes(pdf, groups)
+    _history(pdf, doc)
+    return bytes(pdf.output())
+
+
+def _reference(pdf: BillPDF, doc: InvoiceDocument) -> None:
+    """Print whose bill this is, for which supply and period, and its total."""
+    facts = (
+        ("Intestatario", doc.holder.name, 52),
+        ("POD", doc.supply.pod, 38),
+        ("Periodo", f"{fmt.day(doc.period_start)} – {fmt.day(doc.period_end)}", 58),
+        ("Totale fattura", fmt.euro(doc.total), CONTENT_WIDTH - 148),
+    )
+    top = pdf.get_y()
+    pdf.set_fill_color(palette.PRIMARY_LIGHT)
+    pdf.rect(MARGIN, top, CONTENT_WIDTH, 13, style="F")
+    x = MARGIN
+    for label, value, width in facts:
+        pdf.set_xy(x + 2.5, top + 1.6)
+        pdf.style(8.5, color=palette.MUTED)
+        pdf.cell(width - 3, 4, label)
+        pdf.set_xy(x + 2.5, top + 6.2)
+        pdf.style(10, bold=True)
+        pdf.cell(width - 3, 5, pdf.fitted(value, width - 4))
+        x += width
+    pdf.set_y(top + 16)
+
+
+def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
+    """Print the meter registers by band, the consumption and the kind of reading."""
+    pdf.section("Letture e consumi", room=ROW * 6)
+    widths = (45.0, 45.0, 45.0, 45.0)
+    headers = ("Fascia", f"Lettura al {fmt.day(doc.period_start)}",
+               f"Lettura al {fmt.day(doc.reading_date)}", "Consumo")
+    pdf.set_x(MARGIN)
+    pdf.style(9, color=palette.MUTED)
+    for text, width in zip(headers, widths, strict=True):
+        pdf.cell(width, 5, text, align="L" if text == "Fascia" else "R")
+    pdf.ln(5)
+    registers = {reading.band: reading for reading in doc.readings}
+    for band, kwh in zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True):
+        reading = registers.get(band)
+        y = pdf.get_y()
+        pdf.swatch(MARGIN, y + 1.1, band)
+        pdf.set_xy(MARGIN + 5, y)
+        pdf.style(10, bold=True)
+        pdf.cell(widths[0] - 5, ROW, band)
+        pdf.style(10)
+        pdf.cell(widths[1], ROW, fmt.number(reading.previous) if reading else "–", align="R")
+        pdf.cell(widths[2], ROW, fmt.number(reading.current) if reading else "–", align="R")
+        pdf.style(10, bold=True)
+        pdf.cell(widths[3], ROW, fmt.kwh(kwh), align="R", new_x="LMARGIN", new_y="NEXT")
+    _rule(pdf)
+    pdf.style(10.5, bold=True)
+    pdf.cell(CONTENT_WIDTH - widths[3], ROW + 0.4, "Totale del periodo")
+    pdf.cell(widths[3], ROW + 0.4, fmt.kwh(doc.kwh), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    estimated = doc.reading_type == ReadingType.ESTIMATED
+    pdf.style(10, color=palette.MUTED)
+    pdf.cell(32, ROW, "Tipo di lettura:")
+    pdf.style(10, bold=True, color=palette.WARNING if estimated else palette.INK)
+    pdf.cell(80, ROW, READING_LABELS[doc.reading_type])
+    pdf.style(10, color=palette.MUTED)
+    pdf.cell(CONTENT_WIDTH - 112, ROW, f"Consumo annuo: {fmt.kwh(doc.annual_kwh)}", align="R",
+             new_x="LMARGIN", new_y="NEXT")
+
+
+def _rule(pdf: BillPDF) -> None:
+    """Draw a hairline across the page at the current position."""
+    y = pdf.get_y()
+    pdf.set_draw_color(palette.LINE)
+    pdf.set_line_width(0.25)
+    pdf.line(MARGIN, y, MARGIN + CONTENT_WIDTH, y)
+    pdf.set_xy(MARGIN, y + 0.4)
+
+
+def _columns_header(pdf: BillPDF) -> None:
+    """Print the heading row of the lines' table (again on each new page)."""
+    pdf.set_x(MARGIN)
+    pdf.style(9, bold=True, color=palette.MUTED)
+    for text, width, align in COLUMNS:
+        pdf.cell(width, ROW, text, align=align)
+    pdf.ln(ROW)
+    _rule(pdf)
+
+
+def _room_for_row(pdf: BillPDF, height: float) -> None:
+    """Break the page before a row that does not fit, repeating the table's heading."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+        _columns_header(pdf)
+
+
+def _band_row(pdf: BillPDF, text: str, size: float, color: str) -> None:
+    """Print a full-width tinted row: a group's heading or the grand total."""
+    _room_for_row(pdf, ROW * 3)      # a heading never ends a page alone
+    pdf.set_x(MARGIN)
+    pdf.set_fill_color(palette.PRIMARY_LIGHT)
+    pdf.style(size, bold=True, color=color)
+    pdf.cell(CONTENT_WIDTH, ROW + 1, f" {text}", fill=True, new_x="LMARGIN", new_y="NEXT")
+
+
+def _line_cells(line: Line) -> tuple[str, str, str, str]:
+    """Return a line's four cells: description, quantity and unit, unit price, amount."""
+    if is_rate_line(line):
+        # IVA: the quantity is the taxable base in euro and the unit price is the rate.
+        return (line.description, fmt.euro(line.quantity), fmt.rate(line.unit_price),
+                fmt.euro(line.amount))
+    one = SINGULAR.get(line.unit, line.unit)
+    unit = one if abs(line.quantity) == 1 else line.unit
+    return (line.description, f"{fmt.quantity(line.quantity)} {unit}",
+            f"{fmt.price(line.unit_price)} €/{one}", fmt.euro(line.amount))
+
+
+def _line_row(pdf: BillPDF, line: Line) -> None:
+    """Print one line; a long description wraps inside its column."""
+    description, *numbers = _line_cells(line)
+    pdf.style(9.5)
+    width = COLUMNS[0][1]
+    wrapped = pdf.multi_cell(width - 4, ROW, description, dry_run=True, output="LINES")
+    height = ROW * len(wrapped)
+    _room_for_row(pdf, height)
+    y = pdf.get_y()
+    pdf.set_xy(MARGIN + 4, y)
+    pdf.multi_cell(width - 4, ROW, description, align="L")
+    pdf.set_xy(MARGIN + width, y)
+    for text, (_, column_width, align) in zip(numbers, COLUMNS[1:], strict=True):
+        pdf.cell(column_width, ROW, text, align=align)
+    pdf.set_xy(MARGIN, y + height)
+
+
+def _text_row(pdf: BillPDF, label: str, amount: str = "", bold: bool = False,
+              color: str = palette.INK, indent: float = 4) -> None:
+    """Print a row with a label and, optionally, an amount in the last column."""
+    _room_for_row(pdf, ROW)
+    pdf.set_x(MARGIN + indent)
+    pdf.style(9.5, bold=bold, color=color)
+    pdf.cell(CONTENT_WIDTH - COLUMNS[-1][1] - indent, ROW, label)
+    pdf.cell(COLUMNS[-1][1], ROW, amount, align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -> None:
+    """Print every line under its group's heading, each group's subtotal and the total."""
+    pdf.section("Dettaglio degli importi", room=ROW * 6)
+    _columns_header(pdf)
+    for group in groups:
+        _band_row(pdf, group.spec.heading, 10.5, palette.PRIMARY_DARK)
+        if doc.generation == BillGeneration.ARERA_2025 and group.spec.group in SPLIT_GROUPS:
+            for side in SPLIT_SIDES:
+                lines = [line for line in group.lines if line.side == side]
+                if lines:
+                    _text_row(pdf, SIDE_LABELS[side], bold=True, color=palette.MUTED, indent=2)
+                for line in lines:
+                    _line_row(pdf, line)
+        else:
+            for line in group.lines:
+                _line_row(pdf, line)
+        if not group.lines:
+            _text_row(pdf, "Nessuna voce in questo periodo", color=palette.MUTED)
+        _rule(pdf)
+        _text_row(pdf, group.spec.total_label, fmt.euro(group.subtotal), bold=True)
+        pdf.ln(1.5)
+    _room_for_row(pdf, ROW + 3)
+    pdf.set_x(MARGIN)
+    pdf.set_fill_color(palette.PRIMARY_LIGHT)
+    pdf.style(12.5, bold=True, color=palette.PRIMARY_DARK)
+    pdf.cell(CONTENT_WIDTH - 45, ROW + 3, " Totale fattura", fill=True)
+    pdf.cell(45, ROW + 3, f"{fmt.euro(doc.total)} ", align="R", fill=True,
+             new_x="LMARGIN", new_y="NEXT")
+
+
+def _formula(line: Line) -> str:
+    """Write a tax line as its computation: quantity × unit price = amount."""
+    _, quantity, unit_price, amount = _line_cells(line)
+    if is_rate_line(line):
+        return f"{line.description}: imponibile {quantity} × {unit_price} = {amount}"
+    return f"{line.description}: {quantity} × {unit_price} = {amount}"
+
+
+def _taxes(pdf: BillPDF, groups: tuple[GroupTotal, ...]) -> None:
+    """Show how the excise and the IVA were computed, one formula per line."""
+    taxes = [line for group in groups if group.spec.group == CostGroup.TAXES
+             for line in group.lines]
+    if not taxes:
+        return
+    pdf.section("Come sono calcolate le imposte", room=ROW * (len(taxes) + 2))
+    pdf.style(10)
+    for line in taxes:
+        pdf.set_x(MARGIN)
+        pdf.multi_cell(CONTENT_WIDTH, ROW, f"• {_formula(line)}", align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+    pdf.style(9, color=palette.MUTED)
+    pdf.multi_cell(CONTENT_WIDTH, 4.6,
+                   "L'accisa si paga su ogni kWh consumato; l'IVA si calcola su un imponibile che "
+                   "comprende l'accisa.", align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """One period of the history chart."""
+
+    label: str
+    kwh: tuple[int, int, int]
+    current: bool
+
+    @property
+    def total(self) -> int:
+        """Return the period's consumption."""
+        return sum(self.kwh)
+
+
+def _bars(doc: InvoiceDocument) -> list[_Bar]:
+    """Return the earlier periods followed by this invoice's own period."""
+    label = fmt.period(doc.period_start, doc.period_end)
+    bars = [_Bar(bar.label, (bar.f1, bar.f2, bar.f3), False)
+            for bar in doc.history if bar.label != label]
+    bars.append(_Bar(label, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), True))
+    return bars
+
+
+def _axis_step(peak: int) -> int:
+    """Return the smallest round gridline step (1 to 8 × 10^k kWh) that puts the peak in view."""
+    magnitude = 10
+    while True:
+        for factor in (1, 2, 2.5, 3, 4, 5, 6, 8):
+            step = int(factor * magnitude)
+            if step * 4 >= peak:
+                return step
+        magnitude *= 10
+
+
+def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
+    """Draw the consumption of recent periods as stacked F1/F2/F3 bars with a legend."""
+    bars = _bars(doc)
+    pdf.section("Andamento dei consumi", room=CHART_HEIGHT + 26)
+    top = pdf.get_y()
+    _legend(pdf, top)
+    left, width = MARGIN + 14, CONTENT_WIDTH - 14
+    bottom = top + 10 + CHART_HEIGHT
+    step = _axis_step(max(bar.total for bar in bars))
+    scale = CHART_HEIGHT / (step * 4)
+    for i in range(5):
+        y = bottom - i * step * scale
+        pdf.set_draw_color(palette.LINE)
+        pdf.set_line_width(0.2)
+        pdf.line(left, y, left + width, y)
+        pdf.set_xy(MARGIN, y - 2)
+        pdf.style(7.5, color=palette.MUTED)
+        pdf.cell(12, 4, fmt.number(i * step), align="R")
+    slot = width / len(bars)
+    bar_width = min(16.0, slot * 0.6)
+    for i, bar in enumerate(bars):
+        _bar(pdf, bar, left + slot * i + (slot - bar_width) / 2, bottom, bar_width, scale)
+        pdf.set_xy(left + slot * i, bottom + 1.2)
+        pdf.style(7.5, bold=bar.current, color=palette.INK if bar.current else palette.MUTED)
+        pdf.multi_cell(slot, 3.4, bar.label, align="C")
+    pdf.set_xy(MARGIN, bottom + 9)
+    pdf.style(8, color=palette.MUTED)
+    pdf.cell(CONTENT_WIDTH, 4,
+             "kWh per periodo di fatturazione; il bordo scuro indica questa fattura.",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.style(10.5, bold=True)
+    current = bars[-1]
+    f1, f2, f3 = (fmt.number(kwh) for kwh in current.kwh)
+    pdf.multi_cell(CONTENT_WIDTH, ROW,
+                   f"Consumo di questo periodo ({current.label}): {fmt.kwh(doc.kwh)} "
+                   f"(F1 {f1} · F2 {f2} · F3 {f3} kWh)",
+                   align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _legend(pdf: BillPDF, top: float) -> None:
+    """Print the bands' colours above the chart, right-aligned like the web chart's legend."""
+    x = MARGIN + CONTENT_WIDTH - 3 * 16
+    for band in BANDS:
+        pdf.swatch(x, top + 0.8, band)
+        pdf.set_xy(x + 4.5, top)
+        pdf.style(9, bold=True)
+        pdf.cell(10, 5, band)
+        x += 16
+
+
+def _bar(pdf: BillPDF, bar: _Bar, x: float, bottom: float, width: float, scale: float) -> None:
+    """Draw one stacked bar, F1 at the bottom, with values inside and the total on top."""
+    y = bottom
+    for band, kwh in zip(BANDS, bar.kwh, strict=True):
+        height = kwh * scale
+        if not height:
+            continue
+        y -= height
+        pdf.set_fill_color(palette.BAND_COLORS[band])
+        pdf.rect(x, y, width, height, style="F")
+        if height >= 4 and width >= 8:
+            pdf.set_xy(x, y + height / 2 - 2)
+            pdf.style(6.5, color=BAND_TEXT[band])
+            pdf.cell(width, 4, fmt.number(kwh), align="C")
+    if bar.current:
+        pdf.set_draw_color(palette.PRIMARY_DARK)
+        pdf.set_line_width(0.7)
+        pdf.rect(x, y, width, bottom - y)
+    pdf.set_xy(x - 4, y - 4.5)
+    pdf.style(8, bold=True)
+    pdf.cell(width + 8, 4, fmt.number(bar.total), align="C")

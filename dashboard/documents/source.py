@@ -1,0 +1,151 @@
+"""Gather from the database everything an invoice's two PDFs print, as plain data."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
+from models.enums import CustomerType, PaymentMethod, TariffStructure
+
+from ..formatting import day, period
+from ..labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
+from .data import (
+    BandReading,
+    HistoryBar,
+    InvoiceDocument,
+    Line,
+    Party,
+    PastPayment,
+    Supply,
+)
+
+HISTORY_PERIODS = 6
+PAST_PAYMENTS = 3
+
+
+def build_invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
+    """Collect the invoice, its contract, readings, history and past payments."""
+    contract: Contract = invoice.contract
+    customer: Customer = contract.customer
+    return InvoiceDocument(
+        number=f"{invoice.number}/{invoice.fiscal_year}",
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        reading_date=invoice.reading_date,
+        reading_type=invoice.reading_type,
+        generation=invoice.generation,
+        is_adjustment=invoice.is_adjustment,
+        holder=_party(customer),
+        supply=_supply(contract),
+        payment_method_label=_payment_method(contract),
+        f1_kwh=invoice.f1_kwh,
+        f2_kwh=invoice.f2_kwh,
+        f3_kwh=invoice.f3_kwh,
+        annual_kwh=_annual_kwh(session, contract.id, invoice.reading_date),
+        total=invoice.total,
+        lines=tuple(Line(li.group, li.side, li.description, li.quantity, li.unit,
+                         li.unit_price, li.amount) for li in invoice.lines),
+        readings=_readings(session, invoice),
+        past_payments=_past_payments(session, invoice),
+        history=_history(session, invoice),
+    )
+
+
+def _party(customer: Customer) -> Party:
+    """Describe the holder."""
+    address = (f"{customer.billing_street}, {customer.billing_zip} "
+               f"{customer.billing_city} ({customer.billing_province})")
+    return Party(customer.name, customer.tax_code, customer.code, address,
+                 customer.is_member, customer.member_since)
+
+
+def _supply(contract: Contract) -> Supply:
+    """Describe the supply point."""
+    return Supply(
+        pod=contract.pod,
+        address=f"{contract.supply_street}, {contract.supply_zip} {contract.supply_city}",
+        customer_type_label=CUSTOMER_TYPE_LABELS[CustomerType(contract.customer_type)],
+        tariff_label=TARIFF_LABELS[TariffStructure(contract.tariff_structure)],
+        offer=f"{contract.offer_name} ({contract.offer_code})",
+        power_committed_kw=contract.power_committed_kw,
+        power_available_kw=contract.power_available_kw,
+    )
+
+
+def _payment_method(contract: Contract) -> str:
+    """Name the payment method, showing only the IBAN's last four characters."""
+    if contract.payment_method == PaymentMethod.SEPA and contract.iban:
+        return f"Addebito diretto SEPA su IBAN terminante in …{contract.iban[-4:]}"
+    return "Avviso di pagamento (pagoPA o bollettino)"
+
+
+def _annual_kwh(session: Session, contract_id: int, reading_date: date) -> int:
+    """Add up the twelve months before the reading date."""
+    start = date(reading_date.year - 1, reading_date.month, 1)
+    total = session.scalar(
+        select(func.coalesce(func.sum(MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
+                                      + MonthlyConsumption.f3_kwh), 0))
+        .where(MonthlyConsumption.contract_id == contract_id,
+               MonthlyConsumption.month >= start, MonthlyConsumption.month < reading_date)
+    )
+    return int(total or 0)
+
+
+def _readings(session: Session, invoice: Invoice) -> tuple[BandReading, ...]:
+    """Pair the meter registers at the start and at the end of the period."""
+    rows = {r.read_on: r for r in session.scalars(
+        select(MeterReading).where(MeterReading.contract_id == invoice.contract_id,
+                                   MeterReading.read_on.in_([invoice.period_start,
+                                                             invoice.reading_date])))}
+    before, after = rows.get(invoice.period_start), rows.get(invoice.reading_date)
+    if before is None or after is None:
+        return ()
+    return tuple(
+        BandReading(band, getattr(before, band.lower()), getattr(after, band.lower()),
+                    getattr(after, band.lower()) - getattr(before, band.lower()))
+        for band in ("F1", "F2", "F3")
+    )
+
+
+def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...]:
+    """Say how the previous bills stood on this bill's issue date."""
+    previous = session.scalars(
+        select(Invoice).where(Invoice.contract_id == invoice.contract_id,
+                              Invoice.issue_date < invoice.issue_date)
+        .order_by(Invoice.issue_date.desc()).limit(PAST_PAYMENTS)
+    ).all()
+    result = []
+    for past in previous:
+        paid = session.execute(
+            select(func.coalesce(func.sum(Payment.amount), 0), func.max(Payment.paid_on))
+            .where(Payment.invoice_id == past.id, Payment.paid_on <= invoice.issue_date)
+        ).one()
+        result.append(PastPayment(f"{past.number}/{past.fiscal_year}", past.due_date,
+                                  past.total, _payment_status(past, paid[0], paid[1],
+                                                              invoice.issue_date)))
+    return tuple(result)
+
+
+def _payment_status(past: Invoice, paid_amount, paid_on: date | None, as_of: date) -> str:
+    """Word the payment status of a past bill as of a date."""
+    paid_cents = round(paid_amount * 100)
+    if paid_cents >= int(past.total * 100):
+        return f"Pagata il {day(paid_on)}" if paid_on else "Pagata"
+    if paid_cents > 0:
+        return "Pagata in parte"
+    return "Scaduta, non pagata" if past.due_date < as_of else "Non ancora scaduta"
+
+
+def _history(session: Session, invoice: Invoice) -> tuple[HistoryBar, ...]:
+    """Return the consumption of the last periods up to this one, oldest first."""
+    recent = session.scalars(
+        select(Invoice).where(Invoice.contract_id == invoice.contract_id,
+                              Invoice.period_end <= invoice.period_end)
+        .order_by(Invoice.period_end.desc()).limit(HISTORY_PERIODS)
+    ).all()
+    return tuple(HistoryBar(period(i.period_start, i.period_end), i.f1_kwh, i.f2_kwh,
+                            i.f3_kwh) for i in reversed(recent))

@@ -1,0 +1,99 @@
+"""Pure figure builders: rows in, Plotly figure as a plain dict out (no template, small JSON)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from models.queries import InvoiceRow, MonthRow
+
+from . import formatting as fmt
+from .palette import BAND_COLORS
+
+BANDS = ("F1", "F2", "F3")
+FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+BAND_HINTS = {
+    "F1": "ore di punta: lun–ven 8–19",
+    "F2": "ore intermedie: lun–ven 7–8 e 19–23, sabato 7–23",
+    "F3": "ore fuori punta: notte, domenica e festivi",
+}
+
+# Every graph: Italian separators, no Plotly logo, no button that uploads the figure anywhere.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "locale": fmt.PLOTLY_LOCALE,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "filename": "consumi-secab"},
+}
+
+
+def _bands_of(row: MonthRow | InvoiceRow) -> tuple[int, int, int]:
+    """Return a row's F1, F2, F3 kWh."""
+    return row.f1, row.f2, row.f3
+
+
+def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None],
+                    titles: list[str], x_title: str) -> dict:
+    """Build a stacked F1/F2/F3 bar chart; a None value leaves a gap, not a zero."""
+    totals = [sum(v) if v else None for v in values]
+    traces = []
+    for index, band in enumerate(BANDS):
+        y = [v[index] if v else None for v in values]
+        shares = [fmt.percent(v[index], sum(v)) if v else "" for v in values]
+        traces.append({
+            "type": "bar",
+            "name": f"{band}",
+            "x": labels,
+            "y": y,
+            "marker": {"color": BAND_COLORS[band]},
+            "customdata": [[title, share] for title, share in zip(titles, shares, strict=True)],
+            "hovertemplate": (
+                f"<b>%{{customdata[0]}}</b><br>{band}: %{{y:,.0f}} kWh"
+                " (%{customdata[1]} del totale)<extra></extra>"
+            ),
+        })
+    annotations = [
+        {"x": label, "y": total, "text": fmt.number(total), "showarrow": False,
+         "yanchor": "bottom", "font": {"size": 13}}
+        for label, total in zip(labels, totals, strict=True) if total is not None
+    ]
+    peak = max((t for t in totals if t is not None), default=0)
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "stack",
+            "separators": fmt.PLOTLY_SEPARATORS,
+            "font": {"size": 14, "family": FONT_FAMILY},
+            "hoverlabel": {"font": {"size": 15}},
+            "margin": {"l": 56, "r": 12, "t": 40, "b": 48},
+            "legend": {"orientation": "h", "x": 0, "y": 1.12, "traceorder": "normal"},
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels,
+                      "title": {"text": x_title}, "fixedrange": True},
+            "yaxis": {"title": {"text": "kWh"}, "rangemode": "tozero", "fixedrange": True,
+                      "range": [0, peak * 1.12 or 1], "tickformat": ",.0f"},
+            "annotations": annotations,
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
+            "dragmode": False,
+        },
+    }
+
+
+def consumption_by_month(rows: Sequence[MonthRow], year: int) -> dict:
+    """Chart a year month by month; months without data stay empty."""
+    by_month = {row.month.month: _bands_of(row) for row in rows if row.month.year == year}
+    months = [date(year, m, 1) for m in range(1, 13)]
+    labels = [fmt.month_short(m) for m in months]
+    titles = [fmt.month_name(m).capitalize() for m in months]
+    values = [by_month.get(m.month) for m in months]
+    return _stacked_figure(labels, values, titles, f"Mese ({year})")
+
+
+def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
+    """Chart one bar per invoice period, in the table's order."""
+    labels = [fmt.period(i.period_start, i.period_end) for i in invoices]
+    titles = [f"Fattura {i.number} – {fmt.date_range(i.period_start, i.period_end)}"
+              for i in invoices]
+    return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles,
+                           "Periodo di fatturazione")

@@ -1,0 +1,16 @@
+"""Component ids, named once so layouts, callbacks and tests agree."""
+
+URL = "url"
+HEADER = "header-account"
+PAGE = "page"
+
+CONTRACT = "consumi-contratto"
+YEAR = "consumi-anno"
+CONFIRM = "consumi-visualizza"
+VIEW = "consumi-vista"
+FORM_MESSAGE = "consumi-messaggio-form"
+RESULT = "consumi-risultato"
+RESULT_MESSAGE = "consumi-messaggio"
+GRAPH = "consumi-grafico"
+TOTALS = "consumi-totali"
+GRID = "consumi-fatture"

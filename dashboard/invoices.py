@@ -1,0 +1,41 @@
+"""The two PDFs of an invoice, served only to the invoice's owner."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, render_template
+
+from models import db
+
+from . import access
+from .auth.identity import current_viewer
+from .documents import detail_filename, invoice_filename, render_detail, render_invoice
+from .documents.data import InvoiceDocument
+from .documents.source import build_invoice_document
+
+bp = Blueprint("invoices", __name__)
+
+Renderer = tuple[Callable[[InvoiceDocument], bytes], Callable[[InvoiceDocument], str]]
+KINDS: dict[str, Renderer] = {
+    "fattura": (render_invoice, invoice_filename),
+    "dettaglio": (render_detail, detail_filename),
+}
+
+
+def not_found() -> tuple[str, int]:
+    """Answer the same for a foreign, a nonexistent and a malformed invoice."""
+    return render_template("message.html", title="Documento non trovato",
+                           message="Non troviamo questa fattura tra le tue."), 404
+
+
+@bp.get("/fatture/<raw_id>/<kind>.pdf")
+def invoice_pdf(raw_id: str, kind: str):
+    """Send one of the invoice's PDFs, if the viewer owns the invoice."""
+    invoice = access.invoice(current_viewer(), raw_id)
+    if invoice is None or kind not in KINDS:
+        return not_found()
+    render, filename = KINDS[kind]
+    document = build_invoice_document(db.session, invoice)
+    return Response(render(document), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename(document)}"',
+    })

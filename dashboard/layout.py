@@ -1,0 +1,37 @@
+"""The page shell: holds no member data, so it is safe to serve to anyone."""
+from __future__ import annotations
+
+from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
+
+from . import ids
+from .auth.identity import Viewer
+from .labels import ROLE_LABELS
+
+
+def shell() -> html.Div:
+    """Build the static frame; the router callback fills it for a logged-in viewer."""
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        html.Header(className="topbar", children=[
+            html.A(className="brand", href="/", children=[
+                html.Img(src="/assets/logo.svg", alt="", width=40, height=40),
+                html.Span(["SECAB ", html.Small("Area Riservata")]),
+            ]),
+            html.Div(id=ids.HEADER, className="account"),
+        ]),
+        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"}),
+        html.Footer("SECAB Società Cooperativa · Paluzza (UD)", className="footer"),
+    ])
+
+
+def account_box(viewer: Viewer, display_name: str) -> list:
+    """Show who is logged in and the logout button (a CSRF-protected POST)."""
+    return [
+        html.Span([html.Span(display_name, className="who"),
+                   html.Small(ROLE_LABELS[viewer.role], className="role")], className="identity"),
+        html.Form(action="/logout", method="post", className="logout", children=[
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            html.Button("Esci", type="submit", className="button"),
+        ]),
+    ]

@@ -1,0 +1,30 @@
+"""Pieces every page uses: titles, messages, labels of the domain's codes."""
+from __future__ import annotations
+
+from dash import html
+
+from models import Contract
+
+
+def contract_label(contract: Contract) -> str:
+    """Name a contract the way its holder recognises it: supply address and POD."""
+    ceased = " (cessato)" if contract.end_date else ""
+    return f"{contract.supply_street}, {contract.supply_city} – POD {contract.pod}{ceased}"
+
+
+def page_title(title: str, subtitle: str | None = None) -> list:
+    """Build a page heading with an optional lead line."""
+    return [html.H1(title)] + ([html.P(subtitle, className="lead")] if subtitle else [])
+
+
+def notice(text: str, kind: str = "notice") -> html.P:
+    """Build a polite message box; 'alert' for problems the member must act on."""
+    role = "alert" if kind == "alert" else "status"
+    return html.P(text, className=kind, role=role)
+
+
+def not_found() -> list:
+    """Build the answer for a page that does not exist."""
+    return page_title("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.") + [
+        html.A("Torna all'area di gestione", href="/", className="button"),
+    ]

@@ -1,0 +1,84 @@
+"""Protection on every response: CSRF for forms and callbacks, headers, caching rules."""
+from __future__ import annotations
+
+from dash import Dash
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+
+from .auth.identity import current_viewer
+
+csrf = CSRFProtect()
+
+# Dash's renderer copies this cookie into the X-CSRFToken header of every callback.
+CSRF_COOKIE = "_csrf_token"
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+
+def content_security_policy(app: Dash) -> dict:
+    """Allow only this site's scripts plus Dash's inline ones, pinned by hash."""
+    return {
+        "default-src": "'self'",
+        "script-src": ["'self'", *app.csp_hashes()],
+        # Plotly, dcc and AG Grid set inline styles.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
+
+def protect(app: Dash) -> None:
+    """Install CSRF, security headers and no-store caching for member data."""
+    server: Flask = app.server
+    csrf.init_app(server)
+    production = server.config["PRODUCTION"]
+    Talisman(
+        server,
+        force_https=production,
+        strict_transport_security=production,
+        session_cookie_secure=production,
+        content_security_policy=content_security_policy(app),
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    server.before_request(_reject_malformed_callbacks)
+    server.after_request(_private_responses)
+    server.register_error_handler(CSRFError, _csrf_failed)
+
+
+def _reject_malformed_callbacks():
+    """Refuse callback posts that are not the JSON object Dash's renderer sends."""
+    if request.path != "/_dash-update-component":
+        return None
+    body = request.get_json(silent=True)
+    shaped = (isinstance(body, dict) and isinstance(body.get("output"), str)
+              and isinstance(body.get("inputs"), list)
+              and isinstance(body.get("outputs"), dict | list)
+              and isinstance(body.get("state", []), list))
+    if not shaped:
+        return jsonify(error="Richiesta non valida."), 400
+    return None
+
+
+def _private_responses(response):
+    """Keep member pages out of caches (and the back button) and hand Dash its CSRF token."""
+    if request.path.startswith(STATIC_PREFIXES):
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    if current_viewer() is not None and response.mimetype == "text/html":
+        response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
+                            secure=current_app.config["PRODUCTION"], httponly=False)
+    return response
+
+
+def _csrf_failed(error: CSRFError):
+    """Explain an expired or missing form token politely."""
+    if request.path.startswith("/_dash"):
+        return jsonify(error="La pagina è rimasta aperta a lungo: ricaricala."), 400
+    return render_template("message.html", title="Pagina scaduta",
+                           message="La pagina è rimasta aperta a lungo. Ricaricala e riprova."), 400

@@ -1,0 +1,94 @@
+"""The ARERA time-band calendar (Delibera 181/06), in Italian local time."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateutil.easter import easter
+
+ROME = ZoneInfo("Europe/Rome")
+
+# National holidays that fall on the same day every year, as (month, day): F3 all day.
+FIXED_HOLIDAYS: tuple[tuple[int, int], ...] = (
+    (1, 1),    # Capodanno
+    (1, 6),    # Epifania
+    (4, 25),   # Festa della Liberazione
+    (5, 1),    # Festa del Lavoro
+    (6, 2),    # Festa della Repubblica
+    (8, 15),   # Ferragosto
+    (11, 1),   # Ognissanti
+    (12, 8),   # Immacolata Concezione
+    (12, 25),  # Natale
+    (12, 26),  # Santo Stefano
+)
+
+# Holidays added by a later law, as (month, day, first year they apply). A 2025 law made
+# 4 October (San Francesco) a national holiday from 2026, but ARERA has not said whether the
+# band calendar follows, so it stays out. If it does, this becomes ((10, 4, 2026),).
+LATER_HOLIDAYS: tuple[tuple[int, int, int], ...] = ()
+
+
+class Band(StrEnum):
+    """An ARERA time band."""
+
+    F1 = "F1"  # peak: working days, office hours
+    F2 = "F2"  # shoulder: working-day edges and Saturdays
+    F3 = "F3"  # off-peak: nights, Sundays, holidays
+
+
+@lru_cache(maxsize=256)
+def easter_monday(year: int) -> date:
+    """Return Easter Monday (Lunedì dell'Angelo) of a year, a national holiday."""
+    return easter(year) + timedelta(days=1)
+
+
+def is_holiday(d: date) -> bool:
+    """Tell whether a day is a national holiday in the band calendar."""
+    if (d.month, d.day) in FIXED_HOLIDAYS:
+        return True
+    if any((d.month, d.day) == (m, dd) and d.year >= first for m, dd, first in LATER_HOLIDAYS):
+        return True
+    return d == easter_monday(d.year)
+
+
+def _band_for(day: date, hour: int) -> Band:
+    """Return the band of one local hour (0–23) of a local day."""
+    weekday = day.weekday()  # Monday is 0
+    if weekday == 6 or is_holiday(day) or hour < 7 or hour >= 23:
+        return Band.F3
+    if weekday == 5:
+        return Band.F2
+    return Band.F1 if 8 <= hour < 19 else Band.F2
+
+
+def band_at(moment: datetime) -> Band:
+    """Return the band in force at a moment; naive datetimes are taken as Italian local time."""
+    local = moment.astimezone(ROME) if moment.tzinfo is not None else moment
+    return _band_for(local.date(), local.hour)
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    """Return the UTC instant of local midnight at the start of a day."""
+    return datetime(day.year, day.month, day.day, tzinfo=ROME).astimezone(UTC)
+
+
+@lru_cache(maxsize=512)
+def _month_hours(year: int, month: int) -> tuple[int, int, int]:
+    """Count the F1, F2, F3 hours of a month; cached, the calendar never changes."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    counts = dict.fromkeys(Band, 0)
+    # Walking UTC hours and converting each keeps the 23-hour and 25-hour DST days right.
+    moment, end = _local_midnight_utc(first), _local_midnight_utc(following)
+    while moment < end:
+        counts[band_at(moment)] += 1
+        moment += timedelta(hours=1)
+    return counts[Band.F1], counts[Band.F2], counts[Band.F3]
+
+
+def band_hours(month: date) -> dict[Band, int]:
+    """Count the hours of each band in the calendar month containing a date, in local time."""
+    f1, f2, f3 = _month_hours(month.year, month.month)
+    return {Band.F1: f1, Band.F2: f2, Band.F3: f3}

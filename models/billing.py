@@ -1,0 +1,448 @@
+"""Billing arithmetic that belongs to the data: taxes, charges and the cost lines of a bill.
+
+Every line is quantity × unit price = amount, rounded half up to the cent; the lines of a
+bill add up to its total. Prices have at most 6 decimals and quantities at most 3, the
+scales of the invoice_line columns.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from .enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
+
+CENT = Decimal("0.01")
+PRICE_STEP = Decimal("0.000001")
+QUANTITY_STEP = Decimal("0.001")
+
+# Delibera ARERA 315/2024: bills issued from this day follow the new layout.
+ARERA_2025_FROM = date(2025, 7, 1)
+
+VAT_DOMESTIC = Decimal("0.10")
+VAT_OTHER_USES = Decimal("0.22")
+
+# Excise duty (D.Lgs. 504/1995, Tabella A), simplified to what a small cooperative bills:
+# - domestic use pays 0.0227 €/kWh;
+# - a resident supply with up to 3 kW committed is exempt on its first 150 kWh of each
+#   month. The law also claws that exemption back, step by step, from households with higher
+#   monthly consumption; this code leaves the claw-back out and says so here;
+# - other uses pay 0.0125 €/kWh (the rate for the first 200,000 kWh of a month).
+EXCISE_DOMESTIC = Decimal("0.0227")
+EXCISE_OTHER_USES = Decimal("0.0125")
+EXCISE_FREE_KWH_PER_MONTH = 150
+EXCISE_FREE_MAX_POWER_KW = Decimal(3)
+
+# Canone RAI on resident domestic supplies, as (first year, yearly fee): it follows each
+# year's budget law (90 € up to 2023, 70 € in 2024, 90 € again from 2025) and is billed in
+# ten monthly instalments, January to October. Earlier years are not billed here.
+RAI_YEARLY_FEE: tuple[tuple[int, Decimal], ...] = (
+    (2018, Decimal(90)),
+    (2024, Decimal(70)),
+    (2025, Decimal(90)),
+)
+RAI_INSTALMENTS = 10
+RAI_LAST_MONTH = 10
+
+# Oneri di sistema (ASOS and ARIM) were cut to zero during the energy crisis: from Q4 2021
+# for households and small businesses, until ARERA restored them for households from Q2
+# 2023. Simplified to one window for every customer type: consumption from 1 October 2021
+# to 31 March 2023 carries none.
+SYSTEM_CHARGES_SUSPENDED = (date(2021, 10, 1), date(2023, 4, 1))
+
+# A bill fitted to a given total may need a rounding line; real bills have one too. The
+# arithmetic below never needs more than one cent; anything bigger is a wrong input.
+MAX_ROUNDING = Decimal("0.05")
+
+ENERGY_LABELS = {
+    "F0": "Energia monoraria (F0)",
+    "F1": "Energia fascia F1",
+    "F2": "Energia fascia F2",
+    "F3": "Energia fascia F3",
+    "F23": "Energia fasce F2+F3 (F23)",
+}
+
+
+@dataclass(frozen=True)
+class SupplyTerms:
+    """What about a supply decides its charges and taxes."""
+
+    customer_type: CustomerType
+    tariff_structure: TariffStructure
+    power_committed_kw: Decimal
+    is_member: bool
+
+
+@dataclass(frozen=True)
+class MonthUse:
+    """Energy withdrawn in one month of a billing period, by band."""
+
+    month: date  # first day of the month
+    f1: int
+    f2: int
+    f3: int
+
+    @property
+    def kwh(self) -> int:
+        """Return the month's consumption."""
+        return self.f1 + self.f2 + self.f3
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """The unit prices in force for a billing period."""
+
+    energy: Mapping[str, Decimal]  # €/kWh by billed band: "F0"; "F1", "F23"; "F1", "F2", "F3"
+    sale_fixed: Decimal            # €/month (PCV)
+    network_energy: Decimal        # €/kWh, transport and metering
+    network_fixed: Decimal         # €/month
+    network_power: Decimal         # €/kW/month
+    charges_energy: Decimal        # €/kWh, oneri di sistema when not suspended
+    charges_fixed: Decimal         # €/month, oneri for non-resident and other uses only
+    member_discount: Decimal = Decimal(0)  # €/kWh: members' share of the hydro output
+
+
+@dataclass(frozen=True)
+class Recalculation:
+    """Actual minus estimated consumption of an earlier period, billed at its prices."""
+
+    period_start: date
+    period_end: date
+    f1: int
+    f2: int
+    f3: int
+    tariff: Tariff
+
+    @property
+    def kwh(self) -> int:
+        """Return the total difference; negative when the estimate was too high."""
+        return self.f1 + self.f2 + self.f3
+
+
+@dataclass(frozen=True)
+class BillingPeriod:
+    """Everything one bill is computed from."""
+
+    terms: SupplyTerms
+    months: tuple[MonthUse, ...]
+    tariff: Tariff
+    generation: BillGeneration
+    recalculation: Recalculation | None = None
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of the detail document: quantity × unit price = amount."""
+
+    group: CostGroup
+    side: CostSide
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+
+
+# Where each kind of charge goes: (Bolletta 2.0 group, 2025 receipt group, side).
+_PLACES: dict[str, tuple[CostGroup, CostGroup, CostSide]] = {
+    "energy": (CostGroup.ENERGY, CostGroup.CONSUMPTION_SHARE, CostSide.SALE),
+    "discount": (CostGroup.ENERGY, CostGroup.CONSUMPTION_SHARE, CostSide.SALE),
+    "sale_fixed": (CostGroup.ENERGY, CostGroup.FIXED_SHARE, CostSide.SALE),
+    "network_energy": (CostGroup.TRANSPORT, CostGroup.CONSUMPTION_SHARE, CostSide.NETWORK),
+    "network_fixed": (CostGroup.TRANSPORT, CostGroup.FIXED_SHARE, CostSide.NETWORK),
+    "network_power": (CostGroup.TRANSPORT, CostGroup.POWER_SHARE, CostSide.NETWORK),
+    "charges_energy": (CostGroup.SYSTEM_CHARGES, CostGroup.CONSUMPTION_SHARE, CostSide.NETWORK),
+    "charges_fixed": (CostGroup.SYSTEM_CHARGES, CostGroup.FIXED_SHARE, CostSide.NETWORK),
+    "recalc_sale": (CostGroup.RECALCULATIONS, CostGroup.RECALCULATIONS, CostSide.SALE),
+    "recalc_network": (CostGroup.RECALCULATIONS, CostGroup.RECALCULATIONS, CostSide.NETWORK),
+    "rai": (CostGroup.OTHER, CostGroup.OTHER, CostSide.OTHER),
+    "rounding": (CostGroup.OTHER, CostGroup.OTHER, CostSide.OTHER),
+    "excise": (CostGroup.TAXES, CostGroup.TAXES, CostSide.TAXES),
+    "vat": (CostGroup.TAXES, CostGroup.TAXES, CostSide.TAXES),
+}
+
+_GROUP_ORDER: dict[BillGeneration, tuple[CostGroup, ...]] = {
+    BillGeneration.BOLLETTA_2_0: (
+        CostGroup.ENERGY, CostGroup.TRANSPORT, CostGroup.SYSTEM_CHARGES,
+        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES,
+    ),
+    BillGeneration.ARERA_2025: (
+        CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE,
+        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Charge:
+    """A line before it is placed in a generation's group."""
+
+    kind: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        """Return quantity × unit price to the cent."""
+        return line_amount(self.quantity, self.unit_price)
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """Return quantity × unit price rounded half up to the cent."""
+    return (Decimal(quantity) * Decimal(unit_price)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def generation_for(issue_date: date) -> BillGeneration:
+    """Return the layout rules a bill issued on a day follows."""
+    if issue_date >= ARERA_2025_FROM:
+        return BillGeneration.ARERA_2025
+    return BillGeneration.BOLLETTA_2_0
+
+
+def vat_rate(customer_type: CustomerType) -> Decimal:
+    """Return the IVA rate: 10% for domestic use, 22% for other uses."""
+    return VAT_OTHER_USES if customer_type is CustomerType.OTHER else VAT_DOMESTIC
+
+
+def excise_rate(customer_type: CustomerType) -> Decimal:
+    """Return the excise duty per kWh for a customer type."""
+    return EXCISE_OTHER_USES if customer_type is CustomerType.OTHER else EXCISE_DOMESTIC
+
+
+def excisable_kwh(terms: SupplyTerms, months: Iterable[MonthUse]) -> int:
+    """Return the kWh the excise applies to, after the residents' monthly exemption."""
+    exempt = (terms.customer_type is CustomerType.RESIDENT
+              and terms.power_committed_kw <= EXCISE_FREE_MAX_POWER_KW)
+    if not exempt:
+        return sum(m.kwh for m in months)
+    return sum(max(0, m.kwh - EXCISE_FREE_KWH_PER_MONTH) for m in months)
+
+
+def rai_monthly_fee(year: int) -> Decimal:
+    """Return the canone RAI instalment for a month of a year (zero before the table)."""
+    fees = [fee for first, fee in RAI_YEARLY_FEE if first <= year]
+    return (fees[-1] / RAI_INSTALMENTS).quantize(CENT) if fees else Decimal(0)
+
+
+def system_charges_apply(month: date) -> bool:
+    """Tell whether oneri di sistema are billed on a month's consumption."""
+    start, end = SYSTEM_CHARGES_SUSPENDED
+    return not start <= month < end
+
+
+def billed_bands(structure: TariffStructure, f1: int, f2: int,
+                 f3: int) -> tuple[tuple[str, int], ...]:
+    """Return the bands a tariff structure prices, with their kWh."""
+    if structure is TariffStructure.MONO:
+        return (("F0", f1 + f2 + f3),)
+    if structure is TariffStructure.BI:
+        return (("F1", f1), ("F23", f2 + f3))
+    return (("F1", f1), ("F2", f2), ("F3", f3))
+
+
+def lines_total(lines: Iterable[CostLine]) -> Decimal:
+    """Return the sum of the lines' amounts."""
+    return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def _dmy(d: date) -> str:
+    """Write a date as bills do: 26/01/2023."""
+    return d.strftime("%d/%m/%Y")
+
+
+def _energy_charges(period: BillingPeriod) -> list[_Charge]:
+    """Price each billed band, then the members' discount."""
+    f1, f2, f3 = (sum(getattr(m, band) for m in period.months) for band in ("f1", "f2", "f3"))
+    bands = billed_bands(period.terms.tariff_structure, f1, f2, f3)
+    charges = [
+        _Charge("energy", ENERGY_LABELS[label], Decimal(kwh), "kWh", period.tariff.energy[label])
+        for label, kwh in bands
+    ]
+    if period.terms.is_member and period.tariff.member_discount:
+        charges.append(_Charge("discount", "Vantaggio soci: energia idroelettrica SECAB",
+                               Decimal(f1 + f2 + f3), "kWh", -period.tariff.member_discount))
+    return charges
+
+
+def _fixed_and_network_charges(period: BillingPeriod) -> list[_Charge]:
+    """Return the fixed sale fee and the transport and metering charges."""
+    t, months = period.tariff, Decimal(len(period.months))
+    kwh = Decimal(sum(m.kwh for m in period.months))
+    kw_months = (period.terms.power_committed_kw * months).quantize(QUANTITY_STEP)
+    return [
+        _Charge("sale_fixed", "Quota fissa vendita (PCV)", months, "mese", t.sale_fixed),
+        _Charge("network_energy", "Trasporto e gestione contatore: quota energia",
+                kwh, "kWh", t.network_energy),
+        _Charge("network_fixed", "Trasporto e gestione contatore: quota fissa",
+                months, "mese", t.network_fixed),
+        _Charge("network_power", "Trasporto e gestione contatore: quota potenza",
+                kw_months, "kW×mese", t.network_power),
+    ]
+
+
+def _system_charges(period: BillingPeriod) -> list[_Charge]:
+    """Return the oneri di sistema of the months they are not suspended in."""
+    charged = [m for m in period.months if system_charges_apply(m.month)]
+    if not charged:
+        return []
+    t = period.tariff
+    charges = [_Charge("charges_energy", "Oneri di sistema: quota energia (ASOS e ARIM)",
+                       Decimal(sum(m.kwh for m in charged)), "kWh", t.charges_energy)]
+    if period.terms.customer_type is not CustomerType.RESIDENT and t.charges_fixed:
+        charges.append(_Charge("charges_fixed", "Oneri di sistema: quota fissa",
+                               Decimal(len(charged)), "mese", t.charges_fixed))
+    return charges
+
+
+def _recalculation_charges(period: BillingPeriod) -> list[_Charge]:
+    """Bill actual minus estimated kWh of an earlier period at that period's prices."""
+    r = period.recalculation
+    if r is None or r.kwh == 0:
+        return []
+    span = f"{_dmy(r.period_start)}–{_dmy(r.period_end)}"
+    charges = [
+        _Charge("recalc_sale", f"Ricalcolo {label} {span}: energia", Decimal(kwh), "kWh",
+                r.tariff.energy[label])
+        for label, kwh in billed_bands(period.terms.tariff_structure, r.f1, r.f2, r.f3) if kwh
+    ]
+    network = r.tariff.network_energy
+    if system_charges_apply(r.period_start):
+        network += r.tariff.charges_energy
+    charges.append(_Charge("recalc_network", f"Ricalcolo {span}: trasporto e oneri",
+                           Decimal(r.kwh), "kWh", network))
+    return charges
+
+
+def _excise_charges(period: BillingPeriod) -> list[_Charge]:
+    """Return the excise on the period's taxable kWh and on any recalculated kWh."""
+    terms, rate = period.terms, excise_rate(period.terms.customer_type)
+    taxed = excisable_kwh(terms, period.months)
+    exempt = sum(m.kwh for m in period.months) - taxed
+    label = f"Accisa ({exempt} kWh esenti)" if exempt else "Accisa"
+    charges = [_Charge("excise", label, Decimal(taxed), "kWh", rate)]
+    r = period.recalculation
+    if r is not None and r.kwh:
+        # The recalculated kWh are taxed at the full rate: the exemption went to the estimate.
+        charges.append(_Charge("excise", "Accisa su ricalcolo", Decimal(r.kwh), "kWh", rate))
+    return charges
+
+
+def _rai_charges(period: BillingPeriod) -> list[_Charge]:
+    """Return the canone RAI instalments of the period's months, for residents only."""
+    if period.terms.customer_type is not CustomerType.RESIDENT:
+        return []
+    months_by_fee: dict[Decimal, int] = {}
+    for m in period.months:
+        fee = rai_monthly_fee(m.month.year)
+        if m.month.month <= RAI_LAST_MONTH and fee:
+            months_by_fee[fee] = months_by_fee.get(fee, 0) + 1
+    return [
+        _Charge("rai", "Canone di abbonamento alla televisione per uso privato",
+                Decimal(count), "mese", fee)
+        for fee, count in months_by_fee.items()
+    ]
+
+
+def _charges(period: BillingPeriod, rounding: Decimal) -> list[_Charge]:
+    """Return every charge of the bill, IVA computed on the base that includes the excise."""
+    taxable = (_energy_charges(period) + _fixed_and_network_charges(period)
+               + _system_charges(period) + _recalculation_charges(period)
+               + _excise_charges(period))
+    base = sum((c.amount for c in taxable), Decimal("0.00"))
+    rate = vat_rate(period.terms.customer_type)
+    vat = _Charge("vat", f"IVA {rate * 100:.0f}%", base, "€", rate)
+    outside = _rai_charges(period)  # the canone RAI is not subject to IVA
+    if rounding:
+        outside.append(_Charge("rounding", "Arrotondamento", Decimal(1), "€", rounding))
+    return taxable + [vat] + outside
+
+
+def _place(charge: _Charge, generation: BillGeneration) -> CostLine:
+    """Turn a charge into a line of a generation's layout."""
+    old_group, new_group, side = _PLACES[charge.kind]
+    group = old_group if generation is BillGeneration.BOLLETTA_2_0 else new_group
+    return CostLine(group, side, charge.description, charge.quantity, charge.unit,
+                    charge.unit_price, charge.amount)
+
+
+def _lines(period: BillingPeriod, rounding: Decimal = Decimal(0)) -> list[CostLine]:
+    """Return the placed lines, ordered by the generation's groups."""
+    lines = [_place(c, period.generation) for c in _charges(period, rounding)]
+    order = _GROUP_ORDER[period.generation]
+    return sorted(lines, key=lambda line: order.index(line.group))
+
+
+def cost_lines(period: BillingPeriod) -> list[CostLine]:
+    """Build the ordered cost lines of one bill from its period, terms and prices."""
+    return _lines(period)
+
+
+def _vat_inclusive(base: Decimal, rate: Decimal) -> Decimal:
+    """Return a taxable base plus its IVA line."""
+    return base + line_amount(base, rate)
+
+
+def _closest_base(target: Decimal, rate: Decimal) -> Decimal:
+    """Return the taxable base whose amount with IVA is nearest a target, exact if possible."""
+    guess = (target / (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    candidates = [guess + CENT * step for step in (0, -1, 1, -2, 2)]
+    return min(candidates, key=lambda base: abs(target - _vat_inclusive(base, rate)))
+
+
+def _price_for_amount(kwh: int, amount: Decimal) -> Decimal:
+    """Return a 6-decimal unit price whose line on kwh comes to the amount, or nearest.
+
+    Exact whenever kwh is at most 10,000: a price step then moves the line by a cent or less.
+    """
+    guess = (amount / kwh).quantize(PRICE_STEP, rounding=ROUND_HALF_UP)
+    candidates = [guess, guess - PRICE_STEP, guess + PRICE_STEP]
+    return min(candidates, key=lambda price: abs(line_amount(Decimal(kwh), price) - amount))
+
+
+def _fit_energy_prices(bands: Sequence[tuple[str, int]], prices: Mapping[str, Decimal],
+                       needed: Decimal) -> dict[str, Decimal]:
+    """Scale the band prices so the energy lines come to the needed amount."""
+    priced = [(label, kwh) for label, kwh in bands if kwh > 0]
+    if not priced:
+        raise ValueError("no priced consumption to fit the energy prices to")
+    current = sum((line_amount(Decimal(kwh), prices[label]) for label, kwh in priced), Decimal(0))
+    if current > 0:
+        fitted = {label: (price * needed / current).quantize(PRICE_STEP, rounding=ROUND_HALF_UP)
+                  for label, price in prices.items()}
+    else:  # nothing to scale: start from one flat price
+        flat = needed / sum(kwh for _, kwh in priced)
+        fitted = {label: flat.quantize(PRICE_STEP, rounding=ROUND_HALF_UP) for label in prices}
+    # The band carrying the most money absorbs the rounding of the others, to the cent.
+    label, kwh = max(priced, key=lambda band: (band[1] * fitted[band[0]], band[1]))
+    others = sum((line_amount(Decimal(k), fitted[lb]) for lb, k in priced if lb != label),
+                 Decimal(0))
+    fitted[label] = _price_for_amount(kwh, needed - others)
+    if any(price < 0 for price in fitted.values()):
+        raise ValueError(f"the total needs negative energy prices: {fitted}")
+    return fitted
+
+
+def cost_lines_for_total(period: BillingPeriod, total: Decimal) -> list[CostLine]:
+    """Build the cost lines of a bill whose total is given, solving for the energy prices.
+
+    The energy prices (6 decimals) are scaled so that the lines reach the total; when IVA's
+    rounding makes the exact cent unreachable, an "Arrotondamento" line of one cent closes
+    the gap, as on real bills (a few cents at most when a band exceeds 10,000 kWh).
+    """
+    charges = _charges(period, Decimal(0))
+    outside = sum((c.amount for c in charges if c.kind in ("rai", "rounding")), Decimal(0))
+    taxable = [c for c in charges if c.kind not in ("rai", "rounding", "vat")]
+    base = _closest_base(total - outside, vat_rate(period.terms.customer_type))
+    fixed = sum((c.amount for c in taxable if c.kind != "energy"), Decimal(0))
+    months = period.months
+    bands = billed_bands(period.terms.tariff_structure, sum(m.f1 for m in months),
+                         sum(m.f2 for m in months), sum(m.f3 for m in months))
+    energy = _fit_energy_prices(bands, period.tariff.energy, base - fixed)
+    fitted = replace(period, tariff=replace(period.tariff, energy=energy))
+    gap = total - lines_total(_lines(fitted))
+    if abs(gap) > MAX_ROUNDING:
+        raise ValueError(f"cannot reach {total}: {gap} left after fitting the energy prices")
+    return _lines(fitted, rounding=gap)

@@ -1,0 +1,81 @@
+"""Test helpers that act the way a browser does: real forms, real callback posts."""
+from __future__ import annotations
+
+import json
+import re
+
+from flask.testing import FlaskClient
+
+from dashboard.security import CSRF_COOKIE
+
+
+def form_token(html: str) -> str:
+    """Read the CSRF token out of a rendered form."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the form has no CSRF token"
+    return match.group(1)
+
+
+def login(client: FlaskClient, login_name: str, password: str) -> FlaskClient:
+    """Log in through the login form; fail the test if it does not work."""
+    response = post_login(client, login_name, password)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    client.get("/")  # the page sets the cookie Dash copies into callback headers
+    return client
+
+
+def post_login(client: FlaskClient, login_name: str, password: str):
+    """Submit the login form as a browser would."""
+    page = client.get("/login").get_data(as_text=True)
+    return client.post("/login", data={
+        "login": login_name, "password": password, "csrf_token": form_token(page),
+    })
+
+
+def csrf_header(client: FlaskClient) -> dict:
+    """Return the header Dash's renderer builds from the CSRF cookie."""
+    cookie = client.get_cookie(CSRF_COOKIE)
+    return {"X-CSRFToken": cookie.value} if cookie else {}
+
+
+def dependencies(client: FlaskClient) -> list[dict]:
+    """Read the callback graph the browser downloads."""
+    return client.get("/_dash-dependencies").get_json()
+
+
+def callback_body(client: FlaskClient, output_prefix: str, inputs: dict,
+                  state: dict | None = None) -> dict:
+    """Build the JSON body the renderer posts for the callback whose output starts so."""
+    spec = next(d for d in dependencies(client)
+                if d["output"].lstrip(".").startswith(output_prefix))
+
+    def values(items: list[dict], given: dict) -> list[dict]:
+        return [{"id": i["id"], "property": i["property"],
+                 "value": given.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1]}
+        for part in spec["output"].strip(".").split("...")
+    ]
+    return {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": values(spec["inputs"], inputs),
+        "state": values(spec["state"], state or {}),
+        "changedPropIds": [f"{k}" for k in inputs],
+    }
+
+
+def post_callback(client: FlaskClient, output_prefix: str, inputs: dict,
+                  state: dict | None = None, body: dict | None = None):
+    """Post a callback to /_dash-update-component exactly as the browser would."""
+    payload = body or callback_body(client, output_prefix, inputs, state)
+    return client.post("/_dash-update-component", data=json.dumps(payload),
+                       content_type="application/json", headers=csrf_header(client))
+
+
+def outputs(response) -> dict:
+    """Return the callback's outputs as {"id.prop": value}."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    data = response.get_json()["response"]
+    return {f"{cid}.{prop}": value for cid, props in data.items() for prop, value in props.items()}

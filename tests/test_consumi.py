@@ -1,0 +1,174 @@
+"""The consumption page's callbacks, posted exactly as the browser posts them."""
+import json
+
+import pytest
+from sqlalchemy import select
+
+from models import Contract, Customer, Invoice, db
+from tests.helpers import callback_body, outputs, post_callback
+
+SEED_ROWS = [  # the cooperative's own table (shared/seed): numero, data, scadenza, importo, …
+    (1636, "26/01/2023", "15/03/2023", "213,09", "01/12/2022", 547, 212, 100, 235),
+    (6558, "24/03/2023", "15/05/2023", "334,94", "01/02/2023", 1390, 493, 308, 589),
+    (11606, "30/05/2023", "18/07/2023", "261,41", "01/04/2023", 1087, 389, 202, 496),
+    (16449, "20/07/2023", "15/09/2023", "175,75", "01/06/2023", 803, 359, 173, 271),
+    (21319, "26/09/2023", "06/11/2023", "164,27", "01/08/2023", 747, 331, 178, 238),
+    (26153, "24/11/2023", "27/12/2023", "146,62", "01/10/2023", 681, 285, 153, 243),
+]
+
+
+def contract_ids(app, code: str) -> list[int]:
+    """Return the ids of a customer's contracts, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(
+            select(Contract.id).join(Customer).where(Customer.code == code)
+            .order_by(Contract.start_date, Contract.id)))
+
+
+def show(client, search: str):
+    """Post the callback that draws chart, totals and table for a query string."""
+    return post_callback(client, "consumi-grafico", {"url.search": search})
+
+
+def test_seed_rows_in_the_table(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    out = outputs(show(member, f"?contratto={main_home}&anno=2023"))
+    rows = out["consumi-fatture.rowData"]
+    got = [(r["numero"], r["data_it"], r["scadenza_it"], r["importo_it"], r["lettura_it"],
+            r["kwh"], r["f1"], r["f2"], r["f3"]) for r in rows]
+    assert got == SEED_ROWS
+    assert out["consumi-risultato.hidden"] is False
+
+
+def test_chart_bands_add_up_to_the_year_totals(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    out = outputs(show(member, f"?contratto={main_home}&anno=2023"))
+    figure = out["consumi-grafico.figure"]
+    assert [t["name"] for t in figure["data"]] == ["F1", "F2", "F3"]
+    year_total = sum(v for t in figure["data"] for v in t["y"] if v is not None)
+    totals_text = json.dumps(out["consumi-totali.children"])
+    assert f"{year_total:,}".replace(",", ".") + " kWh" in totals_text
+    assert len(json.dumps(figure)) < 10_000  # a plain dict, no embedded template
+
+
+def test_period_view_lines_up_with_the_table(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    out = outputs(show(member, f"?contratto={main_home}&anno=2023&vista=periodi"))
+    figure = out["consumi-grafico.figure"]
+    assert figure["data"][0]["x"][0] == "ott–nov 2022"
+    assert figure["data"][0]["y"] == [row[6] for row in SEED_ROWS]
+    assert figure["data"][2]["y"] == [row[8] for row in SEED_ROWS]
+
+
+def test_confirm_puts_contract_and_year_in_the_url(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    response = post_callback(
+        member, "url.search", {"consumi-visualizza.n_clicks": 1, "consumi-vista.value": "mesi"},
+        {"consumi-contratto.value": main_home, "consumi-anno.value": 2023, "url.search": ""})
+    assert outputs(response)["url.search"] == f"?contratto={main_home}&anno=2023"
+
+
+def test_years_offered_are_those_with_data(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    response = post_callback(member, "consumi-anno.options",
+                             {"consumi-contratto.value": main_home}, {"consumi-anno.value": 2023})
+    out = outputs(response)
+    years = [o["value"] for o in out["consumi-anno.options"]]
+    assert years == sorted(years, reverse=True)
+    assert {2021, 2022, 2023, 2024, 2025, 2026} <= set(years)
+    assert out["consumi-anno.value"] == 2023
+
+
+def test_foreign_and_nonexistent_contracts_get_the_same_answer(member, app):
+    foreign = contract_ids(app, "100235")[0]
+    with app.app_context():
+        missing = (db.session.scalar(select(db.func.max(Contract.id))) or 0) + 1000
+    answers = [show(member, f"?contratto={cid}&anno=2023").get_json() for cid in (foreign, missing)]
+    assert answers[0] == answers[1]
+    assert answers[0]["response"]["consumi-fatture"]["rowData"] == []
+    assert "non trovato" in json.dumps(answers[0])
+
+
+def test_foreign_contract_through_every_input_leaks_nothing(member, app):
+    foreign = contract_ids(app, "100235")[0]
+    with app.app_context():
+        contract = db.session.get(Contract, foreign)
+        markers = [contract.pod, contract.supply_street, contract.customer.name]
+    responses = [
+        show(member, f"?contratto={foreign}&anno=2023"),
+        post_callback(member, "consumi-anno.options", {"consumi-contratto.value": foreign}),
+        post_callback(member, "url.search",
+                      {"consumi-visualizza.n_clicks": 1, "consumi-vista.value": "mesi"},
+                      {"consumi-contratto.value": foreign, "consumi-anno.value": 2023}),
+        post_callback(member, "header-account",
+                      {"url.pathname": "/consumi"}, {"url.search": f"?contratto={foreign}"}),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert not [m for m in markers if m in text]
+    assert outputs(responses[0])["consumi-fatture.rowData"] == []
+    assert outputs(responses[1])["consumi-anno.options"] == []
+    assert "url.search" not in outputs(responses[2])
+
+
+@pytest.mark.parametrize("search", [
+    "", "?", "?contratto=", "?contratto=abc&anno=2023", "?contratto=-1&anno=2023",
+    "?contratto=1e9&anno=2023", "?contratto=99999999999999999999999&anno=2023",
+    "?contratto=1&anno=0", "?contratto=1&anno=99999", "?anno=2023", "?contratto=1'--&anno=2023",
+    "?contratto=%00&anno=%00", "?" + "x" * 5000, "?contratto=1&contratto=2&anno=2023&anno=1999",
+])
+def test_bad_query_strings_get_a_polite_answer(member, search):
+    response = show(member, search)
+    assert response.status_code == 200
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", [None, "", [], {}, True, 3.5, -7, "1; DROP TABLE invoice",
+                                   "x" * 100_000, {"$ne": 1}, ["1"], "\u202e1"])
+def test_hostile_callback_values_never_fail(member, value):
+    for response in (
+        post_callback(member, "consumi-grafico", {"url.search": value}),
+        post_callback(member, "consumi-anno.options", {"consumi-contratto.value": value},
+                      {"consumi-anno.value": value}),
+        post_callback(member, "url.search",
+                      {"consumi-visualizza.n_clicks": 1, "consumi-vista.value": value},
+                      {"consumi-contratto.value": value, "consumi-anno.value": value,
+                       "url.search": value}),
+        post_callback(member, "header-account", {"url.pathname": value}, {"url.search": value}),
+    ):
+        assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
+
+
+def test_anonymous_callbacks_get_401_even_with_a_public_pathname(client, member):
+    body = callback_body(member, "header-account", {"url.pathname": "/login"})
+    for prefix, inputs in (("header-account", {"url.pathname": "/login"}),
+                           ("consumi-grafico", {"url.search": "?contratto=1&anno=2023"})):
+        body = callback_body(member, prefix, inputs)
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 401
+        assert "rowData" not in response.get_data(as_text=True)
+
+
+def test_callback_without_csrf_header_is_refused(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    body = callback_body(member, "consumi-grafico",
+                         {"url.search": f"?contratto={main_home}&anno=2023"})
+    response = member.post("/_dash-update-component", json=body)
+    assert response.status_code == 400
+    assert "rowData" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"{}", b"[]", b'{"output": 1}', b"null"])
+def test_malformed_callback_posts_are_rejected_cleanly(member, raw):
+    from tests.helpers import csrf_header
+
+    response = member.post("/_dash-update-component", data=raw,
+                           content_type="application/json", headers=csrf_header(member))
+    assert 400 <= response.status_code < 500
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_layout_for_anonymous_holds_no_member_data(client):
+    text = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Rossi" not in text and "100234" not in text and "IT" + "0" not in text

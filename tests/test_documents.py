@@ -1,0 +1,388 @@
+"""The two PDFs of an invoice, read back as text: what a member would check on paper."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from dashboard import formatting as fmt
+from dashboard.documents import detail_filename, invoice_filename, render_detail, render_invoice
+from dashboard.documents.data import (
+    BandReading,
+    HistoryBar,
+    InvoiceDocument,
+    Line,
+    Party,
+    PastPayment,
+    Supply,
+)
+from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+
+G, S = CostGroup, CostSide
+POD = "IT001E12345678"
+HEADINGS_2_0 = (
+    "Spesa per la materia energia",
+    "Spesa per il trasporto e la gestione del contatore",
+    "Spesa per oneri di sistema",
+    "Totale imposte e IVA",
+)
+HEADINGS_2025 = ("Quota consumi", "Quota fissa", "Quota potenza")
+# 2.0 lines may be called "Quota fissa": in the detail, look for the 2025 subtotals instead.
+SUBTOTALS_2025 = ("Totale quota consumi", "Totale quota fissa", "Totale quota potenza")
+
+
+def line(group: CostGroup, side: CostSide, description: str, quantity: str, unit: str,
+         unit_price: str, amount: str) -> Line:
+    """Build one invoice line from literals."""
+    return Line(group, side, description, Decimal(quantity), unit, Decimal(unit_price),
+                Decimal(amount))
+
+
+HOLDER = Party(
+    name="Maria De Crignis",
+    tax_code="DCRMRA51C52G300K",
+    customer_code="004127",
+    billing_address="Via Roma 12, 33026 Paluzza (UD)",
+    is_member=True,
+    member_since=date(1987, 4, 11),
+)
+SUPPLY = Supply(
+    pod=POD,
+    address="Via Roma 12, 33026 Paluzza (UD)",
+    customer_type_label="Domestico residente",
+    tariff_label="Multioraria (F1 / F2 / F3)",
+    offer="Energia Carnia Casa (SEC-D-2022)",
+    power_committed_kw=Decimal("3.000"),
+    power_available_kw=Decimal("3.300"),
+)
+
+
+def seed_first_invoice() -> InvoiceDocument:
+    """Return the seed's first invoice: 1636/2023, 547 kWh, 213,09 €, no oneri di sistema."""
+    return InvoiceDocument(
+        number="1636/2023",
+        issue_date=date(2023, 1, 26),
+        due_date=date(2023, 3, 15),
+        period_start=date(2022, 10, 1),
+        period_end=date(2022, 11, 30),
+        reading_date=date(2022, 12, 1),
+        reading_type=ReadingType.ACTUAL,
+        generation=BillGeneration.BOLLETTA_2_0,
+        is_adjustment=False,
+        holder=HOLDER,
+        supply=SUPPLY,
+        payment_method_label="Addebito SEPA su IBAN IT** **** **** 4821",
+        f1_kwh=212,
+        f2_kwh=100,
+        f3_kwh=235,
+        annual_kwh=5552,
+        total=Decimal("213.09"),
+        lines=(
+            line(G.ENERGY, S.SALE, "Energia fascia F1", "212", "kWh", "0.292000", "61.90"),
+            line(G.ENERGY, S.SALE, "Energia fascia F2", "100", "kWh", "0.255000", "25.50"),
+            line(G.ENERGY, S.SALE, "Energia fascia F3", "235", "kWh", "0.204000", "47.94"),
+            line(G.ENERGY, S.SALE, "Dispacciamento", "547", "kWh", "0.012100", "6.62"),
+            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mesi",
+                 "6.000000", "12.00"),
+            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mesi", "1.710000", "3.42"),
+            line(G.TRANSPORT, S.NETWORK, "Quota potenza (2 mesi)", "3", "kW", "3.700000",
+                 "11.10"),
+            line(G.TRANSPORT, S.NETWORK, "Quota energia", "547", "kWh", "0.008480", "4.64"),
+            line(G.SYSTEM_CHARGES, S.NETWORK, "Oneri generali di sistema (azzerati nel periodo)",
+                 "547", "kWh", "0", "0.00"),
+            line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di gennaio",
+                 "1", "rate", "9.00", "9.00"),
+            line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "547", "kWh", "0.022700",
+                 "12.42"),
+            line(G.TAXES, S.TAXES, "IVA 10%", "185.54", "€", "0.10", "18.55"),
+        ),
+        readings=(
+            BandReading("F1", 10234, 10446, 212),
+            BandReading("F2", 5120, 5220, 100),
+            BandReading("F3", 12011, 12246, 235),
+        ),
+        past_payments=(
+            PastPayment("29874/2022", date(2022, 12, 15), Decimal("162.40"),
+                        "Pagata il 15/12/2022"),
+            PastPayment("24811/2022", date(2022, 10, 17), Decimal("171.05"),
+                        "Pagata il 17/10/2022"),
+        ),
+        history=(
+            HistoryBar("dic 2021–gen 2022", 480, 300, 560),
+            HistoryBar("feb–mar 2022", 410, 250, 470),
+            HistoryBar("apr–mag 2022", 370, 190, 480),
+            HistoryBar("giu–lug 2022", 340, 170, 260),
+            HistoryBar("ago–set 2022", 320, 175, 230),
+        ),
+    )
+
+
+def estimated_2025_invoice() -> InvoiceDocument:
+    """Return a bill of the Delibera 315/2024 generation on an estimated reading."""
+    return InvoiceDocument(
+        number="27415/2025",
+        issue_date=date(2025, 9, 22),
+        due_date=date(2025, 10, 15),
+        period_start=date(2025, 7, 1),
+        period_end=date(2025, 8, 31),
+        reading_date=date(2025, 9, 1),
+        reading_type=ReadingType.ESTIMATED,
+        generation=BillGeneration.ARERA_2025,
+        is_adjustment=False,
+        holder=dataclasses.replace(HOLDER, is_member=False, member_since=None),
+        supply=dataclasses.replace(SUPPLY, offer="Energia Carnia Casa (SEC-D-2025)"),
+        payment_method_label="Avviso di pagamento (PagoPA o sportello)",
+        f1_kwh=180,
+        f2_kwh=95,
+        f3_kwh=210,
+        annual_kwh=3190,
+        total=Decimal("147.82"),
+        lines=(
+            line(G.CONSUMPTION_SHARE, S.SALE, "Energia F1", "180", "kWh", "0.128000", "23.04"),
+            line(G.CONSUMPTION_SHARE, S.SALE, "Energia F2", "95", "kWh", "0.122000", "11.59"),
+            line(G.CONSUMPTION_SHARE, S.SALE, "Energia F3", "210", "kWh", "0.109000", "22.89"),
+            line(G.CONSUMPTION_SHARE, S.NETWORK, "Trasporto e misura", "485", "kWh",
+                 "0.010320", "5.01"),
+            line(G.CONSUMPTION_SHARE, S.NETWORK, "Oneri di sistema ASOS e ARIM", "485", "kWh",
+                 "0.029700", "14.40"),
+            line(G.FIXED_SHARE, S.SALE, "Commercializzazione", "2", "mesi", "7.500000", "15.00"),
+            line(G.FIXED_SHARE, S.NETWORK, "Trasporto e misura", "2", "mesi", "1.780000",
+                 "3.56"),
+            line(G.POWER_SHARE, S.NETWORK, "Trasporto, per kW impegnato (2 mesi)", "3", "kW",
+                 "3.840000", "11.52"),
+            line(G.OTHER, S.OTHER, "Canone TV, rate di agosto e settembre", "2", "rate", "9.00",
+                 "18.00"),
+            line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "485", "kWh", "0.022700",
+                 "11.01"),
+            line(G.TAXES, S.TAXES, "IVA 10%", "118.02", "€", "0.10", "11.80"),
+        ),
+        readings=(
+            BandReading("F1", 14120, 14300, 180),
+            BandReading("F2", 7010, 7105, 95),
+            BandReading("F3", 15532, 15742, 210),
+        ),
+        history=(
+            HistoryBar("set–ott 2024", 300, 160, 250),
+            HistoryBar("nov–dic 2024", 420, 260, 510),
+            HistoryBar("gen–feb 2025", 470, 300, 590),
+            HistoryBar("mar–apr 2025", 380, 210, 470),
+            HistoryBar("mag–giu 2025", 250, 130, 240),
+            HistoryBar("lug–ago 2025", 180, 95, 210),    # this period: printed once
+        ),
+    )
+
+
+def adjustment_invoice() -> InvoiceDocument:
+    """Return a Bolletta 2.0 conguaglio that corrects an earlier estimate."""
+    return InvoiceDocument(
+        number="18211/2024",
+        issue_date=date(2024, 9, 20),
+        due_date=date(2024, 10, 31),
+        period_start=date(2024, 6, 1),
+        period_end=date(2024, 7, 31),
+        reading_date=date(2024, 8, 1),
+        reading_type=ReadingType.ACTUAL,
+        generation=BillGeneration.BOLLETTA_2_0,
+        is_adjustment=True,
+        holder=HOLDER,
+        supply=SUPPLY,
+        payment_method_label="Addebito SEPA su IBAN IT** **** **** 4821",
+        f1_kwh=300,
+        f2_kwh=160,
+        f3_kwh=250,
+        annual_kwh=5301,
+        total=Decimal("188.72"),
+        lines=(
+            line(G.ENERGY, S.SALE, "Energia fascia F1", "300", "kWh", "0.131000", "39.30"),
+            line(G.ENERGY, S.SALE, "Energia fascia F2", "160", "kWh", "0.124000", "19.84"),
+            line(G.ENERGY, S.SALE, "Energia fascia F3", "250", "kWh", "0.112000", "28.00"),
+            line(G.ENERGY, S.SALE, "Dispacciamento", "710", "kWh", "0.011800", "8.38"),
+            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mesi",
+                 "6.500000", "13.00"),
+            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mesi", "1.750000", "3.50"),
+            line(G.TRANSPORT, S.NETWORK, "Quota potenza (2 mesi)", "3", "kW", "3.790000",
+                 "11.37"),
+            line(G.TRANSPORT, S.NETWORK, "Quota energia", "710", "kWh", "0.009520", "6.76"),
+            line(G.SYSTEM_CHARGES, S.NETWORK, "Oneri ASOS e ARIM", "710", "kWh", "0.029600",
+                 "21.02"),
+            line(G.RECALCULATIONS, S.SALE, "Conguaglio energia apr–mag 2024: letti 33 kWh in "
+                 "meno dei consumi stimati", "-33", "kWh", "0.118500", "-3.91"),
+            line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di settembre",
+                 "1", "rate", "9.00", "9.00"),
+            line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "710", "kWh", "0.022700",
+                 "16.12"),
+            line(G.TAXES, S.TAXES, "IVA 10%", "163.38", "€", "0.10", "16.34"),
+        ),
+        readings=(),
+    )
+
+
+def text_of(pdf: bytes) -> str:
+    """Read a PDF's text back, with every run of spaces and line breaks as one space."""
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def pages_of(pdf: bytes) -> int:
+    """Count a PDF's pages."""
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs() -> tuple[str, str]:
+    """Render both documents of the seed's first invoice once and read them back."""
+    doc = seed_first_invoice()
+    return text_of(render_invoice(doc)), text_of(render_detail(doc))
+
+
+def test_seed_invoice_front_page_shows_what_the_table_shows(seed_pdfs):
+    front, _ = seed_pdfs
+    for expected in ("1636/2023", "26/01/2023", "15/03/2023", "213,09 €", "01/12/2022", POD,
+                     "547 kWh", "212 kWh", "100 kWh", "235 kWh", "5.552 kWh",
+                     "Lettura effettiva", "Maria De Crignis", "DCRMRA51C52G300K", "004127",
+                     "Socio dal 11/04/1987", "Domestico residente", "3 kW", "3,3 kW",
+                     "01/10/2022 – 30/11/2022", "Addebito SEPA", "29874/2022",
+                     "Pagata il 15/12/2022", "www.secab.it", "Totale da pagare"):
+        assert expected in front, expected
+    assert "stimata" not in front
+    assert "conguaglio" not in front.lower()
+
+
+def test_seed_invoice_front_page_sums_groups_of_bolletta_2_0(seed_pdfs):
+    front, _ = seed_pdfs
+    for heading, subtotal in zip(HEADINGS_2_0, ("153,96 €", "19,16 €", "0,00 €", "30,97 €"),
+                                 strict=True):
+        assert f"{heading} {subtotal}" in front, heading
+    assert "Altre partite 9,00 €" in front
+    assert "Ricalcoli" not in front          # shown only when the bill has some
+    assert "Scontrino dell'energia" not in front
+    for heading in HEADINGS_2025:
+        assert heading not in front
+
+
+def test_seed_detail_lists_every_line_and_the_readings(seed_pdfs):
+    _, detail = seed_pdfs
+    doc = seed_first_invoice()
+    for item in doc.lines:
+        assert fmt.euro(item.amount) in detail, item.description
+        assert item.description in detail
+    for expected in ("Totale fattura 213,09 €", "10.234", "10.446", "12.011", "12.246",
+                     "212 kWh 0,292 €/kWh 61,90 €", "2 mesi 6,00 €/mese 12,00 €",
+                     "1 rata 9,00 €/rata 9,00 €", "185,54 € 10% 18,55 €",
+                     "IVA 10%: imponibile 185,54 € × 10% = 18,55 €",
+                     "Accisa sull'energia elettrica: 547 kWh × 0,0227 €/kWh = 12,42 €",
+                     "Lettura al 01/10/2022", "Lettura al 01/12/2022", "Lettura effettiva",
+                     "Totale spesa per la materia energia 153,96 €",
+                     "Totale imposte e IVA 30,97 €", "Andamento dei consumi", "ott–nov 2022",
+                     "dic 2021–", "Consumo di questo periodo (ott–nov 2022): 547 kWh"):
+        assert expected in detail, expected
+    for heading in HEADINGS_2_0[:3]:
+        assert heading in detail
+    for subtotal in SUBTOTALS_2025:
+        assert subtotal not in detail
+
+
+def test_pages_are_numbered_with_the_invoice_number(seed_pdfs):
+    front, detail = seed_pdfs
+    assert "Fattura n. 1636/2023 · Pagina 1 di" in front
+    assert "{nb}" not in front + detail
+    pages = pages_of(render_detail(seed_first_invoice()))
+    assert f"Pagina {pages} di {pages}" in detail
+
+
+def test_2025_bill_has_the_energy_receipt_and_says_it_is_estimated():
+    doc = estimated_2025_invoice()
+    front, detail = text_of(render_invoice(doc)), text_of(render_detail(doc))
+    assert "Quota consumi 57,52 € 19,41 € 76,93 €" in front     # vendita | rete e oneri | totale
+    assert "Quota fissa 15,00 € 3,56 € 18,56 €" in front
+    assert "Quota potenza 0,00 € 11,52 € 11,52 €" in front
+    assert "Totale bolletta 147,82 €" in front
+    assert "Scontrino dell'energia Vendita Rete e oneri Totale" in front
+    for text in (front, detail):
+        assert "27415/2025" in text
+        assert "147,82 €" in text
+        assert "Lettura stimata" in text
+        assert "ricalcolati (conguaglio)" in text
+        for heading in HEADINGS_2025:
+            assert heading in text
+        for heading in HEADINGS_2_0:
+            assert heading not in text
+    assert "Utente (non socio)" in front
+    for item in doc.lines:
+        assert fmt.euro(item.amount) in detail
+    for subtotal, amount in zip(SUBTOTALS_2025, ("76,93 €", "18,56 €", "11,52 €"), strict=True):
+        assert f"{subtotal} {amount}" in detail
+    assert "Vendita Energia F1 180 kWh" in detail
+    assert detail.count("lug–ago 2025") == 2    # the chart's own bar, and the period's line
+
+
+def test_adjustment_says_so_and_shows_the_recalculation():
+    doc = adjustment_invoice()
+    front, detail = text_of(render_invoice(doc)), text_of(render_detail(doc))
+    for text in (front, detail):
+        assert "Bolletta di conguaglio" in text
+        assert "188,72 €" in text
+        assert "stimata" not in text
+    assert "Ricalcoli -3,91 €" in front
+    assert "Ricalcoli" in detail
+    assert "-33 kWh 0,1185 €/kWh -3,91 €" in detail
+    assert "Totale ricalcoli -3,91 €" in detail
+
+
+@pytest.mark.parametrize("render", [render_invoice, render_detail])
+@pytest.mark.parametrize("broken", [
+    # One cent missing from the total.
+    lambda doc: dataclasses.replace(doc, total=doc.total - Decimal("0.01")),
+    # A line whose amount is not quantity × unit price.
+    lambda doc: dataclasses.replace(doc, lines=(
+        dataclasses.replace(doc.lines[0], amount=doc.lines[0].amount + 1),
+        *doc.lines[1:]), total=doc.total + 1),
+    # A line of the other generation's groups.
+    lambda doc: dataclasses.replace(doc, lines=(
+        dataclasses.replace(doc.lines[0], group=CostGroup.CONSUMPTION_SHARE), *doc.lines[1:])),
+    # Sub-cent amounts.
+    lambda doc: dataclasses.replace(doc, lines=(
+        dataclasses.replace(doc.lines[0], amount=Decimal("61.904")), *doc.lines[1:]),
+        total=Decimal("213.094")),
+    # Meter registers that disagree with the billed kWh.
+    lambda doc: dataclasses.replace(doc, readings=(BandReading("F1", 10234, 10447, 213),)),
+    # No lines at all.
+    lambda doc: dataclasses.replace(doc, lines=(), total=Decimal(0)),
+], ids=["total", "quantity×price", "generation", "cents", "readings", "empty"])
+def test_inconsistent_data_is_refused_not_printed(render, broken):
+    with pytest.raises(ValueError):
+        render(broken(seed_first_invoice()))
+
+
+def test_2025_lines_must_say_whether_they_go_to_seller_or_network():
+    doc = estimated_2025_invoice()
+    wrong = dataclasses.replace(doc, lines=(
+        dataclasses.replace(doc.lines[0], side=CostSide.OTHER), *doc.lines[1:]))
+    with pytest.raises(ValueError):
+        render_invoice(wrong)
+
+
+def test_filenames_carry_the_invoice_number():
+    doc = seed_first_invoice()
+    assert invoice_filename(doc) == "fattura-1636-2023.pdf"
+    assert detail_filename(doc) == "fattura-dettaglio-1636-2023.pdf"
+
+
+def test_fonts_stay_intact_across_documents():
+    # The parsed font is shared by every document of the process: a document that prints
+    # other characters must not change what the next one embeds.
+    first = render_invoice(seed_first_invoice())
+    accented = dataclasses.replace(seed_first_invoice(), holder=dataclasses.replace(
+        HOLDER, name="Žiga Čebašek – Ünal Ørsted"))
+    assert "Žiga Čebašek – Ünal Ørsted" in text_of(render_invoice(accented))
+    again = render_invoice(seed_first_invoice())
+    assert text_of(again) == text_of(first)
+    fonts = {
+        font["/BaseFont"]
+        for page in PdfReader(BytesIO(again)).pages
+        for font in (f.get_object() for f in page["/Resources"]["/Font"].values())
+    }
+    assert fonts == {"/MPDFAA+DejaVuSansBook", "/MPDFAA+DejaVuSansBold"}

@@ -1,0 +1,73 @@
+"""The PDF routes: served to the owner only, and saying the same numbers as the table."""
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from models import Contract, Customer, Invoice, db
+
+
+def invoice_id(app, code: str, number: int | None = None, year: int = 2023) -> int:
+    """Return the id of a customer's invoice (by number, or any)."""
+    query = (select(Invoice.id).join(Contract).join(Customer)
+             .where(Customer.code == code, Invoice.fiscal_year == year))
+    if number is not None:
+        query = query.where(Invoice.number == number)
+    with app.app_context():
+        return db.session.scalars(query.order_by(Invoice.id)).first()
+
+
+def pdf_text(data: bytes) -> str:
+    """Read a PDF's text back."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize(("kind", "filename"), [
+    ("fattura", "fattura-1636-2023.pdf"), ("dettaglio", "fattura-dettaglio-1636-2023.pdf")])
+def test_owner_gets_both_pdfs_with_the_seed_numbers(member, app, kind, filename):
+    response = member.get(f"/fatture/{invoice_id(app, '100234', 1636)}/{kind}.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert filename in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    text = pdf_text(response.data)
+    for expected in ("1636", "26/01/2023", "15/03/2023", "213,09", "€", "547", "212", "235"):
+        assert expected in text, expected
+
+
+def test_foreign_nonexistent_and_malformed_invoices_look_the_same(member, app):
+    foreign = invoice_id(app, "100235")
+    with app.app_context():
+        missing = (db.session.scalar(select(db.func.max(Invoice.id))) or 0) + 1000
+    answers = [member.get(f"/fatture/{raw}/fattura.pdf") for raw in (foreign, missing, "abc")]
+    assert {a.status_code for a in answers} == {404}
+    assert answers[0].data == answers[1].data == answers[2].data
+    assert b"%PDF" not in answers[0].data
+
+
+@pytest.mark.parametrize("path", [
+    "/fatture/1/altro.pdf", "/fatture/..%5Cetc/fattura.pdf", "/fatture/%00/fattura.pdf",
+    "/fatture/1e3/fattura.pdf", "/fatture/-1/fattura.pdf", "/fatture/" + "9" * 40 + "/fattura.pdf",
+])
+def test_odd_pdf_paths_get_a_polite_404(member, path):
+    response = member.get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/fatture/../../etc/passwd", "/fatture/..%2F..%2Fetc%2Fpasswd"])
+def test_path_traversal_reaches_no_file(member, path):
+    response = member.get(path)
+    assert b"root:" not in response.data and b"%PDF" not in response.data
+    assert response.status_code in (200, 404)  # the app shell, whose router says "not found"
+
+
+def test_anonymous_is_sent_to_login(client, app):
+    response = client.get(f"/fatture/{invoice_id(app, '100234', 1636)}/fattura.pdf")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_other_member_cannot_read_mario_s_invoice(neighbour, app):
+    response = neighbour.get(f"/fatture/{invoice_id(app, '100234', 1636)}/dettaglio.pdf")
+    assert response.status_code == 404
