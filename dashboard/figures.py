@@ -34,7 +34,7 @@ def _bands_of(row: MonthRow | InvoiceRow) -> tuple[int, int, int]:
 
 
 def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None],
-                    titles: list[str], x_title: str) -> dict:
+                    titles: list[str]) -> dict:
     """Build a stacked F1/F2/F3 bar chart; a None value leaves a gap, not a zero."""
     totals = [sum(v) if v else None for v in values]
     traces = []
@@ -47,10 +47,13 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
             "x": labels,
             "y": y,
             "marker": {"color": BAND_COLORS[band]},
-            "customdata": [[title, share] for title, share in zip(titles, shares, strict=True)],
+            "customdata": [
+                [title, share, fmt.number(total) if total is not None else ""]
+                for title, share, total in zip(titles, shares, totals, strict=True)
+            ],
             "hovertemplate": (
                 f"<b>%{{customdata[0]}}</b><br>{band}: %{{y:,.0f}} kWh"
-                " (%{customdata[1]} del totale)<extra></extra>"
+                " (%{customdata[1]} di %{customdata[2]} kWh)<extra></extra>"
             ),
         })
     annotations = [
@@ -66,10 +69,11 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
             "separators": fmt.PLOTLY_SEPARATORS,
             "font": {"size": 14, "family": FONT_FAMILY},
             "hoverlabel": {"font": {"size": 15}},
-            "margin": {"l": 56, "r": 12, "t": 40, "b": 48},
-            "legend": {"orientation": "h", "x": 0, "y": 1.12, "traceorder": "normal"},
+            "margin": {"l": 48, "r": 8, "t": 40, "b": 40},
+            "legend": {"orientation": "h", "x": 0, "y": 1.1, "traceorder": "normal",
+                       "font": {"size": 16}},
             "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels,
-                      "title": {"text": x_title}, "fixedrange": True},
+                      "tickangle": 0, "fixedrange": True, "automargin": True},
             "yaxis": {"title": {"text": "kWh"}, "rangemode": "tozero", "fixedrange": True,
                       "range": [0, peak * 1.12 or 1], "tickformat": ",.0f"},
             "annotations": annotations,
@@ -87,13 +91,19 @@ def consumption_by_month(rows: Sequence[MonthRow], year: int) -> dict:
     labels = [fmt.month_short(m) for m in months]
     titles = [fmt.month_name(m).capitalize() for m in months]
     values = [by_month.get(m.month) for m in months]
-    return _stacked_figure(labels, values, titles, f"Mese ({year})")
+    return _stacked_figure(labels, values, titles)
 
 
 def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
     """Chart one bar per invoice period, in the table's order."""
-    labels = [fmt.period(i.period_start, i.period_end) for i in invoices]
+    labels = [period_tick(i.period_start, i.period_end) for i in invoices]
     titles = [f"Fattura {i.number} – {fmt.date_range(i.period_start, i.period_end)}"
               for i in invoices]
-    return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles,
-                           "Periodo di fatturazione")
+    return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles)
+
+
+def period_tick(start: date, end: date) -> str:
+    """Label a billing period on two short lines, so ticks fit a phone screen: 'ott–nov<br>2022'."""
+    months = f"{fmt.month_short(start)}–{fmt.month_short(end)}"
+    years = str(end.year) if start.year == end.year else f"{start.year}/{str(end.year)[2:]}"
+    return f"{months}<br>{years}"

@@ -5,8 +5,6 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from . import ids
-from .auth.identity import Viewer
-from .labels import ROLE_LABELS
 
 
 def shell() -> html.Div:
@@ -25,11 +23,11 @@ def shell() -> html.Div:
     ])
 
 
-def account_box(viewer: Viewer, display_name: str) -> list:
+def account_box(name: str, detail: str) -> list:
     """Show who is logged in and the logout button (a CSRF-protected POST)."""
     return [
-        html.Span([html.Span(display_name, className="who"),
-                   html.Small(ROLE_LABELS[viewer.role], className="role")], className="identity"),
+        html.Span([html.Span(name, className="who"), html.Small(detail, className="role")],
+                  className="identity"),
         html.Form(action="/logout", method="post", className="logout", children=[
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
             html.Button("Esci", type="submit", className="button"),

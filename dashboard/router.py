@@ -5,6 +5,7 @@ from dash import Dash, Input, Output, State
 
 from . import access, ids
 from .auth.identity import current_viewer
+from .labels import ROLE_LABELS
 from .layout import account_box
 from .pages import common, consumi, home
 
@@ -17,7 +18,8 @@ def render(pathname: object, search: object) -> tuple[list, list]:
     if viewer is None:  # the auth hook answers 401 first; this guards a misconfiguration
         return [], common.not_found()
     customer = access.customer(viewer)
-    header = account_box(viewer, customer.name if customer else viewer.email)
+    header = (account_box(customer.name, f"Codice cliente {customer.code}") if customer
+              else account_box(viewer.email, ROLE_LABELS[viewer.role]))
     path = pathname if isinstance(pathname, str) else "/"
     if path == "/":
         page = (home.member_layout(customer, access.contracts(viewer)) if customer

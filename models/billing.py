@@ -433,10 +433,11 @@ def cost_lines_for_total(period: BillingPeriod, total: Decimal) -> list[CostLine
     the gap, as on real bills (a few cents at most when a band exceeds 10,000 kWh).
     """
     charges = _charges(period, Decimal(0))
-    outside = sum((c.amount for c in charges if c.kind in ("rai", "rounding")), Decimal(0))
-    taxable = [c for c in charges if c.kind not in ("rai", "rounding", "vat")]
+    outside = sum((c.amount for c in charges if c.kind == "rai"), Decimal(0))
     base = _closest_base(total - outside, vat_rate(period.terms.customer_type))
-    fixed = sum((c.amount for c in taxable if c.kind != "energy"), Decimal(0))
+    # Everything taxable but the energy lines stays as it is; the energy lines make up the rest.
+    fixed = sum((c.amount for c in charges if c.kind not in ("rai", "vat", "energy")),
+                Decimal(0))
     months = period.months
     bands = billed_bands(period.terms.tariff_structure, sum(m.f1 for m in months),
                          sum(m.f2 for m in months), sum(m.f3 for m in months))

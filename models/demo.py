@@ -308,25 +308,28 @@ def _pod(slot: int) -> str:
 
 def _home(street: str, town: str, profile: str = "home", power: str = "3",
           structure: TariffStructure = TariffStructure.MULTI,
-          payment: PaymentMethod = PaymentMethod.SEPA, **terms) -> ContractSpec:
+          payment: PaymentMethod = PaymentMethod.SEPA, start: date = date(1998, 3, 1),
+          **history) -> ContractSpec:
     """Describe a resident household's supply."""
     return ContractSpec(street, town, CustomerType.RESIDENT, structure, power, profile,
-                        payment, terms.pop("start", date(1998, 3, 1)), **terms)
+                        payment, start, **history)
 
 
 def _holiday_home(street: str, town: str, power: str = "3",
                   structure: TariffStructure = TariffStructure.BI,
-                  payment: PaymentMethod = PaymentMethod.SEPA, **terms) -> ContractSpec:
+                  payment: PaymentMethod = PaymentMethod.SEPA, start: date = date(2006, 6, 1),
+                  **history) -> ContractSpec:
     """Describe a non-resident holiday home's supply."""
     return ContractSpec(street, town, CustomerType.NON_RESIDENT, structure, power,
-                        "second_home", payment, terms.pop("start", date(2006, 6, 1)), **terms)
+                        "second_home", payment, start, **history)
 
 
 def _business(street: str, town: str, profile: str, power: str,
-              payment: PaymentMethod = PaymentMethod.SEPA, **terms) -> ContractSpec:
+              payment: PaymentMethod = PaymentMethod.SEPA, start: date = date(2001, 1, 1),
+              **history) -> ContractSpec:
     """Describe a shop's or a firm's supply (altri usi)."""
     return ContractSpec(street, town, CustomerType.OTHER, TariffStructure.MULTI, power,
-                        profile, payment, terms.pop("start", date(2001, 1, 1)), **terms)
+                        profile, payment, start, **history)
 
 
 def _person(code: str, first: str, surname: str, born: date, female: bool, street: str,
@@ -503,8 +506,9 @@ def _number_base(day: date) -> int:
 
 # --- consumption ---------------------------------------------------------------------------
 
-def apportion(total: int, weights: Sequence[float]) -> list[int]:
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
     """Split a whole number in proportion to weights; the parts add up to the total."""
+    # Float weights are fine here: they only share out whole kWh, never money.
     if sum(weights) <= 0:
         weights = [1.0] * len(weights)
     scale = total / sum(weights)
@@ -538,7 +542,7 @@ class _Usage:
         expected = p.yearly_kwh * p.monthly_weights[month.month - 1] / sum(p.monthly_weights)
         noise = self.rng.uniform(0.88, 1.12)
         kwh = max(4, round(expected * self.year_factors[month.year] * noise))
-        f1, f2, f3 = apportion(kwh, _band_weights(month, p.intensity))
+        f1, f2, f3 = _apportion(kwh, _band_weights(month, p.intensity))
         return MonthUse(month, f1, f2, f3)
 
 
@@ -548,7 +552,7 @@ def _split_seed(seed: SeedInvoice, months: Sequence[date],
     per_band = []
     for band, total in zip(Band, (seed.f1, seed.f2, seed.f3), strict=True):
         weights = [profile.monthly_weights[m.month - 1] * band_hours(m)[band] for m in months]
-        per_band.append(apportion(total, weights))
+        per_band.append(_apportion(total, weights))
     return tuple(MonthUse(m, *(parts[i] for parts in per_band)) for i, m in enumerate(months))
 
 
@@ -558,7 +562,7 @@ def _estimate(truth: Sequence[MonthUse], rng: random.Random) -> tuple[MonthUse, 
     per_band = []
     for band in ("f1", "f2", "f3"):
         actual = [getattr(m, band) for m in truth]
-        per_band.append(apportion(round(sum(actual) * factor), [float(a) for a in actual]))
+        per_band.append(_apportion(round(sum(actual) * factor), [float(a) for a in actual]))
     return tuple(MonthUse(m.month, *(parts[i] for parts in per_band))
                  for i, m in enumerate(truth))
 

@@ -119,3 +119,34 @@ def neighbour(app):
     from tests.helpers import login
 
     return login(app.test_client(), *OTHER_MEMBER)
+
+
+# --- The browser: Debian's Chromium and ChromeDriver through dash[testing] ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def pytest_setup_options():
+    """Start Debian's Chromium headless, with no traffic to the outside."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--disable-gpu", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--window-size=1280,1000", "--lang=it-IT"):
+        options.add_argument(flag)
+    return options
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip browser tests where Chromium is missing, unless REQUIRE_BROWSER says it must run."""
+    if os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER):
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("REQUIRE_BROWSER=1 but chromium/chromium-driver are missing")
+    skip = pytest.mark.skip(reason="Debian's chromium and chromium-driver are not installed")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -93,6 +93,14 @@ def test_4_october_stays_out_until_arera_decides():
     assert band_at(at(date(2027, 10, 4), 10)) is Band.F1  # a Monday
 
 
+def test_a_later_holiday_is_one_line_of_data(monkeypatch):
+    monkeypatch.setattr("models.bands.LATER_HOLIDAYS", ((10, 4, 2026),))
+    assert is_holiday(date(2026, 10, 4))
+    assert is_holiday(date(2027, 10, 4))
+    assert not is_holiday(date(2025, 10, 4))  # the law applies from 2026
+    assert band_at(at(date(2027, 10, 4), 10)) is Band.F3
+
+
 def test_aware_datetime_is_converted_to_rome():
     # 07:30 UTC on a winter Wednesday is 08:30 in Rome (F1); in summer it is 09:30.
     assert band_at(datetime(2024, 1, 10, 6, 30, tzinfo=UTC)) is Band.F2

@@ -4,7 +4,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models import Contract, Customer, Invoice, db
+from models import Contract, Customer, db
 from tests.helpers import callback_body, outputs, post_callback
 
 SEED_ROWS = [  # the cooperative's own table (shared/seed): numero, data, scadenza, importo, …
@@ -55,7 +55,7 @@ def test_period_view_lines_up_with_the_table(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023&vista=periodi"))
     figure = out["consumi-grafico.figure"]
-    assert figure["data"][0]["x"][0] == "ott–nov 2022"
+    assert figure["data"][0]["x"][0] == "ott–nov<br>2022"
     assert figure["data"][0]["y"] == [row[6] for row in SEED_ROWS]
     assert figure["data"][2]["y"] == [row[8] for row in SEED_ROWS]
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
@@ -11,7 +14,9 @@ from pathlib import Path
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import Glyph, SubsetMap, TTFFont
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont
+from fpdf.syntax import Name, PDFArray, PDFContentStream
 
 from dashboard import formatting as fmt
 from dashboard import palette
@@ -34,23 +39,39 @@ RATE_UNIT = "€"
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _FONT_DIR = Path(__file__).parent / "fonts"
-# Every character a bill prints: the Latin scripts of members' names, typographic punctuation
-# and the euro sign. A font cut to these ~370 glyphs is what makes each PDF cheap to write.
-_REPERTOIRE = (
-    *range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x218, 0x21C), *range(0x2010, 0x2027), 0x20AC,
+# The characters of nearly every bill: Italian, the Latin-1 letters of Friulian and German names,
+# typographic punctuation and the euro sign. A font cut to these ~230 glyphs keeps each PDF cheap
+# to write; a document with any other character (a Slovene "č", say) embeds from the whole font.
+COMMON_CHARACTERS = frozenset(
+    chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2027), 0x20AC)
 )
 
 
-# --- The font: cut and parsed once per process, copied into each document --------------------
+# --- The font: cut and parsed once per process, shared by every document --------------------
+#
+# fpdf2 parses a TTF on every add_font() (~40 ms for DejaVu) and, on every output(), cuts the
+# glyphs the document used out of it with fontTools (~5 ms a font even for a small font). Here
+# DejaVu is cut once per process to the common characters, parsed once, and each document gets a
+# light copy; the writer below embeds that small cut font whole, from bytes compressed once.
+# Documents with other characters keep fpdf2's own path on the whole font: slower, but complete.
+
+class _CutFont(TTFFont):
+    """DejaVu cut to the common characters: embedded whole, never subset again."""
+
+    __slots__ = ()
+
 
 @cache
-def _cut_font(style: str) -> bytes:
-    """Cut DejaVu down to the bills' repertoire, without hinting or layout tables."""
-    font = ttLib.TTFont(_FONT_DIR / _FONT_FILES[style])
+def _font_bytes(style: str, whole: bool) -> bytes:
+    """Return DejaVu's file, whole or cut to the common characters without hinting."""
+    path = _FONT_DIR / _FONT_FILES[style]
+    if whole:
+        return path.read_bytes()
+    font = ttLib.TTFont(path)
     options = ftsubset.Options(hinting=False, layout_features=[], glyph_names=True)
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "MATH", "kern", "hdmx", "FFTM"]
     subsetter = ftsubset.Subsetter(options)
-    subsetter.populate(unicodes=_REPERTOIRE)
+    subsetter.populate(unicodes=[ord(char) for char in COMMON_CHARACTERS])
     subsetter.subset(font)
     out = BytesIO()
     font.save(out)
@@ -58,27 +79,139 @@ def _cut_font(style: str) -> bytes:
 
 
 @cache
-def _parsed_font(style: str) -> TTFFont:
-    """Parse the cut font once: metrics, cmap and widths are the same for every document."""
-    return TTFFont(FPDF(), BytesIO(_cut_font(style)), f"{FAMILY.lower()}{style}", style)
+def _compressed_cut_font(style: str) -> bytes:
+    """Compress the cut font's file once, as the PDF stream embeds it."""
+    return zlib.compress(_font_bytes(style, whole=False))
 
 
-def _font_for(pdf: FPDF, style: str) -> TTFFont:
-    """Copy the parsed font into one document, with its own glyph subset and embedding state."""
-    template = _parsed_font(style)
+@cache
+def _cut_glyph_ids(style: str) -> dict[str, int]:
+    """Map the cut font's glyph names to their indices in its file."""
+    order = ttLib.TTFont(BytesIO(_font_bytes(style, whole=False))).getGlyphOrder()
+    return {name: index for index, name in enumerate(order)}
+
+
+@cache
+def _parsed_font(style: str, whole: bool) -> TTFFont:
+    """Parse a font once: metrics, cmap and widths are the same for every document."""
+    kind = TTFFont if whole else _CutFont
+    return kind(FPDF(), BytesIO(_font_bytes(style, whole)), f"{FAMILY.lower()}{style}", style)
+
+
+def _font_for(pdf: FPDF, style: str, whole: bool) -> TTFFont:
+    """Copy a parsed font into one document, with its own glyph subset and embedding state."""
+    template = _parsed_font(style, whole)
     font = copy.copy(template)
     font.i = len(pdf.fonts) + 1
-    # fpdf2 cuts the embedded subset out of `ttfont` in place while writing the PDF, so every
-    # document needs its own. Loading it lazily from bytes costs ~0.1 ms; recalcBBoxes=False
-    # keeps each glyph's stored bounding box instead of recomputing them all on save.
+    # fpdf2's own writer subsets `ttfont` in place, so each document gets its own (a plain
+    # output() must not spoil the shared parse); loaded lazily it costs ~0.1 ms, and
+    # recalcBBoxes=False keeps the glyphs' stored boxes instead of recomputing them on save.
     font.ttfont = ttLib.TTFont(
-        BytesIO(_cut_font(style)), lazy=True, recalcTimestamp=False, recalcBBoxes=False
+        BytesIO(_font_bytes(style, whole)), lazy=True, recalcTimestamp=False, recalcBBoxes=False
     )
     font.cw = copy.copy(template.cw)          # a defaultdict: reading a missing key writes it
     font.desc = copy.copy(template.desc)      # the writer stores object ids on the descriptor
     font.missing_glyphs = []
     font.subset = SubsetMap(font)
     return font
+
+
+class _FontFile(PDFContentStream):
+    """The cut font's file as a FontFile2 stream, compressed once per process."""
+
+    def __init__(self, style: str) -> None:
+        """Wrap the compressed bytes, declaring their filter and uncompressed length."""
+        super().__init__(contents=_compressed_cut_font(style))
+        self.filter = Name("FlateDecode")
+        self.length1 = len(_font_bytes(style, whole=False))
+
+
+def _to_unicode(glyphs: list[tuple[int, Glyph]]) -> bytes:
+    """Write the CMap that maps the document's codes back to text, for search and copy."""
+    entries = [f"<{code:04X}> <{''.join(f'{char:04X}' for char in glyph.unicode)}>\n"
+               for code, glyph in glyphs if isinstance(glyph.unicode, tuple) and glyph.unicode]
+    # A CMap block holds at most 100 mappings (Adobe Technical Note #5014).
+    blocks = "".join(f"{len(entries[i:i + 100])} beginbfchar\n{''.join(entries[i:i + 100])}"
+                     "endbfchar\n" for i in range(0, len(entries), 100))
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"{blocks}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+    ).encode("latin-1")
+
+
+class _Producer(OutputProducer):
+    """fpdf2's writer, embedding cut fonts from ready bytes instead of subsetting them again."""
+
+    def _add_fonts(self, *args: object) -> dict[int, PDFFont]:
+        """Let fpdf2 add the other fonts, then add the cut ones from the process-wide bytes."""
+        fonts = self.fpdf.fonts
+        cut = {key: font for key, font in fonts.items() if isinstance(font, _CutFont)}
+        for key in cut:
+            del fonts[key]
+        try:
+            objects = super()._add_fonts(*args)
+        finally:
+            fonts.update(cut)
+        for font in cut.values():
+            objects[font.i] = self._add_cut_font(font)
+        # fpdf2 clears these class-wide caches after writing; they would otherwise keep
+        # every document's glyph map alive.
+        SubsetMap.pick.cache_clear()
+        SubsetMap.get_glyph.cache_clear()
+        return objects
+
+    def _add_cut_font(self, font: _CutFont) -> PDFFont:
+        """Add a Type0 font over the whole cut font, with the codes this document used."""
+        if font.missing_glyphs:
+            # Members' data never gets here (needs_whole_font); only a new label in the code can.
+            missing = "".join(chr(code) for code in font.missing_glyphs)
+            raise ValueError(f"characters outside COMMON_CHARACTERS printed: {missing!r}")
+        name = f"MPDFAA+{font.name}"
+        glyphs = sorted((code, glyph) for glyph, code in font.subset.items() if glyph is not None)
+        widths = " ".join(f"{code} [{glyph.glyph_width}]" for code, glyph in glyphs)
+        composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid_font = PDFFont(subtype="CIDFontType2", base_font=name,
+                           d_w=font.desc.missing_width, w=f"[{widths}]")
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+        composite.to_unicode = PDFContentStream(_to_unicode(glyphs), compress=True)
+        self._add_pdf_obj(composite.to_unicode, "fonts")
+        cid_font.c_i_d_system_info = CIDSystemInfo()
+        self._add_pdf_obj(cid_font.c_i_d_system_info, "fonts")
+        font.desc.font_name = Name(name)
+        font.desc.font_file2 = _FontFile(font.emphasis.style)
+        self._add_pdf_obj(font.desc, "fonts")
+        self._add_pdf_obj(font.desc.font_file2, "fonts")
+        cid_font.font_descriptor = font.desc
+        # The document's codes are handed out in order of first use: map each to its glyph.
+        glyph_ids = _cut_glyph_ids(font.emphasis.style)
+        cid_to_gid = bytearray(2 * (glyphs[-1][0] + 1))
+        for code, glyph in glyphs:
+            struct.pack_into(">H", cid_to_gid, 2 * code, glyph_ids[glyph.glyph_name])
+        cid_font.c_i_d_to_g_i_d_map = PDFContentStream(bytes(cid_to_gid), compress=True)
+        self._add_pdf_obj(cid_font.c_i_d_to_g_i_d_map, "fonts")
+        return composite
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Yield every string inside plain data: dataclasses, tuples and strings."""
+    if isinstance(value, str):
+        yield value
+    elif is_dataclass(value):
+        for item in fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def needs_whole_font(doc: InvoiceDocument) -> bool:
+    """Tell whether the document prints a character beyond the common cut of the font."""
+    return any(not COMMON_CHARACTERS.issuperset(text) for text in _texts(doc))
 
 
 # --- The page furniture -----------------------------------------------------------------------
@@ -92,8 +225,9 @@ class BillPDF(FPDF):
         self.doc_title = title
         self.invoice_number = doc.number
         self.issue_date = doc.issue_date
+        whole = needs_whole_font(doc)
         for style in _FONT_FILES:
-            self.fonts[f"{FAMILY.lower()}{style}"] = _font_for(self, style)
+            self.fonts[f"{FAMILY.lower()}{style}"] = _font_for(self, style, whole)
         self.set_margins(MARGIN, BODY_TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.set_title(f"{title} – fattura n. {doc.number}")
@@ -101,6 +235,10 @@ class BillPDF(FPDF):
         self.set_creator(COOPERATIVE)
         self.set_lang("it-IT")
         self.add_page()
+
+    def to_bytes(self) -> bytes:
+        """Write the finished document as PDF bytes."""
+        return bytes(self.output(output_producer_class=_Producer))
 
     def style(self, size: float, bold: bool = False, color: str = palette.INK) -> None:
         """Set the font size, weight and text colour in one call."""
@@ -152,6 +290,30 @@ class BillPDF(FPDF):
         self.cell(CONTENT_WIDTH / 2, 4.5,
                   f"Fattura n. {self.invoice_number} · Pagina {self.page_no()} di {{nb}}",
                   align="R")
+
+    def put(self, x: float, y: float, width: float, height: float, text: str,
+            align: str = "L") -> None:
+        """Print one line of text in a box, placed as cell() places it, without moving."""
+        # cell() costs ~3× as much (borders, fills, links, markdown): rows of figures need none.
+        if align == "R":
+            x += width - self.c_margin - self.get_string_width(text)
+        elif align == "C":
+            x += (width - self.get_string_width(text)) / 2
+        else:
+            x += self.c_margin
+        self.text(x, y + 0.5 * height + 0.3 * self.font_size, text)
+
+    def fits(self, text: str, width: float) -> bool:
+        """Tell whether text fits on one line of a cell `width` mm wide in the current font."""
+        return self.get_string_width(text) <= width - 2 * self.c_margin
+
+    def paragraph(self, width: float, height: float, text: str, **kwargs) -> None:
+        """Print left-aligned text, wrapping it only when it needs more than one line."""
+        # A plain cell costs a fraction of multi_cell's line breaking, and most values fit.
+        if self.fits(text, width):
+            self.cell(width, height, text, **kwargs)
+        else:
+            self.multi_cell(width, height, text, align="L", **kwargs)
 
     def fitted(self, text: str, width: float) -> str:
         """Shorten text with an ellipsis so that it fits `width` mm in the current font."""

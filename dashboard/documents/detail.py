@@ -46,7 +46,7 @@ def render_detail(doc: InvoiceDocument) -> bytes:
     _lines(pdf, doc, groups)
     _taxes(pdf, groups)
     _history(pdf, doc)
-    return bytes(pdf.output())
+    return pdf.to_bytes()
 
 
 def _reference(pdf: BillPDF, doc: InvoiceDocument) -> None:
@@ -158,55 +158,73 @@ def _line_cells(line: Line) -> tuple[str, str, str, str]:
             f"{fmt.price(line.unit_price)} €/{one}", fmt.euro(line.amount))
 
 
-def _line_row(pdf: BillPDF, line: Line) -> None:
-    """Print one line; a long description wraps inside its column."""
+def _line_row(pdf: BillPDF, line: Line, keep: float = 0) -> None:
+    """Print one line, on the same page as the next `keep` mm; a long description wraps."""
     description, *numbers = _line_cells(line)
     pdf.style(9.5)
-    width = COLUMNS[0][1]
-    wrapped = pdf.multi_cell(width - 4, ROW, description, dry_run=True, output="LINES")
-    height = ROW * len(wrapped)
-    _room_for_row(pdf, height)
+    width = COLUMNS[0][1] - 4           # indented under the group's heading
+    lines = 1 if pdf.fits(description, width) else len(
+        pdf.multi_cell(width, ROW, description, dry_run=True, output="LINES"))
+    height = ROW * lines
+    _room_for_row(pdf, height + keep)
+    pdf.style(9.5)                      # a page break printed the bold column headings
     y = pdf.get_y()
-    pdf.set_xy(MARGIN + 4, y)
-    pdf.multi_cell(width - 4, ROW, description, align="L")
-    pdf.set_xy(MARGIN + width, y)
+    if lines == 1:
+        pdf.put(MARGIN + 4, y, width, ROW, description)
+    else:
+        pdf.set_xy(MARGIN + 4, y)
+        pdf.multi_cell(width, ROW, description, align="L")
+    x = MARGIN + COLUMNS[0][1]
     for text, (_, column_width, align) in zip(numbers, COLUMNS[1:], strict=True):
-        pdf.cell(column_width, ROW, text, align=align)
+        pdf.put(x, y, column_width, ROW, text, align)
+        x += column_width
     pdf.set_xy(MARGIN, y + height)
 
 
 def _text_row(pdf: BillPDF, label: str, amount: str = "", bold: bool = False,
-              color: str = palette.INK, indent: float = 4) -> None:
-    """Print a row with a label and, optionally, an amount in the last column."""
-    _room_for_row(pdf, ROW)
-    pdf.set_x(MARGIN + indent)
+              color: str = palette.INK, indent: float = 4, keep: float = 0) -> None:
+    """Print a label and, optionally, an amount in the last column."""
+    _room_for_row(pdf, ROW + keep)
     pdf.style(9.5, bold=bold, color=color)
-    pdf.cell(CONTENT_WIDTH - COLUMNS[-1][1] - indent, ROW, label)
-    pdf.cell(COLUMNS[-1][1], ROW, amount, align="R", new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y()
+    pdf.put(MARGIN + indent, y, CONTENT_WIDTH - indent, ROW, label)
+    pdf.put(MARGIN, y, CONTENT_WIDTH, ROW, amount, "R")
+    pdf.set_xy(MARGIN, y + ROW)
+
+
+def _group_rows(doc: InvoiceDocument, group: GroupTotal) -> list[Line | str]:
+    """Return a group's rows in order; the 2025 shares list seller and network apart."""
+    if doc.generation != BillGeneration.ARERA_2025 or group.spec.group not in SPLIT_GROUPS:
+        return list(group.lines)
+    rows: list[Line | str] = []
+    for side in SPLIT_SIDES:
+        lines = [line for line in group.lines if line.side == side]
+        if lines:
+            rows += [SIDE_LABELS[side], *lines]
+    return rows
 
 
 def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -> None:
     """Print every line under its group's heading, each group's subtotal and the total."""
     pdf.section("Dettaglio degli importi", room=ROW * 6)
     _columns_header(pdf)
-    for group in groups:
+    for number, group in enumerate(groups):
         _band_row(pdf, group.spec.heading, 10.5, palette.PRIMARY_DARK)
-        if doc.generation == BillGeneration.ARERA_2025 and group.spec.group in SPLIT_GROUPS:
-            for side in SPLIT_SIDES:
-                lines = [line for line in group.lines if line.side == side]
-                if lines:
-                    _text_row(pdf, SIDE_LABELS[side], bold=True, color=palette.MUTED, indent=2)
-                for line in lines:
-                    _line_row(pdf, line)
-        else:
-            for line in group.lines:
-                _line_row(pdf, line)
-        if not group.lines:
-            _text_row(pdf, "Nessuna voce in questo periodo", color=palette.MUTED)
+        rows = _group_rows(doc, group) or ["Nessuna voce in questo periodo"]
+        # A subtotal never opens a page alone: it keeps its group's last row, and the grand
+        # total keeps the last subtotal.
+        tail = ROW + 2 + (ROW + 4.5 if number == len(groups) - 1 else 0)
+        for index, row in enumerate(rows):
+            keep = tail if index == len(rows) - 1 else ROW
+            if isinstance(row, Line):
+                _line_row(pdf, row, keep)
+            elif group.lines:
+                _text_row(pdf, row, bold=True, color=palette.MUTED, indent=2, keep=keep)
+            else:
+                _text_row(pdf, row, color=palette.MUTED, keep=keep)
         _rule(pdf)
         _text_row(pdf, group.spec.total_label, fmt.euro(group.subtotal), bold=True)
         pdf.ln(1.5)
-    _room_for_row(pdf, ROW + 3)
     pdf.set_x(MARGIN)
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
     pdf.style(12.5, bold=True, color=palette.PRIMARY_DARK)
@@ -233,12 +251,11 @@ def _taxes(pdf: BillPDF, groups: tuple[GroupTotal, ...]) -> None:
     pdf.style(10)
     for line in taxes:
         pdf.set_x(MARGIN)
-        pdf.multi_cell(CONTENT_WIDTH, ROW, f"• {_formula(line)}", align="L",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(CONTENT_WIDTH, ROW, f"• {_formula(line)}", new_x="LMARGIN", new_y="NEXT")
     pdf.style(9, color=palette.MUTED)
-    pdf.multi_cell(CONTENT_WIDTH, 4.6,
-                   "L'accisa si paga su ogni kWh consumato; l'IVA si calcola su un imponibile che "
-                   "comprende l'accisa.", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(CONTENT_WIDTH, 4.6,
+                  "L'accisa si paga su ogni kWh consumato; l'IVA si calcola su un imponibile che "
+                  "comprende l'accisa.", new_x="LMARGIN", new_y="NEXT")
 
 
 @dataclass(frozen=True)
@@ -290,16 +307,18 @@ def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
         pdf.set_draw_color(palette.LINE)
         pdf.set_line_width(0.2)
         pdf.line(left, y, left + width, y)
-        pdf.set_xy(MARGIN, y - 2)
         pdf.style(7.5, color=palette.MUTED)
-        pdf.cell(12, 4, fmt.number(i * step), align="R")
+        pdf.put(MARGIN, y - 2, 12, 4, fmt.number(i * step), "R")
     slot = width / len(bars)
     bar_width = min(16.0, slot * 0.6)
     for i, bar in enumerate(bars):
         _bar(pdf, bar, left + slot * i + (slot - bar_width) / 2, bottom, bar_width, scale)
         pdf.set_xy(left + slot * i, bottom + 1.2)
         pdf.style(7.5, bold=bar.current, color=palette.INK if bar.current else palette.MUTED)
-        pdf.multi_cell(slot, 3.4, bar.label, align="C")
+        if pdf.fits(bar.label, slot):
+            pdf.cell(slot, 3.4, bar.label, align="C")
+        else:
+            pdf.multi_cell(slot, 3.4, bar.label, align="C")
     pdf.set_xy(MARGIN, bottom + 9)
     pdf.style(8, color=palette.MUTED)
     pdf.cell(CONTENT_WIDTH, 4,
@@ -309,10 +328,9 @@ def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.style(10.5, bold=True)
     current = bars[-1]
     f1, f2, f3 = (fmt.number(kwh) for kwh in current.kwh)
-    pdf.multi_cell(CONTENT_WIDTH, ROW,
-                   f"Consumo di questo periodo ({current.label}): {fmt.kwh(doc.kwh)} "
-                   f"(F1 {f1} · F2 {f2} · F3 {f3} kWh)",
-                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(CONTENT_WIDTH, ROW,
+                  f"Consumo di questo periodo ({current.label}): {fmt.kwh(doc.kwh)} "
+                  f"(F1 {f1} · F2 {f2} · F3 {f3} kWh)", new_x="LMARGIN", new_y="NEXT")
 
 
 def _legend(pdf: BillPDF, top: float) -> None:
@@ -337,13 +355,11 @@ def _bar(pdf: BillPDF, bar: _Bar, x: float, bottom: float, width: float, scale: 
         pdf.set_fill_color(palette.BAND_COLORS[band])
         pdf.rect(x, y, width, height, style="F")
         if height >= 4 and width >= 8:
-            pdf.set_xy(x, y + height / 2 - 2)
             pdf.style(6.5, color=BAND_TEXT[band])
-            pdf.cell(width, 4, fmt.number(kwh), align="C")
+            pdf.put(x, y + height / 2 - 2, width, 4, fmt.number(kwh), "C")
     if bar.current:
         pdf.set_draw_color(palette.PRIMARY_DARK)
         pdf.set_line_width(0.7)
         pdf.rect(x, y, width, bottom - y)
-    pdf.set_xy(x - 4, y - 4.5)
     pdf.style(8, bold=True)
-    pdf.cell(width + 8, 4, fmt.number(bar.total), align="C")
+    pdf.put(x - 4, y - 4.5, width + 8, 4, fmt.number(bar.total), "C")

@@ -45,7 +45,7 @@ def render_invoice(doc: InvoiceDocument) -> bytes:
     else:
         _summary(pdf, doc, groups)
     _payments(pdf, doc)
-    return bytes(pdf.output())
+    return pdf.to_bytes()
 
 
 def _holder_and_total(pdf: BillPDF, doc: InvoiceDocument) -> None:
@@ -56,7 +56,7 @@ def _holder_and_total(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.style(8.5, color=palette.MUTED)
     pdf.cell(100, 4.5, "Intestatario", new_x="LMARGIN", new_y="NEXT")
     pdf.style(13, bold=True)
-    pdf.multi_cell(100, 6.5, holder.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(100, 6.5, holder.name, new_x="LMARGIN", new_y="NEXT")
     pdf.style(10)
     if holder.is_member:
         status = f"Socio dal {fmt.day(holder.member_since)}" if holder.member_since else "Socio"
@@ -67,7 +67,7 @@ def _holder_and_total(pdf: BillPDF, doc: InvoiceDocument) -> None:
         holder.billing_address,
         f"Codice cliente: {holder.customer_code} · {status}",
     ):
-        pdf.multi_cell(100, 5.2, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(100, 5.2, text, new_x="LMARGIN", new_y="NEXT")
     left_bottom = pdf.get_y()
     _total_box(pdf, doc, x=122, y=top, w=210 - MARGIN - 122, h=35)
     pdf.set_y(max(left_bottom, top + 35) + 4)
@@ -123,7 +123,7 @@ def _pairs(pdf: BillPDF, x: float, rows: tuple[tuple[str, str], ...], label_w: f
         pdf.cell(label_w, 5.4, label)
         pdf.set_xy(x + label_w, y)
         pdf.style(10, bold=True)
-        pdf.multi_cell(value_w, 5.4, value, align="L", new_x="LEFT", new_y="NEXT")
+        pdf.paragraph(value_w, 5.4, value, new_x="LEFT", new_y="NEXT")
         pdf.set_y(pdf.get_y() + 0.6)
     return pdf.get_y()
 

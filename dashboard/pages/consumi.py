@@ -117,6 +117,8 @@ def layout(search: str) -> list:
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
+                html.P("Scorri la tabella verso destra per vedere tutte le colonne.",
+                       className="hint-narrow"),
                 invoice_grid(),
             ]),
         ]),
@@ -131,25 +133,24 @@ def invoice_grid() -> dag.AgGrid:
 
     def number(field: str, header: str) -> dict:
         return {"field": field, "headerName": header, "valueFormatter": shown(field),
-                "type": "rightAligned", "minWidth": 100}
+                "type": "rightAligned", "minWidth": 72}
 
     def pdf(field: str, header: str) -> dict:
         return {"field": field, "headerName": header, "cellRenderer": "markdown",
-                "linkTarget": "_blank", "sortable": False, "minWidth": 110}
+                "linkTarget": "_blank", "sortable": False, "minWidth": 78}
 
     columns = [
-        {"field": "numero", "headerName": "Numero", "pinned": "left", "minWidth": 96,
+        {"field": "numero", "headerName": "Numero", "pinned": "left", "minWidth": 78,
          "type": "rightAligned"},
-        {"field": "data", "headerName": "Data", "valueFormatter": shown("data"), "minWidth": 116},
+        {"field": "data", "headerName": "Data", "valueFormatter": shown("data"), "minWidth": 102},
         {"field": "scadenza", "headerName": "Scadenza", "valueFormatter": shown("scadenza"),
-         "minWidth": 116},
-        number("importo", "Importo (€)"),
+         "minWidth": 102},
+        number("importo", "Importo (€)") | {"minWidth": 86},
         {"field": "lettura", "headerName": "Data lettura", "valueFormatter": shown("lettura"),
-         "minWidth": 122},
-        number("kwh", "Consumo - kWh"),
-        number("f1", "Consumo - F1"),
-        number("f2", "Consumo - F2"),
-        number("f3", "Consumo - F3"),
+         "minWidth": 102},
+        {"headerName": "Consumo", "children": [
+            number("kwh", "kWh"), number("f1", "F1"), number("f2", "F2"), number("f3", "F3"),
+        ]},
         pdf("fattura", "Fattura"),
         pdf("dettaglio", "Fattura Dettaglio"),
     ]
@@ -158,8 +159,8 @@ def invoice_grid() -> dag.AgGrid:
         columnDefs=columns,
         rowData=[],
         getRowId="params.data.id",
-        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "suppressMovable": True},
-        columnSize="responsiveSizeToFit",
+        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "suppressMovable": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
             "domLayout": "autoHeight",
             "localeText": {"noRowsToShow": "Nessuna fattura emessa nell'anno scelto."},

@@ -1,0 +1,97 @@
+"""The seed's scenario in a real browser: log in, choose contract and year, read the results."""
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard import ids
+from tests.conftest import DEMO_MEMBER
+from tests.test_consumi import SEED_ROWS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def portal(dash_duo, app, backend):
+    """Serve the app (on SQLite: one browser run is enough) and return the driver."""
+    if backend != "sqlite":
+        pytest.skip("the browser walk runs once, on the embedded default")
+    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
+    dash_duo.base = dash_duo.server.url.rstrip("/")
+    return dash_duo
+
+
+def log_in(duo, login: str, password: str) -> None:
+    """Fill in and submit the login form."""
+    duo.driver.get(duo.base + "/login")
+    duo.wait_for_element("#login").send_keys(login)
+    duo.find_element("#password").send_keys(password)
+    duo.find_element("button[type=submit]").click()
+    duo.wait_for_contains_text("h1", "Area di gestione")
+
+
+def choose(duo, dropdown_id: str, option_text: str) -> None:
+    """Open a dropdown and pick the option whose label contains the text."""
+    duo.find_element(f"#{dropdown_id}").click()
+    options = duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+    match = next(o for o in options if option_text in o.text)
+    match.click()
+
+
+def test_member_walks_the_seed_scenario(portal):
+    duo = portal
+    log_in(duo, *DEMO_MEMBER)
+    assert "Mario Rossi" in duo.find_element(f"#{ids.HEADER}").text
+
+    duo.find_element("a.service[href='/consumi']").click()
+    duo.wait_for_contains_text("h1", "Visualizzazione consumi")
+    choose(duo, ids.CONTRACT, "Via Roma 12")
+    choose(duo, ids.YEAR, "2023")
+    duo.find_element(f"#{ids.CONFIRM}").click()
+
+    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    grid_text = duo.find_element(f"#{ids.GRID}").text
+    for number, issued, due, amount, read, kwh, *_ in SEED_ROWS:
+        for value in (str(number), issued, due, amount, read):
+            assert value in grid_text
+    assert "1.390" in grid_text
+    assert len(duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .bars .point")) >= 36
+    assert "contratto=" in duo.driver.current_url and "anno=2023" in duo.driver.current_url
+
+    link = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRID} a[href$='fattura.pdf']")[0]
+    pdf = fetch_with_browser_session(duo, link.get_attribute("href"))
+    assert pdf.startswith(b"%PDF")
+
+    # A reload shows the same view: the selection lives in the URL.
+    duo.driver.refresh()
+    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+
+    duo.find_element(".logout button").click()
+    duo.wait_for_contains_text("body", "Sei uscito")
+    duo.driver.back()
+    assert "26153" not in duo.driver.find_element(By.TAG_NAME, "body").text
+    assert duo.get_logs() == []
+
+
+def fetch_with_browser_session(duo, url: str) -> bytes:
+    """Download a link with the browser's own session cookie."""
+    cookie = duo.driver.get_cookie("session")
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie['value']}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
+
+
+def test_period_switch_lines_up_with_the_table(portal):
+    duo = portal
+    log_in(duo, *DEMO_MEMBER)
+    duo.driver.get(duo.base + "/consumi")
+    duo.wait_for_contains_text("h1", "Visualizzazione consumi")
+    choose(duo, ids.CONTRACT, "Via Roma 12")
+    choose(duo, ids.YEAR, "2023")
+    duo.find_element(f"#{ids.CONFIRM}").click()
+    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.VIEW} input")[1].click()
+    duo.wait_for_contains_text(f"#{ids.GRAPH}", "ott–nov", timeout=10)
+    assert "vista=periodi" in duo.driver.current_url
+    duo.find_element("body").send_keys(Keys.END)
