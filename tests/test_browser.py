@@ -58,6 +58,9 @@ def test_member_walks_the_seed_scenario(portal):
     assert "1.390" in grid_text
     assert len(duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .bars .point")) >= 36
     assert "contratto=" in duo.driver.current_url and "anno=2023" in duo.driver.current_url
+    buttons = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .modebar-btn")
+    titles = {b.get_attribute("data-title") for b in buttons}
+    assert any(t and t.startswith("Scarica il grafico") for t in titles), titles  # Italian locale
 
     link = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRID} a[href$='fattura.pdf']")[0]
     pdf = fetch_with_browser_session(duo, link.get_attribute("href"))

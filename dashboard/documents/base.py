@@ -307,7 +307,7 @@ class BillPDF(FPDF):
         """Tell whether text fits on one line of a cell `width` mm wide in the current font."""
         return self.get_string_width(text) <= width - 2 * self.c_margin
 
-    def paragraph(self, width: float, height: float, text: str, **kwargs) -> None:
+    def paragraph(self, width: float, height: float, text: str, **kwargs: str) -> None:
         """Print left-aligned text, wrapping it only when it needs more than one line."""
         # A plain cell costs a fraction of multi_cell's line breaking, and most values fit.
         if self.fits(text, width):
@@ -369,7 +369,7 @@ class GroupSpec:
 
     @property
     def label(self) -> str:
-        """Return the label of the group's subtotal."""
+        """Return the group's label in the front page's summary."""
         return self.summary or self.heading
 
     @property

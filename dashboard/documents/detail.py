@@ -33,6 +33,7 @@ BANDS = ("F1", "F2", "F3")
 # Values printed inside a bar segment: dark text on the light F2 amber, white on the others.
 BAND_TEXT = {"F1": "#ffffff", "F2": palette.INK, "F3": "#ffffff"}
 CHART_HEIGHT = 50.0
+CHART_BARS = 12                         # two years of bimonthly bills
 
 
 def render_detail(doc: InvoiceDocument) -> bytes:
@@ -273,12 +274,12 @@ class _Bar:
 
 
 def _bars(doc: InvoiceDocument) -> list[_Bar]:
-    """Return the earlier periods followed by this invoice's own period."""
+    """Return the latest earlier periods followed by this invoice's own period."""
     label = fmt.period(doc.period_start, doc.period_end)
     bars = [_Bar(bar.label, (bar.f1, bar.f2, bar.f3), False)
             for bar in doc.history if bar.label != label]
     bars.append(_Bar(label, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), True))
-    return bars
+    return bars[-CHART_BARS:]
 
 
 def _axis_step(peak: int) -> int:
@@ -300,7 +301,8 @@ def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
     _legend(pdf, top)
     left, width = MARGIN + 14, CONTENT_WIDTH - 14
     bottom = top + 10 + CHART_HEIGHT
-    step = _axis_step(max(bar.total for bar in bars))
+    # A tenth of headroom keeps the tallest bar's total clear of the legend.
+    step = _axis_step(max(bar.total for bar in bars) * 11 // 10)
     scale = CHART_HEIGHT / (step * 4)
     for i in range(5):
         y = bottom - i * step * scale
@@ -313,13 +315,12 @@ def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
     bar_width = min(16.0, slot * 0.6)
     for i, bar in enumerate(bars):
         _bar(pdf, bar, left + slot * i + (slot - bar_width) / 2, bottom, bar_width, scale)
-        pdf.set_xy(left + slot * i, bottom + 1.2)
         pdf.style(7.5, bold=bar.current, color=palette.INK if bar.current else palette.MUTED)
-        if pdf.fits(bar.label, slot):
-            pdf.cell(slot, 3.4, bar.label, align="C")
-        else:
-            pdf.multi_cell(slot, 3.4, bar.label, align="C")
-    pdf.set_xy(MARGIN, bottom + 9)
+        # A label too wide for its slot goes on two lines, broken after the dash of its months.
+        label = bar.label if pdf.fits(bar.label, slot) else bar.label.replace("–", "–\n", 1)
+        for row, text in enumerate(label.split("\n")):
+            pdf.put(left + slot * i, bottom + 1.2 + row * 3.4, slot, 3.4, text, "C")
+    pdf.set_xy(MARGIN, bottom + 10.5)
     pdf.style(8, color=palette.MUTED)
     pdf.cell(CONTENT_WIDTH, 4,
              "kWh per periodo di fatturazione; il bordo scuro indica questa fattura.",

@@ -86,7 +86,7 @@ def _total_box(pdf: BillPDF, doc: InvoiceDocument, x: float, y: float, w: float,
     pdf.cell(w, 13, fmt.euro(abs(doc.total)), align="C")
     pdf.set_xy(x, y + 25)
     pdf.style(12, bold=True, color="#ffffff")
-    due = "Sarà detratto dalle prossime bollette" if credit else f"entro il {fmt.day(doc.due_date)}"
+    due = "Nessun importo da pagare" if credit else f"entro il {fmt.day(doc.due_date)}"
     pdf.cell(w, 6, due, align="C")
 
 
@@ -276,7 +276,7 @@ def _receipt(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...])
 
 def _payments(pdf: BillPDF, doc: InvoiceDocument) -> None:
     """Print how this bill is paid and how the earlier ones were settled."""
-    pdf.section("Pagamento", room=ROW * (len(doc.past_payments) + 2))
+    pdf.section("Pagamento", room=ROW * 4)
     _pairs(pdf, MARGIN, (("Modalità di pagamento", doc.payment_method_label),),
            label_w=44, value_w=CONTENT_WIDTH - 44)
     if not doc.past_payments:
