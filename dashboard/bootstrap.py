@@ -29,7 +29,8 @@ def load_demo_if_empty() -> bool:
 def prepare_database(server: Flask) -> None:
     """Apply the migrations and, where configured, load the demo data."""
     with server.app_context():
-        upgrade(directory=server.extensions["migrate"].directory)
+        # "heads": branches from parallel work apply together until a merge revision joins them.
+        upgrade(directory=server.extensions["migrate"].directory, revision="heads")
         if server.config["LOAD_DEMO"]:
             load_demo_if_empty()
 

@@ -138,12 +138,12 @@ def _room_for_row(pdf: BillPDF, height: float) -> None:
         _columns_header(pdf)
 
 
-def _band_row(pdf: BillPDF, text: str, size: float, color: str) -> None:
-    """Print a full-width tinted row: a group's heading or the grand total."""
+def _group_heading(pdf: BillPDF, text: str) -> None:
+    """Print a group's heading on a tinted full-width row."""
     _room_for_row(pdf, ROW * 3)      # a heading never ends a page alone
     pdf.set_x(MARGIN)
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
-    pdf.style(size, bold=True, color=color)
+    pdf.style(10.5, bold=True, color=palette.PRIMARY_DARK)
     pdf.cell(CONTENT_WIDTH, ROW + 1, f" {text}", fill=True, new_x="LMARGIN", new_y="NEXT")
 
 
@@ -210,19 +210,19 @@ def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -
     pdf.section("Dettaglio degli importi", room=ROW * 6)
     _columns_header(pdf)
     for number, group in enumerate(groups):
-        _band_row(pdf, group.spec.heading, 10.5, palette.PRIMARY_DARK)
-        rows = _group_rows(doc, group) or ["Nessuna voce in questo periodo"]
+        _group_heading(pdf, group.spec.heading)
+        rows = _group_rows(doc, group)
         # A subtotal never opens a page alone: it keeps its group's last row, and the grand
         # total keeps the last subtotal.
         tail = ROW + 2 + (ROW + 4.5 if number == len(groups) - 1 else 0)
+        if not rows:
+            _text_row(pdf, "Nessuna voce in questo periodo", color=palette.MUTED, keep=tail)
         for index, row in enumerate(rows):
             keep = tail if index == len(rows) - 1 else ROW
             if isinstance(row, Line):
                 _line_row(pdf, row, keep)
-            elif group.lines:
+            else:                       # "Vendita" or "Rete e oneri" in a 2025 share
                 _text_row(pdf, row, bold=True, color=palette.MUTED, indent=2, keep=keep)
-            else:
-                _text_row(pdf, row, color=palette.MUTED, keep=keep)
         _rule(pdf)
         _text_row(pdf, group.spec.total_label, fmt.euro(group.subtotal), bold=True)
         pdf.ln(1.5)

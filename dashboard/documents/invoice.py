@@ -208,12 +208,11 @@ def _share_bar(pdf: BillPDF, doc: InvoiceDocument, x: float, y: float, w: float)
     pdf.set_y(y + 10)
 
 
-def _amount_row(pdf: BillPDF, label: str, amount: Decimal, bold: bool = False,
-                size: float = 10.5) -> None:
+def _amount_row(pdf: BillPDF, label: str, amount: Decimal) -> None:
     """Print one 'label … amount' row of the summary with a hairline under it."""
     y = pdf.get_y()
     pdf.set_x(MARGIN)
-    pdf.style(size, bold=bold)
+    pdf.style(10.5)
     pdf.cell(CONTENT_WIDTH - 40, ROW, label)
     pdf.cell(40, ROW, fmt.euro(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(palette.LINE)
@@ -251,6 +250,7 @@ def _receipt(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...])
     widths = (CONTENT_WIDTH - 120, 40, 40, 40)
 
     def row(cells: tuple[str, ...], bold: bool = False, fill: bool = False) -> None:
+        """Print one row of the receipt: a label and three amounts, or headings."""
         y = pdf.get_y()
         pdf.set_x(MARGIN)
         pdf.set_fill_color(palette.PRIMARY_LIGHT)
@@ -283,19 +283,21 @@ def _payments(pdf: BillPDF, doc: InvoiceDocument) -> None:
         _pairs(pdf, MARGIN, (("Bollette precedenti", "nessuna da mostrare"),),
                label_w=44, value_w=CONTENT_WIDTH - 44)
         return
-    widths = (44, 34, 34, CONTENT_WIDTH - 112)
-    pdf.set_x(MARGIN)
+    # Bill, due date, amount (right-aligned), then the status after a gap: x, width, alignment.
+    columns = ((0, 44, "L"), (44, 34, "L"), (78, 34, "R"), (118, CONTENT_WIDTH - 118, "L"))
+    y = pdf.get_y()
     pdf.style(9.5, color=palette.MUTED)
-    for text, width in zip(("Bollette precedenti", "Scadenza", "Importo", "Stato del pagamento"),
-                           widths, strict=True):
-        pdf.cell(width, 5.4, text, align="R" if text == "Importo" else "L")
-    pdf.ln(5.4)
+    for text, (x, width, align) in zip(
+        ("Bollette precedenti", "Scadenza", "Importo", "Stato del pagamento"), columns, strict=True
+    ):
+        pdf.put(MARGIN + x, y, width, 5.4, text, align)
+    pdf.set_y(y + 5.4)
     for payment in doc.past_payments:
         pdf.ensure_space(ROW)
-        pdf.set_x(MARGIN)
+        y = pdf.get_y()
         pdf.style(10)
-        pdf.cell(widths[0], ROW - 0.4, payment.number)
-        pdf.cell(widths[1], ROW - 0.4, fmt.day(payment.due_date))
-        pdf.cell(widths[2], ROW - 0.4, fmt.euro(payment.amount), align="R")
-        pdf.cell(widths[3], ROW - 0.4, f"     {payment.status_label}",
-                 new_x="LMARGIN", new_y="NEXT")
+        cells = (payment.number, fmt.day(payment.due_date), fmt.euro(payment.amount),
+                 payment.status_label)
+        for text, (x, width, align) in zip(cells, columns, strict=True):
+            pdf.put(MARGIN + x, y, width, ROW - 0.4, text, align)
+        pdf.set_y(y + ROW - 0.4)
