@@ -4,18 +4,25 @@ from __future__ import annotations
 from dash import Dash
 from flask import Flask, render_template
 from flask_migrate import Migrate
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import db
 from models.database import engine_options, install_sqlite_pragmas, render_migration_item
 
-from . import bootstrap, config, router, security
+from . import bootstrap, config, formatting, router, security
+from .auth.accounts import bp as accounts_bp
+from .auth.identity import current_viewer
 from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
 from .invoices import bp as invoices_bp
 from .layout import shell
 
 MIGRATIONS = config.ROOT / "migrations"
-PUBLIC_ROUTES = ["/login", "/assets/<path:path>.svg", "/assets/<path:path>.png"]
+PUBLIC_ROUTES = [
+    "/login", "/registrazione", "/registrazione/conferma/<raw>", "/password/dimenticata",
+    "/password/reimposta/<raw>", "/account/email/<raw>",
+    "/assets/<path:path>.svg", "/assets/<path:path>.png",
+]
 INDEX = """<!DOCTYPE html>
 <html lang="it">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
@@ -33,6 +40,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         server.config["SQLALCHEMY_DATABASE_URI"], server.config["STATEMENT_TIMEOUT_MS"],
         server.config.get("DATABASE_SCHEMA"),
     )
+    if server.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy the client address (for throttling) is in X-Forwarded-For.
+        count = server.config["PROXY_COUNT"]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(server)
     with server.app_context():
         install_sqlite_pragmas(db.engine)
@@ -53,12 +64,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     router.register_callbacks(app)
     SessionAuth(app, public_routes=PUBLIC_ROUTES)
     server.register_blueprint(auth_bp)
+    server.register_blueprint(accounts_bp)
     server.register_blueprint(invoices_bp)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)
+    _register_templates(server)
     bootstrap.register_commands(server)
     server.extensions["dash_app"] = app
     return server
+
+
+def _register_templates(server: Flask) -> None:
+    """Give the Jinja pages the viewer and the Italian formats."""
+    server.context_processor(lambda: {"viewer": current_viewer()})
+    server.add_template_filter(formatting.moment, "local_datetime")
+    server.add_template_filter(formatting.device, "device")
 
 
 def _register_errors(server: Flask) -> None:

@@ -49,6 +49,20 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_IDLE_TIMEOUT": timedelta(
+            minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(
+            hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Area Riservata SECAB <noreply@secab.it>"),
+        "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox")),
+        # Public address used in links sent by email.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8050"),
+        # How many reverse proxies set X-Forwarded-For in front of the app (0: none).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }
 
 

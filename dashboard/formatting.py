@@ -1,14 +1,17 @@
 """The Italian way of writing numbers, money, dates and periods, in one place."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 MONTHS = (
     "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
     "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
 )
 MONTHS_SHORT = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
+
+ROME = ZoneInfo("Europe/Rome")
 
 # Plotly's number separators for Italian: decimal comma, thousands dot.
 PLOTLY_SEPARATORS = ",."
@@ -107,3 +110,20 @@ def rate(value: Decimal) -> str:
 def kw(value: Decimal) -> str:
     """Write a power: 3 kW or 4,5 kW."""
     return f"{quantity(value)} kW"
+
+
+def moment(value: datetime) -> str:
+    """Write a stored UTC moment in Italian local time: 28/11/2026 21:05."""
+    return value.replace(tzinfo=UTC).astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+
+
+def device(user_agent: str) -> str:
+    """Name the browser and system of a user agent in a few words: 'Chrome su Android'."""
+    text = user_agent or ""
+    browsers = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+               ("Windows", "Windows"), ("Mac OS", "Mac"), ("Linux", "Linux"))
+    browser = next((name for key, name in browsers if key in text), "Browser")
+    system = next((name for key, name in systems if key in text), "")
+    return f"{browser} su {system}" if system else browser

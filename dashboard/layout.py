@@ -28,6 +28,7 @@ def account_box(name: str, detail: str) -> list:
     return [
         html.Span([html.Span(name, className="who"), html.Small(detail, className="role")],
                   className="identity"),
+        html.A("Il mio account", href="/account", className="button"),
         html.Form(action="/logout", method="post", className="logout", children=[
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
             html.Button("Esci", type="submit", className="button"),

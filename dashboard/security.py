@@ -1,6 +1,8 @@
 """Protection on every response: CSRF for forms and callbacks, headers, caching rules."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from dash import Dash
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_talisman import Talisman
@@ -12,6 +14,8 @@ csrf = CSRFProtect()
 
 # Dash's renderer copies this cookie into the X-CSRFToken header of every callback.
 CSRF_COOKIE = "_csrf_token"
+# When the session ends (epoch seconds), for the timeout warning in assets/session.js.
+EXPIRY_COOKIE = "session_expires"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
@@ -70,9 +74,16 @@ def _private_responses(response):
     if request.path.startswith(STATIC_PREFIXES):
         return response
     response.headers["Cache-Control"] = "no-store"
-    if current_viewer() is not None and response.mimetype == "text/html":
-        response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
-                            secure=current_app.config["PRODUCTION"], httponly=False)
+    viewer = current_viewer()
+    secure = current_app.config["PRODUCTION"]
+    if viewer is None:
+        return response
+    if response.mimetype == "text/html":
+        response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=secure,
+                            httponly=False)
+    deadline = int(viewer.expires_at.replace(tzinfo=UTC).timestamp())
+    response.set_cookie(EXPIRY_COOKIE, str(deadline), samesite="Lax", secure=secure,
+                        httponly=False)
     return response
 
 

@@ -12,16 +12,20 @@ from .entities import (
     MonthlyConsumption,
     Payment,
 )
+from .security import AccountToken, LoginFailure, LoginSession
 
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
     "Account",
+    "AccountToken",
     "Base",
     "Contract",
     "Customer",
     "Invoice",
     "InvoiceLine",
+    "LoginFailure",
+    "LoginSession",
     "MeterReading",
     "MonthlyConsumption",
     "Payment",

@@ -1,7 +1,7 @@
 """The portal's tables as typed SQLAlchemy 2 models."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -27,6 +27,11 @@ from .enums import (
     TariffStructure,
 )
 from .types import Money, Quantity, UnitPrice
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time as a naive datetime, as every column stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _enum(cls: type) -> Enum:
@@ -93,11 +98,13 @@ class Account(Base):
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), unique=True
     )
-    # Bumped at logout and password change: a copied cookie with an older value stops working.
-    session_version: Mapped[int] = mapped_column(default=1)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_login_at: Mapped[datetime | None]
+    # None until the owner opens the confirmation link; accounts made by staff or the demo
+    # loader count as confirmed.
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer | None] = relationship()
 

@@ -1,15 +1,25 @@
-"""Who is making this request: the Flask session as dash-auth reads it, checked on the server."""
+"""Who is making this request: the Flask session as dash-auth reads it, checked on the server.
+
+The cookie carries only a random session id (plus the email and groups dash-auth reads);
+the login_session row behind it decides. Logging out, a password change or a timeout
+ends the row, so a copied cookie stops working.
+"""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
-from flask import g, session
+from flask import current_app, g, request, session
+from sqlalchemy import select, update
 
-from models import Account, db
+from models import Account, LoginSession, db
+from models.entities import utcnow
 from models.enums import Role
 
 _NO_VIEWER = object()
+TOUCH_EVERY = timedelta(seconds=60)   # how stale last_seen_at may get: one write a minute
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,8 @@ class Viewer:
     email: str
     role: Role
     customer_id: int | None
+    session_id: int
+    expires_at: datetime
 
     @property
     def is_member(self) -> bool:
@@ -27,35 +39,54 @@ class Viewer:
         return self.role is Role.MEMBER and self.customer_id is not None
 
 
+def token_hash(raw: str) -> str:
+    """Hash a random token for storage; the raw value lives only in the cookie or link."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def client_ip() -> str:
+    """Return the client's address (ProxyFix, when configured, has already unwrapped it)."""
+    return (request.remote_addr or "")[:45]
+
+
 def login_user(account: Account) -> None:
-    """Start a fresh session for the account (nothing from before login survives)."""
+    """Start a new server-side session and a fresh cookie: nothing from before survives."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(
+        token_hash=token_hash(raw), account_id=account.id, ip=client_ip(),
+        user_agent=(request.user_agent.string or "")[:200],
+    ))
+    account.last_login_at = utcnow()
     session.clear()
     session.permanent = True
     # dash-auth reads session["user"]["groups"] for its group checks.
-    session["user"] = {
-        "email": account.email,
-        "groups": [account.role.value],
-        "account_id": account.id,
-        "session_version": account.session_version,
-    }
-    account.last_login_at = datetime.now(UTC).replace(tzinfo=None)
+    session["user"] = {"email": account.email, "groups": [account.role.value], "sid": raw}
     g.pop("viewer", None)
 
 
 def logout_user() -> None:
-    """End the session here and on the server: copies of the cookie stop working."""
+    """End this session on the server and in the browser."""
     viewer = current_viewer()
     if viewer is not None:
-        account = db.session.get(Account, viewer.account_id)
-        if account is not None:
-            account.session_version += 1
-            db.session.commit()
+        end_sessions(viewer.account_id, only=viewer.session_id)
+        db.session.commit()
     session.clear()
     g.pop("viewer", None)
 
 
+def end_sessions(account_id: int, only: int | None = None, keep: int | None = None) -> None:
+    """Revoke one session, or all of an account's sessions but the one to keep."""
+    query = update(LoginSession).where(LoginSession.account_id == account_id,
+                                       LoginSession.revoked_at.is_(None))
+    if only is not None:
+        query = query.where(LoginSession.id == only)
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
 def current_viewer() -> Viewer | None:
-    """Return the viewer of this request, or None if the session is absent or revoked."""
+    """Return the viewer of this request, or None if the session is absent, ended or expired."""
     cached = g.get("viewer", _NO_VIEWER)
     if cached is not _NO_VIEWER:
         return cached
@@ -64,14 +95,34 @@ def current_viewer() -> Viewer | None:
     return viewer
 
 
+def session_expired() -> bool:
+    """Tell whether this request came with a session that has run out or been ended."""
+    return bool(g.get("session_expired"))
+
+
+def _deadline(row: LoginSession) -> datetime:
+    """Return when the session ends: idle timeout or absolute limit, whichever is first."""
+    config = current_app.config
+    return min(row.last_seen_at + config["SESSION_IDLE_TIMEOUT"],
+               row.created_at + config["SESSION_ABSOLUTE_TIMEOUT"])
+
+
 def _load_viewer(user: object) -> Viewer | None:
-    """Check the session's claim against the account in the database."""
-    if not isinstance(user, dict):
+    """Check the cookie's session id against its row and its account."""
+    raw = user.get("sid") if isinstance(user, dict) else None
+    if not isinstance(raw, str) or not 0 < len(raw) <= 128:
         return None
-    account_id, version = user.get("account_id"), user.get("session_version")
-    if not isinstance(account_id, int) or not isinstance(version, int):
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(raw)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or _deadline(row) <= now:
+        g.session_expired = True
         return None
-    account = db.session.get(Account, account_id)
-    if account is None or not account.is_active or account.session_version != version:
+    account = db.session.get(Account, row.account_id)
+    if account is None or not account.is_active:
+        g.session_expired = True
         return None
-    return Viewer(account.id, account.email, account.role, account.customer_id)
+    if now - row.last_seen_at >= TOUCH_EVERY and not request.path.startswith("/_dash-layout"):
+        row.last_seen_at = now
+        db.session.commit()
+    return Viewer(account.id, account.email, account.role, account.customer_id, row.id,
+                  _deadline(row))

@@ -1,30 +1,25 @@
-"""Login and logout as plain Flask routes, with CSRF-protected forms."""
+"""Login, logout and keeping a session alive, as plain Flask routes with CSRF-protected forms."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request
 
-from models import Account, db
+from models import Account, LoginSession, db
+from models.entities import utcnow
 from models.queries import account_by_login
 
-from .identity import current_viewer, login_user, logout_user
+from . import throttle
+from .forms import LoginForm
+from .identity import client_ip, current_viewer, login_user, logout_user
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_FAILURE = "Email, codice cliente o password non corretti."
-# A valid hash of a random password: unknown logins cost the same verification as known ones.
+UNCONFIRMED = ("Prima di accedere conferma il tuo indirizzo email con il link che ti abbiamo "
+               "inviato. Non lo trovi? Registrati di nuovo per riceverne un altro.")
+# Unknown logins are checked against this hash, so they cost the same work as known ones.
 _DUMMY_PASSWORD = "dummy-password-for-equal-work"
-
-
-class LoginForm(FlaskForm):
-    """The login form: email or customer code, and password."""
-
-    login = StringField("Email o codice cliente", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
 def safe_next(target: str | None) -> str:
@@ -39,18 +34,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def authenticate(login: str, password: str) -> Account | None:
-    """Return the account if the password matches; do one hash verification either way."""
+def verify_password(account: Account | None, password: str) -> bool:
+    """Check the password with exactly one hash verification, whether or not the account exists."""
     policy = current_app.config["PASSWORD_POLICY"]
-    account = account_by_login(db.session, login)
     if account is None or not account.is_active:
         policy.verify(_dummy_hash(), password)
-        return None
+        return False
     if not policy.verify(account.password_hash, password):
-        return None
+        return False
     if policy.needs_rehash(account.password_hash):
-        account.password_hash = policy.hash(password)
-    return account
+        account.password_hash = policy.hash(password)  # upgrade old parameters on the way in
+    return True
 
 
 def _dummy_hash() -> str:
@@ -62,6 +56,23 @@ def _dummy_hash() -> str:
     return cache[policy]
 
 
+def attempt_login(login: str, password: str) -> tuple[Account | None, str | None, int]:
+    """Throttle, then check the credentials; return the account or a message and status."""
+    account = account_by_login(db.session, login)
+    subject = throttle.subject_for(account.id if account else None, login)
+    verdict = throttle.check(subject, client_ip())
+    if not verdict.allowed:  # refused before any hashing: guessing costs the attacker, not us
+        return None, verdict.message(), 429
+    if not verify_password(account, password):
+        throttle.record_failure(subject, client_ip())
+        db.session.commit()
+        return None, GENERIC_FAILURE, 401
+    if account.email_verified_at is None:
+        return None, UNCONFIRMED, 403
+    throttle.clear(subject)
+    return account, None, 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form and start a session on valid credentials."""
@@ -69,17 +80,15 @@ def login():
     if request.method == "GET" and current_viewer() is not None:
         return redirect(next_url)
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        account = authenticate(form.login.data, form.password.data)
+        account, error, status = attempt_login(form.login.data, form.password.data)
         if account is not None:
             login_user(account)
             db.session.commit()
             return redirect(next_url)
-        error = GENERIC_FAILURE
     elif request.method == "POST":
-        error = "Inserisci email o codice cliente e password."
-    status = 401 if error else 200
+        error, status = "Inserisci email o codice cliente e password.", 400
     return render_template("login.html", form=form, error=error,
                            expired=request.args.get("scaduta") == "1"), status
 
@@ -89,3 +98,16 @@ def logout():
     """End the session on the server and in the browser."""
     logout_user()
     return redirect("/login?uscito=1")
+
+
+@bp.route("/sessione/rinnova", methods=["POST"])
+def renew():
+    """Keep the session alive when the member answers the timeout warning."""
+    viewer = current_viewer()
+    if viewer is None:
+        return jsonify(error="Sessione scaduta."), 401
+    row = db.session.get(LoginSession, viewer.session_id)
+    row.last_seen_at = utcnow()
+    db.session.commit()
+    g.pop("viewer", None)  # the response's expiry cookie must show the new deadline
+    return jsonify(ok=True)

@@ -7,7 +7,7 @@ from dash_auth.auth import Auth
 from dash_auth.public_routes import get_public_routes
 from flask import jsonify, redirect, request
 
-from .identity import current_viewer
+from .identity import current_viewer, session_expired
 
 CALLBACK_PATHS = ("/_dash-update-component",)
 
@@ -42,5 +42,7 @@ class SessionAuth(Auth):
             response = jsonify(error="Sessione scaduta: accedi di nuovo.")
             response.status_code = 401
             return response
-        target = request.full_path.rstrip("?")
-        return redirect("/login?" + urlencode({"next": target}))
+        query = {"next": request.full_path.rstrip("?")}
+        if session_expired():
+            query["scaduta"] = "1"
+        return redirect("/login?" + urlencode(query))

@@ -1,0 +1,260 @@
+"""Self-service: registration with email confirmation, password reset, "Il mio account"."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import select
+
+from models import Account, Contract, Customer, Invoice, LoginSession, db
+from models.entities import utcnow
+from models.enums import Role
+from models.password_rules import RULES, broken_rules, explain, personal_words
+from models.queries import account_by_login
+
+from ..mail import MailError, send_mail
+from . import throttle, tokens
+from .forms import ChangeEmailForm, ChangePasswordForm, ForgotForm, RegistrationForm, ResetForm
+from .identity import client_ip, current_viewer, end_sessions
+from .routes import verify_password
+
+bp = Blueprint("accounts", __name__)
+
+NOT_MATCHING = ("I dati non corrispondono a un cliente SECAB. Controlla codice cliente, "
+                "codice fiscale o partita IVA e numero di fattura, come sono scritti in bolletta.")
+ALREADY = ("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
+           "reimposta la password se non la ricordi.")
+MAIL_FAILED = "Non riusciamo a inviare l'email in questo momento. Riprova tra qualche minuto."
+FORGOT_SENT = ("Se i dati corrispondono a un accesso, ti abbiamo inviato un'email con il link "
+               "per scegliere una nuova password. Il link vale 30 minuti.")
+RESET_FLOOD = timedelta(minutes=15)
+MAX_RESET_MAILS = 3
+
+
+def _page(template: str, status: int = 200, **context):
+    """Render an account page with the password rules for the live checklist."""
+    return render_template(template, rules=RULES, **context), status
+
+
+def _message(title: str, message: str, status: int = 200):
+    """Render a one-message page."""
+    return render_template("message.html", title=title, message=message), status
+
+
+def _normalise_code(value: str) -> str:
+    """Compare codes the way people type them: no spaces, upper case."""
+    return "".join(value.split()).upper()
+
+
+def identify_customer(code: str, tax_code: str, invoice_number: str) -> Customer | None:
+    """Return the customer only if all three facts from the bill match."""
+    customer = db.session.scalar(select(Customer).where(Customer.code == code.strip()))
+    number = invoice_number.strip()
+    if customer is None or not number.isdigit() or len(number) > 12:
+        return None
+    if _normalise_code(customer.tax_code) != _normalise_code(tax_code):
+        return None
+    invoice = db.session.scalar(
+        select(Invoice.id).join(Contract, Invoice.contract_id == Contract.id)
+        .where(Contract.customer_id == customer.id, Invoice.number == int(number)).limit(1))
+    return customer if invoice is not None else None
+
+
+def _password_problem(password: str, *account_data: str | None) -> str | None:
+    """Explain which password rules are broken, or None."""
+    return explain(broken_rules(password, personal_words(*account_data))) or None
+
+
+@bp.route("/registrazione", methods=["GET", "POST"])
+def register():
+    """Let a customer create their login after proving who they are."""
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return _page("register.html", status, form=form)
+    subject = f"register:{form.customer_code.data.strip()[:16]}"
+    verdict = throttle.check(subject, client_ip())
+    if not verdict.allowed:
+        return _page("register.html", 429, form=form, error=verdict.message())
+    customer = identify_customer(form.customer_code.data, form.tax_code.data,
+                                 form.invoice_number.data)
+    if customer is None:
+        throttle.record_failure(subject, client_ip())
+        db.session.commit()
+        return _page("register.html", 400, form=form, error=NOT_MATCHING)
+    email = form.email.data.strip().lower()
+    problem = _password_problem(form.password.data, customer.name, customer.code, email)
+    if problem:
+        return _page("register.html", 400, form=form, error=problem)
+    existing = db.session.scalar(select(Account).where(Account.customer_id == customer.id))
+    if existing is not None and existing.email_verified_at is not None:
+        return _page("register.html", 400, form=form, error=ALREADY)
+    taken = db.session.scalar(select(Account).where(Account.email == email))
+    if taken is not None and taken is not existing:
+        return _page("register.html", 400, form=form,
+                     error="Questa email è già usata per un altro accesso: scegline un'altra.")
+    account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
+    account.email = email
+    account.password_hash = current_app.config["PASSWORD_POLICY"].hash(form.password.data)
+    account.email_verified_at = None
+    account.password_changed_at = utcnow()
+    db.session.add(account)
+    db.session.flush()
+    link = tokens.issue(account, tokens.VERIFY_EMAIL)
+    try:
+        send_mail(email, "Conferma il tuo accesso all'Area Riservata SECAB",
+                  render_template("mail/verify.txt", name=customer.name, link=link))
+    except MailError:
+        db.session.rollback()  # nothing half-created: no account without its email
+        return _page("register.html", 503, form=form, error=MAIL_FAILED)
+    throttle.clear(subject)
+    db.session.commit()
+    return _message("Controlla la tua email",
+                    f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene per "
+                    "attivare l'accesso: vale 24 ore.")
+
+
+@bp.get("/registrazione/conferma/<raw>")
+def confirm_registration(raw: str):
+    """Activate an account from the link in the confirmation email."""
+    token = tokens.find(raw, tokens.VERIFY_EMAIL)
+    if token is None:
+        return _message("Link non valido",
+                        "Il link non è valido o è scaduto. Registrati di nuovo per riceverne "
+                        "uno nuovo.", 404)
+    token.account.email_verified_at = utcnow()
+    tokens.use(token)
+    db.session.commit()
+    return _message("Accesso attivato",
+                    "Il tuo indirizzo è confermato. Ora puoi accedere con la tua email o con il "
+                    "codice cliente.")
+
+
+@bp.route("/password/dimenticata", methods=["GET", "POST"])
+def forgot():
+    """Send a reset link; the answer is the same whether or not the account exists."""
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return _page("forgot.html", 400 if request.method == "POST" else 200, form=form)
+    account = account_by_login(db.session, form.login.data)
+    usable = account is not None and account.is_active and account.email_verified_at
+    if usable and tokens.recent_count(account.id, tokens.RESET_PASSWORD,
+                                      RESET_FLOOD) < MAX_RESET_MAILS:
+        link = tokens.issue(account, tokens.RESET_PASSWORD)
+        try:
+            send_mail(account.email, "Nuova password per l'Area Riservata SECAB",
+                      render_template("mail/reset.txt", link=link))
+            db.session.commit()
+        except MailError:
+            db.session.rollback()
+            return _page("forgot.html", 503, form=form, error=MAIL_FAILED)
+    return _message("Controlla la tua email", FORGOT_SENT)
+
+
+@bp.route("/password/reimposta/<raw>", methods=["GET", "POST"])
+def reset(raw: str):
+    """Choose a new password from a reset link."""
+    token = tokens.find(raw, tokens.RESET_PASSWORD)
+    if token is None:
+        return _message("Link non valido", "Il link non è valido o è scaduto. Chiedine uno "
+                        "nuovo da «Password dimenticata».", 404)
+    form = ResetForm()
+    if not form.validate_on_submit():
+        return _page("reset.html", 400 if request.method == "POST" else 200, form=form)
+    account = token.account
+    customer = account.customer
+    problem = _password_problem(form.password.data, customer.name if customer else None,
+                                customer.code if customer else None, account.email)
+    if problem:
+        return _page("reset.html", 400, form=form, error=problem)
+    _set_password(account, form.password.data)
+    tokens.use(token)
+    end_sessions(account.id)  # whoever knew the old password is out
+    db.session.commit()
+    return _message("Password cambiata", "La nuova password è attiva. Ora puoi accedere.")
+
+
+def _set_password(account: Account, password: str) -> None:
+    """Store a new password hash; older links and sessions are judged against this moment."""
+    account.password_hash = current_app.config["PASSWORD_POLICY"].hash(password)
+    account.password_changed_at = utcnow()
+
+
+def _recent_logins(account_id: int) -> list[LoginSession]:
+    """Return the account's last logins, newest first."""
+    return list(db.session.scalars(
+        select(LoginSession).where(LoginSession.account_id == account_id)
+        .order_by(LoginSession.created_at.desc()).limit(10)))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account_page():
+    """Show "Il mio account": change password, change email, last logins."""
+    viewer = current_viewer()
+    account = db.session.get(Account, viewer.account_id)
+    password_form = ChangePasswordForm(prefix="pw")
+    email_form = ChangeEmailForm(prefix="em")
+    notice, error, status = None, None, 200
+    action = request.form.get("action")
+    if action == "password" and password_form.validate_on_submit():
+        notice, error = _change_password(account, viewer.session_id, password_form)
+    elif action == "email" and email_form.validate_on_submit():
+        notice, error = _change_email(account, email_form)
+    elif request.method == "POST":
+        error = "Controlla i campi evidenziati."
+    if error:
+        status = 400
+    return _page("account.html", status, account=account, password_form=password_form,
+                 email_form=email_form, logins=_recent_logins(account.id),
+                 current_session=viewer.session_id, notice=notice, error=error)
+
+
+def _change_password(account: Account, session_id: int,
+                     form: ChangePasswordForm) -> tuple[str | None, str | None]:
+    """Change the password after checking the current one."""
+    if not verify_password(account, form.current.data):
+        return None, "La password attuale non è corretta."
+    customer = account.customer
+    problem = _password_problem(form.password.data, customer.name if customer else None,
+                                customer.code if customer else None, account.email)
+    if problem:
+        return None, problem
+    _set_password(account, form.password.data)
+    if form.end_others.data:
+        end_sessions(account.id, keep=session_id)
+    db.session.commit()
+    others = " Gli altri dispositivi sono stati scollegati." if form.end_others.data else ""
+    return "Password cambiata." + others, None
+
+
+def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, str | None]:
+    """Send a confirmation link to the new address; the old one stays until it is opened."""
+    if not verify_password(account, form.current.data):
+        return None, "La password attuale non è corretta."
+    new_email = form.email.data.strip().lower()
+    if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:
+        return None, "Questa email è già usata per un accesso: scegline un'altra."
+    link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
+    try:
+        send_mail(new_email, "Conferma la nuova email dell'Area Riservata SECAB",
+                  render_template("mail/change_email.txt", link=link))
+    except MailError:
+        db.session.rollback()
+        return None, MAIL_FAILED
+    db.session.commit()
+    return (f"Ti abbiamo inviato un link a {new_email}: l'email di accesso cambia quando lo "
+            "apri."), None
+
+
+@bp.get("/account/email/<raw>")
+def confirm_email_change(raw: str):
+    """Switch the login email once the new address is confirmed."""
+    token = tokens.find(raw, tokens.CHANGE_EMAIL)
+    taken = token is not None and db.session.scalar(
+        select(Account.id).where(Account.email == token.new_email)) is not None
+    if token is None or taken:
+        return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
+    token.account.email = token.new_email
+    tokens.use(token)
+    db.session.commit()
+    return _message("Email cambiata", f"Da ora accedi con {token.new_email}.")
