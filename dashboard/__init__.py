@@ -9,11 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models import db
 from models.database import engine_options, install_sqlite_pragmas, render_migration_item
 
-from . import bootstrap, config, formatting, router, security
+from . import bootstrap, config, formatting, router, security, unavailable
+from .area import bp as area_bp
+from .auth import commands as auth_commands
 from .auth.accounts import bp as accounts_bp
 from .auth.identity import current_viewer
 from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
+from .health import bp as health_bp
 from .invoices import bp as invoices_bp
 from .layout import shell
 
@@ -21,7 +24,7 @@ MIGRATIONS = config.ROOT / "migrations"
 PUBLIC_ROUTES = [
     "/login", "/registrazione", "/registrazione/conferma/<raw>", "/password/dimenticata",
     "/password/reimposta/<raw>", "/account/email/<raw>",
-    "/assets/<path:path>.svg", "/assets/<path:path>.png",
+    "/assets/<path:path>.svg", "/assets/<path:path>.png", "/health", "/ready",
 ]
 INDEX = """<!DOCTYPE html>
 <html lang="it">
@@ -56,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         assets_folder=str(config.ROOT / "assets"),
         title="Area Riservata – SECAB",
         update_title=None,
+        compress=True,  # Flask-Compress; COMPRESS_MIMETYPES in config.defaults()
         suppress_callback_exceptions=True,
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -66,10 +70,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(auth_bp)
     server.register_blueprint(accounts_bp)
     server.register_blueprint(invoices_bp)
+    server.register_blueprint(area_bp)
+    server.register_blueprint(health_bp)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)
+    unavailable.register(server)
     _register_templates(server)
     bootstrap.register_commands(server)
+    auth_commands.register_commands(server)
     server.extensions["dash_app"] = app
     return server
 

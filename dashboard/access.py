@@ -6,12 +6,24 @@ own set: a foreign id and a nonexistent id get the same answer, None.
 """
 from __future__ import annotations
 
+import re
+
 from models import Contract, Customer, Invoice, db
-from models.queries import contract_of_customer, contracts_of_customer, invoice_of_customer
+from models.delivery import hash_token
+from models.entities import DeliveryConfirmation
+from models.queries import (
+    confirmation_of_customer,
+    contract_of_customer,
+    contracts_of_customer,
+    invoice_of_customer,
+)
 
 from .auth.identity import Viewer
 
 MAX_ID_DIGITS = 12
+ALL_CONTRACTS = "tutti"
+# The random part of an emailed link: base64url, as secrets.token_urlsafe writes it.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 def parse_id(raw: object) -> int | None:
@@ -55,3 +67,22 @@ def invoice(viewer: Viewer | None, raw_id: object) -> Invoice | None:
     if viewer is None or not viewer.is_member or invoice_id is None:
         return None
     return invoice_of_customer(db.session, viewer.customer_id, invoice_id)
+
+
+def contract_scope(viewer: Viewer | None, raw: object) -> list[Contract] | None:
+    """Return the contracts a statement may cover: all the viewer's ("tutti"), or the one asked."""
+    if viewer is None or not viewer.is_member:
+        return None
+    if raw == ALL_CONTRACTS:
+        return contracts(viewer)
+    chosen = contract(viewer, raw)
+    return [chosen] if chosen is not None else None
+
+
+def delivery_confirmation(viewer: Viewer | None, raw_token: object) -> DeliveryConfirmation | None:
+    """Return the bolletta web request behind an emailed link, if it is the viewer's own."""
+    if viewer is None or not viewer.is_member:
+        return None
+    if not isinstance(raw_token, str) or not TOKEN_PATTERN.fullmatch(raw_token):
+        return None
+    return confirmation_of_customer(db.session, viewer.customer_id, hash_token(raw_token))

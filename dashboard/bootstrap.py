@@ -8,6 +8,8 @@ from flask_migrate import upgrade
 from models import db
 from models.demo import is_loaded, load_demo
 
+from .import_command import register_import_command
+
 DEMO_LOGINS = (
     ("Socio (Mario Rossi, codice 100234)", "socio@example.com", "Paluzza!2023"),
     ("Socio (codice 100235)", "vicino@example.com", "Cercivento!2023"),
@@ -36,7 +38,9 @@ def prepare_database(server: Flask) -> None:
 
 
 def register_commands(server: Flask) -> None:
-    """Add `flask demo` for operators."""
+    """Add `flask demo` and `flask import` for operators."""
+    register_import_command(server)
+
     @server.cli.command("demo")
     def demo_command() -> None:
         """Load the demo data into an empty database."""

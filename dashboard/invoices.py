@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template
 
 from models import db
 
-from . import access
+from . import access, pdf_cache
 from .auth.identity import current_viewer
 from .documents import detail_filename, invoice_filename, render_detail, render_invoice
 from .documents.data import InvoiceDocument
@@ -35,7 +35,12 @@ def invoice_pdf(raw_id: str, kind: str):
     if invoice is None or kind not in KINDS:
         return not_found()
     render, filename = KINDS[kind]
-    document = build_invoice_document(db.session, invoice)
-    return Response(render(document), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{filename(document)}"',
+
+    def build() -> pdf_cache.Entry:
+        document = build_invoice_document(db.session, invoice)
+        return render(document), filename(document)
+
+    pdf, name = pdf_cache.fetch(invoice.id, kind, build)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"',
     })

@@ -1,5 +1,6 @@
 """Italian names of the domain's codes, shown on pages and in documents."""
-from models.enums import CustomerType, Role, TariffStructure
+from models.enums import CustomerType, DeliveryMode, PaymentMethod, Role, TariffStructure
+from models.statement import Standing
 
 ROLE_LABELS = {
     Role.MEMBER: "Cliente",
@@ -16,4 +17,26 @@ TARIFF_LABELS = {
     TariffStructure.MONO: "Monoraria",
     TariffStructure.BI: "Bioraria (F1 / F23)",
     TariffStructure.MULTI: "Multioraria (F1 / F2 / F3)",
+}
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.SEPA: "Addebito diretto SEPA sul conto",
+    PaymentMethod.NOTICE: "Avviso di pagamento (pagoPA o bollettino)",
+}
+# Channels as the payments table stores them; an unknown one is shown as stored.
+CHANNEL_LABELS = {
+    "SEPA": "Addebito SEPA",
+    "PagoPA": "pagoPA",
+    "bollettino": "Bollettino postale",
+    "bonifico": "Bonifico bancario",
+}
+STANDING_LABELS = {
+    Standing.PAID: "Pagata",
+    Standing.PARTIAL: "Pagata parzialmente",
+    Standing.DUE: "Da pagare",
+    Standing.OVERDUE: "Scaduta",
+    Standing.CREDIT: "A credito",
+}
+DELIVERY_LABELS = {
+    DeliveryMode.WEB: "Bolletta web (email)",
+    DeliveryMode.PAPER: "Carta (per posta)",
 }

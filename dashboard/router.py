@@ -7,9 +7,14 @@ from . import access, ids
 from .auth.identity import current_viewer
 from .labels import ROLE_LABELS
 from .layout import account_box
-from .pages import common, consumi, home
+from .pages import common, consumi, contabilita, contratto, home, invio
 
-MEMBER_PAGES = {consumi.PATH: consumi.layout}
+MEMBER_PAGES = {
+    contratto.PATH: contratto.layout,
+    consumi.PATH: consumi.layout,
+    contabilita.PATH: contabilita.layout,
+    invio.PATH: invio.layout,
+}
 
 
 def render(pathname: object, search: object) -> tuple[list, list]:
@@ -38,3 +43,6 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.URL, "pathname"), State(ids.URL, "search"),
     )(render)
     consumi.register_callbacks(app)
+    contratto.register_callbacks(app)
+    contabilita.register_callbacks(app)
+    invio.register_callbacks(app)

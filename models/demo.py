@@ -9,14 +9,22 @@ hold the estimate (type stimata), as the portal showed them then. The next bill,
 reading, is a conguaglio (is_adjustment): its own bands are the true consumption of its
 months and ricalcolo lines bill the true minus the estimated kWh of the earlier period. So
 every bill's months add up to its bands, and the meter registers to everything billed.
+
+Payments: almost every bill is paid, so that every status shows up: Mario Rossi's latest
+bills are not yet due; on his holiday home the SEPA collections of the two bills before
+failed and one bank transfer (a remittance) paid the older in full and the newer in part,
+whose rest is overdue; one other customer leaves a bill unpaid past its due date.
+
+Bill delivery: every supply starts on paper at activation; a few holders later chose
+bolletta web, Mario Rossi among them for his home.
 """
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from sqlalchemy import insert, select
@@ -38,6 +46,7 @@ from .billing import (
 )
 from .entities import (
     Account,
+    BillDeliveryChange,
     Contract,
     Customer,
     Invoice,
@@ -45,10 +54,12 @@ from .entities import (
     MeterReading,
     MonthlyConsumption,
     Payment,
+    Remittance,
 )
 from .enums import (
     ContractStatus,
     CustomerType,
+    DeliveryMode,
     PaymentMethod,
     ReadingType,
     Role,
@@ -220,6 +231,8 @@ class ContractSpec:
     estimated: tuple[date, ...] = ()   # period ends billed on an estimate
     self_read: tuple[date, ...] = ()   # period ends billed on the customer's reading
     random_readings: bool = True       # also draw a few estimates and self-readings
+    late_transfer: bool = False        # the last two overdue bills: one transfer, paid in part
+    web_since: date | None = None      # the holder switched to bolletta web on this day
 
 
 @dataclass(frozen=True)
@@ -237,6 +250,7 @@ class CustomerSpec:
     login: tuple[str, str] | None = None  # email, password
     leaves_unpaid: bool = False           # the latest bill past its due date stays unpaid
     seed_contract: int | None = None      # index of the contract the seed invoices belong to
+    vat_number: str | None = None         # a firm's partita IVA
 
 
 STAFF: tuple[tuple[str, str, Role], ...] = (
@@ -344,8 +358,9 @@ def _firm(code: str, name: str, serial: int, street: str, town: str,
           member_since: date | None, contracts: Sequence[ContractSpec],
           email: str | None = None) -> CustomerSpec:
     """Describe a business customer, identified by its partita IVA."""
-    return CustomerSpec(code, name, vat_number(serial), street, town, member_since, email,
-                        tuple(contracts))
+    vat = vat_number(serial)  # a company's codice fiscale is its partita IVA
+    return CustomerSpec(code, name, vat, street, town, member_since, email, tuple(contracts),
+                        vat_number=vat)
 
 
 def demo_customers() -> tuple[CustomerSpec, ...]:
@@ -357,9 +372,10 @@ def demo_customers() -> tuple[CustomerSpec, ...]:
                 "Paluzza", date(1987, 4, 15), [
                     _home("Via Roma 12", "Paluzza", "rossi", start=date(1987, 5, 1),
                           estimated=(date(2024, 1, 31),), self_read=(date(2022, 3, 31),),
-                          random_readings=False),
+                          random_readings=False, web_since=date(2021, 3, 10)),
                     _holiday_home("Via Monte Zoncolan 8", "Ravascletto", start=date(2009, 6, 1),
-                                  estimated=(date(2022, 1, 31),), random_readings=False),
+                                  estimated=(date(2022, 1, 31),), random_readings=False,
+                                  late_transfer=True),
                 ], email="socio@example.com", login=("socio@example.com", "Paluzza!2023"),
                 seed_contract=0),
         _person("100235", "Lucia", "Plozner", date(1958, 9, 4), True, "Via di Sot 14",
@@ -372,7 +388,8 @@ def demo_customers() -> tuple[CustomerSpec, ...]:
                 "Paluzza", date(1975, 6, 10), [
                     _home("Via Nazionale 41", "Paluzza", "elderly", ends_odd=False)]),
         _person("100237", "Elena", "Di Centa", date(1961, 11, 22), True, "Via Marconi 7",
-                "Paluzza", date(1990, 2, 1), [_home("Via Marconi 7", "Paluzza", power="4.5")],
+                "Paluzza", date(1990, 2, 1), [_home("Via Marconi 7", "Paluzza", power="4.5",
+                                                    web_since=date(2022, 1, 17))],
                 email="elena.dicenta@example.com"),
         _person("100238", "Luigi", "Matiz", date(1955, 2, 14), False, "Via di Sot 3",
                 "Cercivento", date(1982, 3, 15), [
@@ -409,7 +426,8 @@ def demo_customers() -> tuple[CustomerSpec, ...]:
                 "Paluzza", date(1970, 10, 1), [_home("Via Timau 9", "Paluzza", "elderly")]),
         _person("100247", "Giulia", "Screm", date(1990, 3, 11), True, "Via Roma 8",
                 "Cercivento", None, [
-                    _home("Via Roma 8", "Cercivento", "single", start=date(2023, 5, 1))],
+                    _home("Via Roma 8", "Cercivento", "single", start=date(2023, 5, 1),
+                          web_since=date(2023, 5, 1))],
                 email="giulia.screm@example.com"),
         _person("100248", "Pietro", "De Crignis", date(1953, 10, 5), False, "Via Paluzza 14",
                 "Treppo Ligosullo", date(1984, 7, 1), [
@@ -784,10 +802,66 @@ def _payments(invoices: Sequence[Row], method: PaymentMethod, leaves_unpaid: boo
     return payments
 
 
+def _late_transfer(invoices: Sequence[Row], payments: list[Row], pod: str,
+                   today: date) -> list[Row]:
+    """Replace the last two overdue bills' payments by one transfer that pays them in part.
+
+    Their SEPA collections failed; some days after the later due date the holder sent a round
+    sum: the older bill is paid in full, the rest goes to the newer, whose remainder is overdue.
+    The two new payment rows carry the remittance row under "remittance".
+    """
+    overdue = [inv for inv in invoices if inv["due_date"] < today and inv["total"] > 0]
+    if len(overdue) < 2:
+        return payments
+    older, newer = overdue[-2:]
+    received = min(newer["due_date"] + timedelta(days=8), today - timedelta(days=1))
+    amount = (older["total"] + newer["total"] / 2).quantize(Decimal(1), rounding=ROUND_DOWN)
+    amount = amount.quantize(Decimal("0.01"))
+    remittance = {"received_on": received, "amount": amount, "channel": "bonifico",
+                  "reference": f"CRO {received:%Y%m%d}{pod[-6:]}"}
+    kept = [p for p in payments if p["invoice_id"] not in (older["id"], newer["id"])]
+    return kept + [{"invoice_id": inv["id"], "paid_on": received, "amount": share,
+                    "channel": "bonifico", "remittance": remittance}
+                   for inv, share in ((older, older["total"]), (newer, amount - older["total"]))]
+
+
+def _insert_payments(session: Session, customer: Customer, payments: list[Row]) -> None:
+    """Insert a supply's remittances, then its payments linked to them."""
+    remittances = {id(p["remittance"]): p["remittance"] for p in payments if "remittance" in p}
+    for row in remittances.values():
+        item = Remittance(customer_id=customer.id, **row)
+        session.add(item)
+        session.flush()
+        row["id"] = item.id
+    _insert(session, Payment, [
+        {**{k: v for k, v in p.items() if k != "remittance"},
+         "remittance_id": p["remittance"]["id"] if "remittance" in p else None}
+        for p in payments])
+
+
+def _delivery_rows(contract: Contract, spec: ContractSpec, customer: CustomerSpec,
+                   account: Account | None) -> list[Row]:
+    """Return the supply's delivery history: paper from activation, then any switch to web."""
+    rows: list[Row] = [{
+        "contract_id": contract.id, "version": 1, "mode": DeliveryMode.PAPER, "email": None,
+        "changed_at": datetime.combine(spec.start, time(9)), "actor": "SECAB (attivazione)",
+        "account_id": None,
+    }]
+    if spec.web_since and customer.email:
+        rows.append({
+            "contract_id": contract.id, "version": 2, "mode": DeliveryMode.WEB,
+            "email": customer.email, "changed_at": datetime.combine(spec.web_since, time(18, 5)),
+            "actor": account.email if account else "SECAB (richiesta allo sportello)",
+            "account_id": account.id if account else None,
+        })
+    return rows
+
+
 def _customer(spec: CustomerSpec) -> Customer:
     """Build a customer row."""
     return Customer(code=spec.code, name=spec.name, tax_code=spec.tax_code,
-                    billing_street=spec.street, billing_zip=ZIP_CODES[spec.town],
+                    vat_number=spec.vat_number, billing_street=spec.street,
+                    billing_zip=ZIP_CODES[spec.town],
                     billing_city=spec.town, billing_province=PROVINCE, email=spec.email,
                     member_since=spec.member_since)
 
@@ -861,9 +935,11 @@ def load_demo(session: Session, hash_password: Callable[[str], str],
     contracts = [_contract(customer, c_spec, slot)
                  for slot, (c_spec, _, customer, _) in enumerate(supplies)]
     session.add_all([customer for _, customer in customers] + contracts)
-    session.add_all(_accounts(customers, hash_password))
+    accounts = _accounts(customers, hash_password)
+    session.add_all(accounts)
     session.flush()
-    for slot, (contract, (c_spec, spec, _, is_seed)) in enumerate(
+    account_of = {account.customer_id: account for account in accounts if account.customer_id}
+    for slot, (contract, (c_spec, spec, customer, is_seed)) in enumerate(
             zip(contracts, supplies, strict=True)):
         seeds = SEED_INVOICES if is_seed else ()
         history = _history(contract, c_spec, spec, slot, today, seeds)
@@ -871,5 +947,10 @@ def load_demo(session: Session, hash_password: Callable[[str], str],
         _insert(session, MonthlyConsumption, history.months)
         _insert(session, MeterReading, history.readings)
         rng = random.Random(f"{SEED}:{contract.pod}:payments")
-        _insert(session, Payment, _payments([bill.invoice for bill in history.bills],
-                                            c_spec.payment, spec.leaves_unpaid, rng, today))
+        invoices = [bill.invoice for bill in history.bills]
+        payments = _payments(invoices, c_spec.payment, spec.leaves_unpaid, rng, today)
+        if c_spec.late_transfer:
+            payments = _late_transfer(invoices, payments, contract.pod, today)
+        _insert_payments(session, customer, payments)
+        _insert(session, BillDeliveryChange,
+                _delivery_rows(contract, c_spec, spec, account_of.get(customer.id)))

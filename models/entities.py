@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -21,6 +22,7 @@ from .enums import (
     CostGroup,
     CostSide,
     CustomerType,
+    DeliveryMode,
     PaymentMethod,
     ReadingType,
     Role,
@@ -69,6 +71,8 @@ class Customer(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     tax_code: Mapped[str] = mapped_column(String(16))
+    # A firm's or a professional's partita IVA; for a company it equals its codice fiscale.
+    vat_number: Mapped[str | None] = mapped_column(String(11))
     billing_street: Mapped[str] = mapped_column(String(200))
     billing_zip: Mapped[str] = mapped_column(String(5))
     billing_city: Mapped[str] = mapped_column(String(100))
@@ -101,9 +105,8 @@ class Account(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_login_at: Mapped[datetime | None]
-    # None until the owner opens the confirmation link; accounts made by staff or the demo
-    # loader count as confirmed.
-    email_verified_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # True from self-registration until the owner opens the confirmation link.
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False)
     password_changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer | None] = relationship()
@@ -131,6 +134,8 @@ class Contract(Base):
     voltage_v: Mapped[int] = mapped_column(default=230)
     phases: Mapped[int] = mapped_column(default=1)
     meter_type: Mapped[str] = mapped_column(String(64))
+    # Telegestito: read remotely every month, so monthly band totals exist.
+    meter_remote_read: Mapped[bool] = mapped_column(default=True, server_default=true())
     billing_months: Mapped[int] = mapped_column(default=2)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
@@ -230,8 +235,25 @@ class InvoiceLine(Base):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
+class Remittance(Base):
+    """Money a customer sent in one go (a transfer, a pagoPA cart) that settles several bills."""
+
+    __tablename__ = "remittance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    received_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money)   # the sum of its payments
+    channel: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(64))  # CRO of the transfer, pagoPA IUV, …
+
+    payments: Mapped[list[Payment]] = relationship(back_populates="remittance")
+
+
 class Payment(Base):
-    """Money received against an invoice."""
+    """Money received against one invoice: a payment of its own, or a remittance's share."""
 
     __tablename__ = "payment"
 
@@ -242,3 +264,69 @@ class Payment(Base):
     paid_on: Mapped[date]
     amount: Mapped[Decimal] = mapped_column(Money)
     channel: Mapped[str] = mapped_column(String(32))
+    # Set when the money came with others in one remittance (same day and channel as it).
+    remittance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remittance.id", ondelete="CASCADE"), index=True
+    )
+
+    remittance: Mapped[Remittance | None] = relationship(back_populates="payments")
+
+
+class BillDeliveryChange(Base):
+    """A change of how a contract's bills are sent; the highest version is the one in force."""
+
+    __tablename__ = "bill_delivery_change"
+    # Two saves made from the same version cannot both land: a double click makes one change.
+    __table_args__ = (UniqueConstraint("contract_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    mode: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode))
+    email: Mapped[str | None] = mapped_column(String(254))   # for bolletta web only
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who made the change, as the history shows it; kept even if the account goes.
+    actor: Mapped[str] = mapped_column(String(254))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+
+
+class DeliveryConfirmation(Base):
+    """A request for bolletta web waiting for its emailed link to be opened."""
+
+    __tablename__ = "delivery_confirmation"
+    # One link per address and starting version: a double click sends one email.
+    __table_args__ = (UniqueConstraint("contract_id", "base_version", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    # SHA-256 of the link's random token: a database leak does not hand out valid links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The delivery version the request was made against: any change since voids the link.
+    base_version: Mapped[int]
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did what to which contract, and when: the audit trail, never updated."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_contract_at", "contract_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(254))   # the account's email at the time
+    action: Mapped[str] = mapped_column(String(64))   # "invio.carta", "invio.web_richiesta", …
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(String(1000), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")

@@ -81,3 +81,10 @@ class ContractStatus(StrEnum):
 
     ACTIVE = "attivo"
     CEASED = "cessato"
+
+
+class DeliveryMode(StrEnum):
+    """How a contract's bills reach the holder."""
+
+    WEB = "web"        # bolletta web: an email with the PDF attached
+    PAPER = "carta"    # postal mail to the billing address

@@ -1,14 +1,26 @@
 """Query functions the pages call; each takes the session and returns plain rows or models."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from .entities import Account, Contract, Customer, Invoice, MonthlyConsumption
+from .entities import (
+    Account,
+    BillDeliveryChange,
+    Contract,
+    Customer,
+    DeliveryConfirmation,
+    Invoice,
+    MonthlyConsumption,
+    Payment,
+    Remittance,
+)
+from .statement import BilledInvoice, ReceivedPayment
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class InvoiceRow:
 def account_by_login(session: Session, login: str) -> Account | None:
     """Find an account by its email or by its customer's code (both resolve to one account)."""
     login = login.strip()
+    if not login or len(login) > 254 or any(ord(c) < 32 for c in login):
+        return None  # nothing valid looks like this; PostgreSQL refuses NUL outright
     if "@" in login:
         return session.scalar(select(Account).where(Account.email == login.lower()))
     return session.scalar(
@@ -116,3 +130,73 @@ def invoices_issued_in(session: Session, contract_id: int, year: int) -> list[In
         .order_by(Invoice.issue_date, Invoice.number)
     )
     return [InvoiceRow(*row[:9], str(row[9]), *row[10:]) for row in rows]
+
+
+def billed_invoices(session: Session, contract_ids: Sequence[int]) -> list[BilledInvoice]:
+    """Return every invoice of the contracts, for the statement."""
+    rows = session.execute(
+        select(Invoice.id, Invoice.contract_id, Invoice.number, Invoice.fiscal_year,
+               Invoice.issue_date, Invoice.due_date, Invoice.total)
+        .where(Invoice.contract_id.in_(list(contract_ids)))
+        .order_by(Invoice.issue_date, Invoice.id)
+    )
+    return [BilledInvoice(*row) for row in rows]
+
+
+def received_payments(session: Session, contract_ids: Sequence[int]) -> list[ReceivedPayment]:
+    """Return every payment received against the contracts' invoices, oldest first."""
+    rows = session.execute(
+        select(Payment.id, Payment.invoice_id, Payment.paid_on, Payment.amount, Payment.channel,
+               Payment.remittance_id, Remittance.amount)
+        .join(Invoice, Payment.invoice_id == Invoice.id)
+        .outerjoin(Remittance, Payment.remittance_id == Remittance.id)
+        .where(Invoice.contract_id.in_(list(contract_ids)))
+        .order_by(Payment.paid_on, Payment.id)
+    )
+    return [ReceivedPayment(*row) for row in rows]
+
+
+def delivery_changes(session: Session, contract_id: int) -> list[BillDeliveryChange]:
+    """Return a contract's bill delivery changes, the one in force first."""
+    return list(session.scalars(
+        select(BillDeliveryChange).where(BillDeliveryChange.contract_id == contract_id)
+        .order_by(BillDeliveryChange.version.desc())
+    ))
+
+
+def open_confirmation(session: Session, contract_id: int, base_version: int,
+                      now: datetime) -> DeliveryConfirmation | None:
+    """Return the latest unused, unexpired email link still valid for the contract."""
+    return session.scalar(
+        select(DeliveryConfirmation)
+        .where(DeliveryConfirmation.contract_id == contract_id,
+               DeliveryConfirmation.base_version == base_version,
+               DeliveryConfirmation.used_at.is_(None),
+               DeliveryConfirmation.expires_at > now)
+        .order_by(DeliveryConfirmation.created_at.desc(), DeliveryConfirmation.id.desc())
+        .limit(1)
+    )
+
+
+def confirmation_of_customer(session: Session, customer_id: int,
+                             token_hash: str) -> DeliveryConfirmation | None:
+    """Return the email link with this token hash only if its contract is the customer's."""
+    return session.scalar(
+        select(DeliveryConfirmation).join(Contract, DeliveryConfirmation.contract_id == Contract.id)
+        .where(DeliveryConfirmation.token_hash == token_hash, Contract.customer_id == customer_id)
+    )
+
+
+def last_period_end(session: Session, contract_id: int) -> date | None:
+    """Return the last day billed on the contract, if it has any invoice."""
+    return session.scalar(select(func.max(Invoice.period_end))
+                          .where(Invoice.contract_id == contract_id))
+
+
+def invoice_span(session: Session, contract_id: int) -> tuple[int, date | None, date | None]:
+    """Return how many invoices the contract has and the first and last issue dates."""
+    count, first, last = session.execute(
+        select(func.count(Invoice.id), func.min(Invoice.issue_date), func.max(Invoice.issue_date))
+        .where(Invoice.contract_id == contract_id)
+    ).one()
+    return int(count), first, last

@@ -87,6 +87,8 @@ def app(backend, tmp_path_factory):
         "SECRET_KEY": uuid.uuid4().hex,
         "PASSWORD_POLICY": PasswordPolicy.fast_for_tests(),
         "LOAD_DEMO": True,
+        "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
+        "BASE_URL": "http://portale.test",
     })
     prepare_database(server)
     yield server
@@ -111,6 +113,29 @@ def member(app):
     from tests.helpers import login
 
     return login(app.test_client(), *DEMO_MEMBER)
+
+
+@pytest.fixture()
+def spare(app):
+    """Lend a demo customer that has no login; whatever the test creates for it goes away."""
+    from sqlalchemy import delete, select
+
+    from models import Account, Contract, Customer, Invoice, LoginFailure, db
+
+    with app.app_context():
+        taken = select(Account.customer_id).where(Account.customer_id.is_not(None))
+        customer = db.session.scalars(
+            select(Customer).where(Customer.id.not_in(taken)).order_by(Customer.code)).first()
+        number = db.session.scalars(
+            select(Invoice.number).join(Contract).where(Contract.customer_id == customer.id)
+            .order_by(Invoice.issue_date)).first()
+        lent = {"id": customer.id, "code": customer.code, "tax_code": customer.tax_code,
+                "name": customer.name, "invoice": str(number)}
+    yield lent
+    with app.app_context():
+        db.session.execute(delete(Account).where(Account.customer_id == lent["id"]))
+        db.session.execute(delete(LoginFailure))
+        db.session.commit()
 
 
 @pytest.fixture()

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from dashboard.security import CSRF_COOKIE
 
 
-def form_token(html: str) -> str:
+def form_token(html: str, name: str = "csrf_token") -> str:
     """Read the CSRF token out of a rendered form."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html)
     assert match, "the form has no CSRF token"
     return match.group(1)
 

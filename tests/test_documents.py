@@ -86,16 +86,16 @@ def seed_first_invoice() -> InvoiceDocument:
             line(G.ENERGY, S.SALE, "Energia fascia F2", "100", "kWh", "0.255000", "25.50"),
             line(G.ENERGY, S.SALE, "Energia fascia F3", "235", "kWh", "0.204000", "47.94"),
             line(G.ENERGY, S.SALE, "Dispacciamento", "547", "kWh", "0.012100", "6.62"),
-            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mesi",
+            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mese",
                  "6.000000", "12.00"),
-            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mesi", "1.710000", "3.42"),
+            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mese", "1.710000", "3.42"),
             line(G.TRANSPORT, S.NETWORK, "Quota potenza (2 mesi)", "3", "kW", "3.700000",
                  "11.10"),
             line(G.TRANSPORT, S.NETWORK, "Quota energia", "547", "kWh", "0.008480", "4.64"),
             line(G.SYSTEM_CHARGES, S.NETWORK, "Oneri generali di sistema (azzerati nel periodo)",
                  "547", "kWh", "0", "0.00"),
             line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di gennaio",
-                 "1", "rate", "9.00", "9.00"),
+                 "1", "mese", "9.00", "9.00"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "547", "kWh", "0.022700",
                  "12.42"),
             line(G.TAXES, S.TAXES, "IVA 10%", "185.54", "€", "0.10", "18.55"),
@@ -149,12 +149,12 @@ def estimated_2025_invoice() -> InvoiceDocument:
                  "0.010320", "5.01"),
             line(G.CONSUMPTION_SHARE, S.NETWORK, "Oneri di sistema ASOS e ARIM", "485", "kWh",
                  "0.029700", "14.40"),
-            line(G.FIXED_SHARE, S.SALE, "Commercializzazione", "2", "mesi", "7.500000", "15.00"),
-            line(G.FIXED_SHARE, S.NETWORK, "Trasporto e misura", "2", "mesi", "1.780000",
+            line(G.FIXED_SHARE, S.SALE, "Commercializzazione", "2", "mese", "7.500000", "15.00"),
+            line(G.FIXED_SHARE, S.NETWORK, "Trasporto e misura", "2", "mese", "1.780000",
                  "3.56"),
-            line(G.POWER_SHARE, S.NETWORK, "Trasporto, per kW impegnato (2 mesi)", "3", "kW",
-                 "3.840000", "11.52"),
-            line(G.OTHER, S.OTHER, "Canone TV, rate di agosto e settembre", "2", "rate", "9.00",
+            line(G.POWER_SHARE, S.NETWORK, "Trasporto, quota potenza", "6", "kW×mese",
+                 "1.920000", "11.52"),
+            line(G.OTHER, S.OTHER, "Canone TV, rate di agosto e settembre", "2", "rata", "9.00",
                  "18.00"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "485", "kWh", "0.022700",
                  "11.01"),
@@ -195,15 +195,15 @@ def adjustment_invoice() -> InvoiceDocument:
         f2_kwh=160,
         f3_kwh=250,
         annual_kwh=5301,
-        total=Decimal("188.72"),
+        total=Decimal("188.75"),
         lines=(
             line(G.ENERGY, S.SALE, "Energia fascia F1", "300", "kWh", "0.131000", "39.30"),
             line(G.ENERGY, S.SALE, "Energia fascia F2", "160", "kWh", "0.124000", "19.84"),
             line(G.ENERGY, S.SALE, "Energia fascia F3", "250", "kWh", "0.112000", "28.00"),
             line(G.ENERGY, S.SALE, "Dispacciamento", "710", "kWh", "0.011800", "8.38"),
-            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mesi",
+            line(G.ENERGY, S.SALE, "Quota fissa di commercializzazione", "2", "mese",
                  "6.500000", "13.00"),
-            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mesi", "1.750000", "3.50"),
+            line(G.TRANSPORT, S.NETWORK, "Quota fissa", "2", "mese", "1.750000", "3.50"),
             line(G.TRANSPORT, S.NETWORK, "Quota potenza (2 mesi)", "3", "kW", "3.790000",
                  "11.37"),
             line(G.TRANSPORT, S.NETWORK, "Quota energia", "710", "kWh", "0.009520", "6.76"),
@@ -212,12 +212,18 @@ def adjustment_invoice() -> InvoiceDocument:
             line(G.RECALCULATIONS, S.SALE, "Conguaglio energia apr–mag 2024: letti 33 kWh in "
                  "meno dei consumi stimati", "-33", "kWh", "0.118500", "-3.91"),
             line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di settembre",
-                 "1", "rate", "9.00", "9.00"),
+                 "1", "mese", "9.00", "9.00"),
+            line(G.OTHER, S.OTHER, "Arrotondamento", "1", "€", "0.03", "0.03"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "710", "kWh", "0.022700",
                  "16.12"),
             line(G.TAXES, S.TAXES, "IVA 10%", "163.38", "€", "0.10", "16.34"),
         ),
-        readings=(),
+        # The registers run from the last actual reading: 33 kWh fewer than billed + estimated.
+        readings=(
+            BandReading("F1", 20110, 20390, 280),
+            BandReading("F2", 9050, 9205, 155),
+            BandReading("F3", 17300, 17542, 242),
+        ),
     )
 
 
@@ -269,9 +275,10 @@ def test_seed_detail_lists_every_line_and_the_readings(seed_pdfs):
     for item in doc.lines:
         assert fmt.euro(item.amount) in detail, item.description
         assert item.description in detail
-    for expected in ("Totale fattura 213,09 €", "10.234", "10.446", "12.011", "12.246",
+    for expected in ("Totale fattura 213,09 €", "Scadenza 15/03/2023",
+                     "10.234", "10.446", "12.011", "12.246",
                      "212 kWh 0,292 €/kWh 61,90 €", "2 mesi 6,00 €/mese 12,00 €",
-                     "1 rata 9,00 €/rata 9,00 €", "185,54 € 10% 18,55 €",
+                     "1 mese 9,00 €/mese 9,00 €", "185,54 € 10% 18,55 €",
                      "IVA 10%: imponibile 185,54 € × 10% = 18,55 €",
                      "Accisa sull'energia elettrica: 547 kWh × 0,0227 €/kWh = 12,42 €",
                      "Lettura al 01/10/2022", "Lettura al 01/12/2022", "Lettura effettiva",
@@ -316,6 +323,8 @@ def test_2025_bill_has_the_energy_receipt_and_says_it_is_estimated():
     for subtotal, amount in zip(SUBTOTALS_2025, ("76,93 €", "18,56 €", "11,52 €"), strict=True):
         assert f"{subtotal} {amount}" in detail
     assert "Vendita Energia F1 180 kWh" in detail
+    assert "6 kW×mese 1,92 €/kW×mese 11,52 €" in detail
+    assert "2 rate 9,00 €/rata 18,00 €" in detail
     assert detail.count("lug–ago 2025") == 2    # the chart's own bar, and the period's line
 
 
@@ -324,10 +333,14 @@ def test_adjustment_says_so_and_shows_the_recalculation():
     front, detail = text_of(render_invoice(doc)), text_of(render_detail(doc))
     for text in (front, detail):
         assert "Bolletta di conguaglio" in text
-        assert "188,72 €" in text
+        assert "188,75 €" in text
         assert "stimata" not in text
     assert "Ricalcoli -3,91 €" in front
+    assert "Altre partite 9,03 €" in front
+    assert "Arrotondamento 0,03 €" in detail          # a lump sum: no quantity, no price
     assert "Ricalcoli" in detail
+    assert "Totale letto 677 kWh" in detail
+    assert "di cui 710 kWh di questo periodo e -33 kWh di conguaglio" in detail
     assert "-33 kWh 0,1185 €/kWh -3,91 €" in detail
     assert "Totale ricalcoli -3,91 €" in detail
 
@@ -371,15 +384,37 @@ def test_filenames_carry_the_invoice_number():
     assert detail_filename(doc) == "fattura-dettaglio-1636-2023.pdf"
 
 
+def embedded_font_sizes(pdf: bytes) -> list[int]:
+    """Return the uncompressed size of every font program embedded in a PDF."""
+    return sorted(
+        font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"]["/Length1"]
+        for page in PdfReader(BytesIO(pdf)).pages
+        for font in (ref.get_object() for ref in page["/Resources"]["/Font"].values())
+    )
+
+
+@pytest.mark.parametrize("name", [
+    "Žiga Čebašek – Ünal Ørsted – Ștefan Bălan",     # Latin letters: the fonts cut once
+    "Олена Шевченко",                                 # any other script: the whole fonts
+])
+def test_names_print_in_any_script_dejavu_has(name):
+    doc = dataclasses.replace(seed_first_invoice(), holder=dataclasses.replace(HOLDER, name=name))
+    for pdf in (render_invoice(doc), render_detail(doc)):
+        assert name[:14] in text_of(pdf)
+
+
 def test_fonts_stay_intact_across_documents():
-    # The parsed font is shared by every document of the process: a document that prints
-    # other characters must not change what the next one embeds.
+    # The parsed fonts are shared by every document of the process: a document that needs
+    # the whole fonts must not change what the next one embeds.
     first = render_invoice(seed_first_invoice())
-    accented = dataclasses.replace(seed_first_invoice(), holder=dataclasses.replace(
-        HOLDER, name="Žiga Čebašek – Ünal Ørsted"))
-    assert "Žiga Čebašek – Ünal Ørsted" in text_of(render_invoice(accented))
+    cyrillic = dataclasses.replace(seed_first_invoice(), holder=dataclasses.replace(
+        HOLDER, name="Олена Шевченко"))
+    whole = render_invoice(cyrillic)
     again = render_invoice(seed_first_invoice())
     assert text_of(again) == text_of(first)
+    assert embedded_font_sizes(again) == embedded_font_sizes(first)
+    # The cut fonts are embedded whole, the whole fonts cut to the glyphs used: both are small.
+    assert all(size < 40_000 for size in embedded_font_sizes(again) + embedded_font_sizes(whole))
     fonts = {
         font["/BaseFont"]
         for page in PdfReader(BytesIO(again)).pages

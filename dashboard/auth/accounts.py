@@ -87,7 +87,7 @@ def register():
     if problem:
         return _page("register.html", 400, form=form, error=problem)
     existing = db.session.scalar(select(Account).where(Account.customer_id == customer.id))
-    if existing is not None and existing.email_verified_at is not None:
+    if existing is not None and not existing.awaiting_confirmation:
         return _page("register.html", 400, form=form, error=ALREADY)
     taken = db.session.scalar(select(Account).where(Account.email == email))
     if taken is not None and taken is not existing:
@@ -96,7 +96,7 @@ def register():
     account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
     account.email = email
     account.password_hash = current_app.config["PASSWORD_POLICY"].hash(form.password.data)
-    account.email_verified_at = None
+    account.awaiting_confirmation = True
     account.password_changed_at = utcnow()
     db.session.add(account)
     db.session.flush()
@@ -122,7 +122,7 @@ def confirm_registration(raw: str):
         return _message("Link non valido",
                         "Il link non è valido o è scaduto. Registrati di nuovo per riceverne "
                         "uno nuovo.", 404)
-    token.account.email_verified_at = utcnow()
+    token.account.awaiting_confirmation = False
     tokens.use(token)
     db.session.commit()
     return _message("Accesso attivato",
@@ -137,7 +137,8 @@ def forgot():
     if not form.validate_on_submit():
         return _page("forgot.html", 400 if request.method == "POST" else 200, form=form)
     account = account_by_login(db.session, form.login.data)
-    usable = account is not None and account.is_active and account.email_verified_at
+    usable = (account is not None and account.is_active
+              and not account.awaiting_confirmation)
     if usable and tokens.recent_count(account.id, tokens.RESET_PASSWORD,
                                       RESET_FLOOD) < MAX_RESET_MAILS:
         link = tokens.issue(account, tokens.RESET_PASSWORD)

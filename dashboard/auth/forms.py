@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from models.password_rules import MAX_LENGTH
 
@@ -11,47 +11,51 @@ REQUIRED = "Campo obbligatorio."
 EMAIL = Email(message="Scrivi un indirizzo email valido, ad esempio nome@esempio.it.")
 
 
+def printable(form, field) -> None:
+    """Refuse control characters (NUL and friends) in names, codes and addresses."""
+    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+        raise ValidationError("Il campo contiene caratteri non validi.")
+
+
+def _text(label: str, max_length: int, *extra) -> StringField:
+    """Build a required text field with a length limit and no control characters."""
+    return StringField(label, validators=[InputRequired(REQUIRED), Length(max=max_length),
+                                          printable, *extra])
+
+
 def _password(label: str) -> PasswordField:
-    """Build a password field that accepts long passphrases."""
+    """Build a password field that accepts long passphrases (any character counts)."""
     return PasswordField(label, validators=[InputRequired(REQUIRED), Length(max=MAX_LENGTH)])
 
 
-def _repeat(field: str) -> PasswordField:
+def _repeat(field: str, label: str = "Ripeti la nuova password") -> PasswordField:
     """Build the field that repeats a new password."""
-    return PasswordField("Ripeti la nuova password", validators=[
+    return PasswordField(label, validators=[
         InputRequired(REQUIRED), EqualTo(field, message="Le due password non coincidono.")])
 
 
 class LoginForm(FlaskForm):
     """Email or customer code, and password."""
 
-    login = StringField("Email o codice cliente", validators=[InputRequired(REQUIRED),
-                                                               Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(REQUIRED),
-                                                    Length(max=MAX_LENGTH)])
+    login = _text("Email o codice cliente", 254)
+    password = _password("Password")
 
 
 class RegistrationForm(FlaskForm):
     """Prove who you are with three facts from your bill, then choose the login."""
 
-    customer_code = StringField("Codice cliente", validators=[InputRequired(REQUIRED),
-                                                               Length(max=16)])
-    tax_code = StringField("Codice fiscale o partita IVA", validators=[InputRequired(REQUIRED),
-                                                                      Length(max=16)])
-    invoice_number = StringField("Numero di una tua fattura", validators=[InputRequired(REQUIRED),
-                                                                        Length(max=12)])
-    email = StringField("Email per l'accesso", validators=[InputRequired(REQUIRED),
-                                                          Length(max=254), EMAIL])
+    customer_code = _text("Codice cliente", 16)
+    tax_code = _text("Codice fiscale o partita IVA", 16)
+    invoice_number = _text("Numero di una tua fattura", 12)
+    email = _text("Email per l'accesso", 254, EMAIL)
     password = _password("Password")
-    password_repeat = PasswordField("Ripeti la password", validators=[
-        InputRequired(REQUIRED), EqualTo("password", message="Le due password non coincidono.")])
+    password_repeat = _repeat("password", "Ripeti la password")
 
 
 class ForgotForm(FlaskForm):
     """Ask for a reset link."""
 
-    login = StringField("Email o codice cliente", validators=[InputRequired(REQUIRED),
-                                                               Length(max=254)])
+    login = _text("Email o codice cliente", 254)
 
 
 class ResetForm(FlaskForm):
@@ -73,6 +77,5 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     """Change the login email; the new address must be confirmed."""
 
-    email = StringField("Nuova email", validators=[InputRequired(REQUIRED), Length(max=254),
-                                                   EMAIL])
+    email = _text("Nuova email", 254, EMAIL)
     current = _password("Password attuale")

@@ -67,7 +67,7 @@ def attempt_login(login: str, password: str) -> tuple[Account | None, str | None
         throttle.record_failure(subject, client_ip())
         db.session.commit()
         return None, GENERIC_FAILURE, 401
-    if account.email_verified_at is None:
+    if account.awaiting_confirmation:
         return None, UNCONFIRMED, 403
     throttle.clear(subject)
     return account, None, 302

@@ -34,17 +34,19 @@ BOTTOM_MARGIN = 18.0
 CENT = Decimal("0.01")
 # A line's amount may differ from quantity × unit price by rounding to the cent, no more.
 HALF_CENT = Decimal("0.005")
-# Lines whose quantity is a taxable base in euro carry a rate as their unit price (IVA).
-RATE_UNIT = "€"
+# A quantity in euro is a taxable base among the taxes (IVA: base × rate) or, elsewhere, a lump
+# sum such as a rounding, printed by its amount alone.
+EURO_UNIT = "€"
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _FONT_DIR = Path(__file__).parent / "fonts"
-# The characters of nearly every bill: Italian, the Latin-1 letters of Friulian and German names,
-# typographic punctuation and the euro sign. A font cut to these ~230 glyphs keeps each PDF cheap
-# to write; a document with any other character (a Slovene "č", say) embeds from the whole font.
-COMMON_CHARACTERS = frozenset(
-    chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2027), 0x20AC)
-)
+# The characters of nearly every bill: Italian, the Latin letters of Friulian, German, Slovene and
+# other European names (Latin-1, Latin Extended-A, Romanian ș ț), typographic punctuation and the
+# euro sign. A font cut to these ~370 glyphs keeps each PDF cheap to write; a document with any
+# other character (Greek, Cyrillic, …) embeds from the whole font, more slowly.
+COMMON_CHARACTERS = frozenset(chr(code) for code in (
+    *range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x218, 0x21C), *range(0x2010, 0x2027), 0x20AC,
+))
 
 
 # --- The font: cut and parsed once per process, shared by every document --------------------
@@ -209,9 +211,16 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(item)
 
 
-def needs_whole_font(doc: InvoiceDocument) -> bool:
-    """Tell whether the document prints a character beyond the common cut of the font."""
-    return any(not COMMON_CHARACTERS.issuperset(text) for text in _texts(doc))
+def needs_whole_font(data: object) -> bool:
+    """Tell whether plain data holds a character beyond the common cut of the font."""
+    return any(not COMMON_CHARACTERS.issuperset(text) for text in _texts(data))
+
+
+def add_fonts(pdf: FPDF, data: object) -> None:
+    """Give a document the Unicode font family, cut or whole as the plain data it prints needs."""
+    whole = needs_whole_font(data)
+    for style in _FONT_FILES:
+        pdf.fonts[f"{FAMILY.lower()}{style}"] = _font_for(pdf, style, whole)
 
 
 # --- The page furniture -----------------------------------------------------------------------
@@ -225,9 +234,7 @@ class BillPDF(FPDF):
         self.doc_title = title
         self.invoice_number = doc.number
         self.issue_date = doc.issue_date
-        whole = needs_whole_font(doc)
-        for style in _FONT_FILES:
-            self.fonts[f"{FAMILY.lower()}{style}"] = _font_for(self, style, whole)
+        add_fonts(self, doc)
         self.set_margins(MARGIN, BODY_TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.set_title(f"{title} – fattura n. {doc.number}")
@@ -423,7 +430,7 @@ SIDE_LABELS = {CostSide.SALE: "Vendita", CostSide.NETWORK: "Rete e oneri"}
 
 def is_rate_line(line: Line) -> bool:
     """Tell whether the line applies a rate to a taxable base (IVA) rather than a price."""
-    return line.unit == RATE_UNIT
+    return line.unit == EURO_UNIT and line.group == CostGroup.TAXES
 
 
 def _check_line(line: Line, generation: BillGeneration) -> None:
@@ -446,7 +453,8 @@ def _check_readings(doc: InvoiceDocument) -> None:
     for reading in doc.readings:
         if reading.current - reading.previous != reading.kwh:
             raise ValueError(f"{reading.band}: registers do not give {reading.kwh} kWh")
-        if reading.band in billed and billed[reading.band] != reading.kwh:
+        # A conguaglio's registers also span the kWh it recalculates from earlier estimates.
+        if not doc.is_adjustment and billed.get(reading.band, reading.kwh) != reading.kwh:
             raise ValueError(f"{reading.band}: read {reading.kwh}, billed {billed[reading.band]}")
 
 

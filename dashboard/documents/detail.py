@@ -9,6 +9,7 @@ from models.enums import BillGeneration, CostGroup, ReadingType
 
 from .base import (
     CONTENT_WIDTH,
+    EURO_UNIT,
     MARGIN,
     READING_LABELS,
     SIDE_LABELS,
@@ -27,8 +28,9 @@ ROW = 5.6
 # Description | quantity and unit | unit price | amount: widths in mm and alignment.
 COLUMNS = (("Descrizione", 86.0, "L"), ("Quantità", 30.0, "R"), ("Prezzo unitario", 36.0, "R"),
            ("Importo", 28.0, "R"))
-# Units are written after a quantity (plural); a price is per one unit (singular).
-SINGULAR = {"mesi": "mese", "giorni": "giorno", "rate": "rata"}
+# Units whose Italian plural differs: "2 mesi", "1 mese", "6,00 €/mese".
+UNIT_FORMS = {unit: forms for forms in (("mese", "mesi"), ("giorno", "giorni"), ("rata", "rate"))
+              for unit in forms}
 BANDS = ("F1", "F2", "F3")
 # Values printed inside a bar segment: dark text on the light F2 amber, white on the others.
 BAND_TEXT = {"F1": "#ffffff", "F2": palette.INK, "F3": "#ffffff"}
@@ -51,24 +53,25 @@ def render_detail(doc: InvoiceDocument) -> bytes:
 
 
 def _reference(pdf: BillPDF, doc: InvoiceDocument) -> None:
-    """Print whose bill this is, for which supply and period, and its total."""
+    """Print whose bill this is, for which supply and period, its total and due date."""
+    pdf.style(9.5, bold=True)
+    # Figures and dates always print in full; only the name gives way (the Fattura has it all).
     facts = (
-        ("Intestatario", doc.holder.name, 52),
+        ("Intestatario", pdf.fitted(doc.holder.name, CONTENT_WIDTH - 139 - 4), CONTENT_WIDTH - 139),
         ("POD", doc.supply.pod, 38),
-        ("Periodo", f"{fmt.day(doc.period_start)} – {fmt.day(doc.period_end)}", 58),
-        ("Totale fattura", fmt.euro(doc.total), CONTENT_WIDTH - 148),
+        ("Periodo", f"{fmt.day(doc.period_start)} – {fmt.day(doc.period_end)}", 50.5),
+        ("Totale fattura", fmt.euro(doc.total), 24.5),
+        ("Scadenza", fmt.day(doc.due_date), 26),
     )
     top = pdf.get_y()
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
     pdf.rect(MARGIN, top, CONTENT_WIDTH, 13, style="F")
     x = MARGIN
     for label, value, width in facts:
-        pdf.set_xy(x + 2.5, top + 1.6)
         pdf.style(8.5, color=palette.MUTED)
-        pdf.cell(width - 3, 4, label)
-        pdf.set_xy(x + 2.5, top + 6.2)
-        pdf.style(10, bold=True)
-        pdf.cell(width - 3, 5, pdf.fitted(value, width - 4))
+        pdf.put(x + 1, top + 1.6, width - 1, 4, label)
+        pdf.style(9.5, bold=True)
+        pdf.put(x + 1, top + 6.2, width - 1, 5, value)
         x += width
     pdf.set_y(top + 16)
 
@@ -85,8 +88,11 @@ def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
         pdf.cell(width, 5, text, align="L" if text == "Fascia" else "R")
     pdf.ln(5)
     registers = {reading.band: reading for reading in doc.readings}
-    for band, kwh in zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True):
+    read = 0
+    for band, billed in zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True):
         reading = registers.get(band)
+        kwh = reading.kwh if reading else billed
+        read += kwh
         y = pdf.get_y()
         pdf.swatch(MARGIN, y + 1.1, band)
         pdf.set_xy(MARGIN + 5, y)
@@ -99,8 +105,15 @@ def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
         pdf.cell(widths[3], ROW, fmt.kwh(kwh), align="R", new_x="LMARGIN", new_y="NEXT")
     _rule(pdf)
     pdf.style(10.5, bold=True)
-    pdf.cell(CONTENT_WIDTH - widths[3], ROW + 0.4, "Totale del periodo")
-    pdf.cell(widths[3], ROW + 0.4, fmt.kwh(doc.kwh), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(CONTENT_WIDTH - widths[3], ROW + 0.4,
+             "Totale del periodo" if read == doc.kwh else "Totale letto")
+    pdf.cell(widths[3], ROW + 0.4, fmt.kwh(read), align="R", new_x="LMARGIN", new_y="NEXT")
+    if read != doc.kwh:
+        # A conguaglio: the registers also cover what earlier estimates got wrong.
+        pdf.style(10, color=palette.MUTED)
+        pdf.cell(CONTENT_WIDTH, ROW, f"di cui {fmt.kwh(doc.kwh)} di questo periodo e "
+                 f"{fmt.kwh(read - doc.kwh)} di conguaglio sui consumi stimati in precedenza",
+                 new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     estimated = doc.reading_type == ReadingType.ESTIMATED
     pdf.style(10, color=palette.MUTED)
@@ -153,8 +166,10 @@ def _line_cells(line: Line) -> tuple[str, str, str, str]:
         # IVA: the quantity is the taxable base in euro and the unit price is the rate.
         return (line.description, fmt.euro(line.quantity), fmt.rate(line.unit_price),
                 fmt.euro(line.amount))
-    one = SINGULAR.get(line.unit, line.unit)
-    unit = one if abs(line.quantity) == 1 else line.unit
+    if line.unit == EURO_UNIT:
+        return line.description, "", "", fmt.euro(line.amount)     # a lump sum: a rounding
+    one, many = UNIT_FORMS.get(line.unit, (line.unit, line.unit))
+    unit = one if abs(line.quantity) == 1 else many
     return (line.description, f"{fmt.quantity(line.quantity)} {unit}",
             f"{fmt.price(line.unit_price)} €/{one}", fmt.euro(line.amount))
 

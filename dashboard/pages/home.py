@@ -12,8 +12,14 @@ from .common import page_title
 
 # (path, title, what it does): only services that exist are listed.
 SERVICES = (
+    ("/contratto", "Dati contrattuali",
+     "Intestatario, fornitura, offerta, potenza, contatore e modalità di pagamento."),
     ("/consumi", "Visualizzazione consumi",
      "Il grafico dell'energia prelevata per fasce F1, F2, F3 e le fatture con i PDF."),
+    ("/contabilita", "Situazione contabile",
+     "Fatture pagate e da pagare, scadenze, pagamenti ricevuti ed estratto conto."),
+    ("/invio", "Modalità di invio della bolletta",
+     "Bolletta web per email o bolletta cartacea per posta: scegli tu."),
 )
 
 

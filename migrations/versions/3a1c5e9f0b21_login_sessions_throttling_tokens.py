@@ -16,13 +16,12 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email_verified_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('awaiting_confirmation', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
         batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(), nullable=True))
         # Server-side sessions (login_session) replace the per-account version counter.
         batch_op.drop_column('session_version')
-    # Accounts that existed before confirmation links were made by staff or the loader.
-    op.execute("UPDATE account SET email_verified_at = created_at, "
-               "password_changed_at = created_at")
+    op.execute("UPDATE account SET password_changed_at = created_at")
 
     op.create_table('login_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -74,6 +73,6 @@ def downgrade():
     op.drop_table('login_session')
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.drop_column('password_changed_at')
-        batch_op.drop_column('email_verified_at')
+        batch_op.drop_column('awaiting_confirmation')
         batch_op.add_column(sa.Column('session_version', sa.Integer(), nullable=False,
                                       server_default='1'))

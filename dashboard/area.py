@@ -1,0 +1,139 @@
+"""Routes of the area di gestione outside Dash: statement exports and the bolletta web link.
+
+Every route asks the access gate: a foreign, an unknown and a malformed contract or link all
+get the same polite answer.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from models import db
+from models.delivery import Result, confirm_web, first_bill_affected, in_force
+from models.entities import DeliveryConfirmation, utcnow
+from models.enums import DeliveryMode
+
+from . import access
+from . import formatting as fmt
+from .auth.identity import current_viewer
+from .documents.statement import render_statement
+from .pages import picker
+from .pages.common import contract_label
+from .pages.contabilita import contract_refs, default_scope, statement_of
+from .pages.invio import actor_for, commit_with_retry, first_bill_text
+from .statement import Holder, export_name, statement_csv, statement_document
+
+bp = Blueprint("area", __name__)
+
+LINK_INVALID = ("Questo link di conferma non è valido. Se hai chiesto la bolletta web, usa il "
+                "link dell'ultima email che ti abbiamo inviato, accedendo con il tuo account.")
+OUTCOMES = {
+    Result.CHANGED: ("Bolletta web attiva", "Fatto: da ora la bolletta ti arriverà per email."),
+    Result.UNCHANGED: ("Bolletta web già attiva",
+                       "Avevi già confermato questo indirizzo: non è cambiato nulla."),
+    Result.EXPIRED: ("Link scaduto", "Il link è scaduto e la modalità di invio non è cambiata. "
+                     "Puoi chiederne uno nuovo dalla pagina «Modalità di invio»."),
+    Result.STALE: ("Link non più valido", "Dopo la richiesta la modalità di invio è cambiata, "
+                   "quindi questo link non vale più. Se vuoi la bolletta web, richiedila di "
+                   "nuovo dalla pagina «Modalità di invio»."),
+    Result.CEASED: ("Contratto cessato", "Il contratto è cessato: non ci sono altre bollette "
+                    "da inviare."),
+}
+
+
+def not_found(title: str = "Contratto non trovato",
+              message: str = "Non troviamo questo contratto tra i tuoi.") -> tuple[str, int]:
+    """Answer the same for a foreign, a nonexistent and a malformed id."""
+    return render_template("message.html", title=title, message=message), 404
+
+
+def _scope():
+    """Return the viewer, the contracts the query string asks for (or None) and its value."""
+    viewer = current_viewer()
+    value = request.args.get("contratto") or default_scope(access.contracts(viewer))
+    return viewer, access.contract_scope(viewer, value), value
+
+
+@bp.get("/contabilita/estratto.csv")
+def statement_csv_export():
+    """Send the statement's invoices as CSV for Excel."""
+    viewer, contracts, _ = _scope()
+    if not contracts:
+        return not_found()
+    refs = contract_refs(contracts)
+    statement = statement_of(contracts)
+    customer = access.customer(viewer)
+    name = export_name(customer.code, list(refs.values()), statement.as_of, "csv")
+    return Response(statement_csv(statement, refs), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Type": "text/csv; charset=utf-8",
+    })
+
+
+@bp.get("/contabilita/estratto.pdf")
+def statement_pdf_export():
+    """Send the statement as a PDF document."""
+    viewer, contracts, value = _scope()
+    if not contracts:
+        return not_found()
+    refs = contract_refs(contracts)
+    statement = statement_of(contracts)
+    customer = access.customer(viewer)
+    holder = Holder(customer.name, customer.code, customer.tax_code,
+                    f"{customer.billing_street}, {customer.billing_zip} "
+                    f"{customer.billing_city} ({customer.billing_province})")
+    scope = ("Tutti i contratti" if value == picker.ALL and len(contracts) > 1
+             else contract_label(contracts[0]))
+    pdf = render_statement(statement_document(statement, refs, holder, scope))
+    name = export_name(customer.code, list(refs.values()), statement.as_of, "pdf")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _confirmation(raw: str):
+    """Return the viewer, the link's request and its contract, if the link is the viewer's."""
+    viewer = current_viewer()
+    confirmation: DeliveryConfirmation | None = access.delivery_confirmation(viewer, raw)
+    contract = access.contract(viewer, confirmation.contract_id) if confirmation else None
+    return viewer, confirmation, contract
+
+
+@bp.get("/invio/conferma/<raw>")
+def confirm_page(raw: str):
+    """Show what opening the link will change, with the button that confirms it."""
+    _, confirmation, contract = _confirmation(raw)
+    if confirmation is None or contract is None:
+        return not_found("Link non valido", LINK_INVALID)
+    current = in_force(db.session, contract.id)
+    state = None
+    if confirmation.used_at is not None:
+        confirmed = current.mode is DeliveryMode.WEB and current.email == confirmation.email
+        state = Result.UNCHANGED if confirmed else Result.STALE
+    elif confirmation.expires_at <= utcnow():
+        state = Result.EXPIRED
+    elif current.version != confirmation.base_version:
+        state = Result.STALE
+    return render_template(
+        "delivery_confirm.html", contract=contract_label(contract), email=confirmation.email,
+        first_bill=first_bill_text(first_bill_affected(db.session, contract), web=True),
+        expires=fmt.moment(confirmation.expires_at), outcome=OUTCOMES.get(state),
+        back=f"/invio{picker.search_for(contract.id)}")
+
+
+@bp.post("/invio/conferma/<raw>")
+def confirm(raw: str):
+    """Put bolletta web in force, once; a second click finds it already done."""
+    viewer, confirmation, contract = _confirmation(raw)
+    if confirmation is None or contract is None:
+        return not_found("Link non valido", LINK_INVALID)
+    actor = actor_for(viewer)
+
+    def operation() -> Result:
+        fresh = access.delivery_confirmation(viewer, raw)
+        if fresh is None:
+            return Result.STALE
+        return confirm_web(db.session, fresh, contract, actor, utcnow())
+
+    result = commit_with_retry(operation, Result.STALE)
+    title, message = OUTCOMES[result]
+    return render_template("delivery_confirm.html", outcome=(title, message),
+                           back=f"/invio{picker.search_for(contract.id)}")

@@ -1,0 +1,214 @@
+"""The estratto conto: the accounting situation of one contract or all of them, as a PDF."""
+from __future__ import annotations
+
+from fpdf import FPDF
+
+from dashboard import formatting as fmt
+from dashboard import palette
+from dashboard.statement import StatementDocument, YearBlock
+
+from .base import (
+    _FONT_FILES,
+    BODY_TOP,
+    BOTTOM_MARGIN,
+    COMMON_CHARACTERS,
+    CONTENT_WIDTH,
+    COOPERATIVE,
+    FAMILY,
+    IDENTITY,
+    MARGIN,
+    BillPDF,
+    _font_for,
+    _texts,
+)
+
+TITLE = "Estratto conto"
+ROW = 5.6
+INVOICE_HEADS = ("Fattura", "Emessa il", "Scadenza", "Importo €", "Pagato €", "Pagata il",
+                 "Da pagare €", "Stato")
+# Column widths in mm: with the supply's column when the statement covers several contracts.
+INVOICE_WIDTHS = (24, 20, 20, 20, 20, 20, 22, 34)
+INVOICE_WIDTHS_SEVERAL = (30, 20, 18.5, 18.5, 17, 17, 18.5, 17, 23.5)
+NUMERIC = {3, 4, 6}   # the money columns, right-aligned (shifted by one with the supply column)
+RECEIPT_HEADS = ("Data", "Importo", "Modalità", "Fatture pagate")
+RECEIPT_WIDTHS = (22, 24, 34, 100)
+SUMMARY_COLORS = {
+    "overdue": (palette.ALERT_LIGHT, palette.ALERT),
+    "due": (palette.PRIMARY_LIGHT, palette.PRIMARY),
+    "ok": (palette.PRIMARY_LIGHT, palette.PRIMARY),
+}
+
+
+class StatementPDF(BillPDF):
+    """SECAB's letterhead and font, with the statement's own title and page footer."""
+
+    def __init__(self, doc: StatementDocument) -> None:
+        """Start an A4 statement; the invoice letterhead's set-up is done here for a statement."""
+        FPDF.__init__(self, orientation="P", unit="mm", format="A4")
+        self.as_of = doc.as_of
+        whole = any(not COMMON_CHARACTERS.issuperset(text) for text in _texts(doc))
+        for style in _FONT_FILES:
+            self.fonts[f"{FAMILY.lower()}{style}"] = _font_for(self, style, whole)
+        self.set_margins(MARGIN, BODY_TOP, MARGIN)
+        self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
+        self.set_title(f"{TITLE} al {fmt.day(doc.as_of)} – {doc.holder.name}")
+        self.set_author(COOPERATIVE)
+        self.set_creator(COOPERATIVE)
+        self.set_lang("it-IT")
+        self.add_page()
+
+    def header(self) -> None:
+        """Draw the logo, the cooperative's name, the title and the day of the situation."""
+        self._logo(MARGIN, 9.5, 13)
+        self.set_xy(MARGIN + 15.5, 9.5)
+        self.style(17, bold=True, color=palette.PRIMARY)
+        self.cell(60, 7.5, "SECAB")
+        self.set_xy(MARGIN + 15.5, 17)
+        self.style(8.5, color=palette.MUTED)
+        self.cell(80, 4.5, f"{COOPERATIVE} – {IDENTITY}")
+        self.set_xy(100, 9.5)
+        self.style(15, bold=True)
+        self.cell(210 - MARGIN - 100, 7.5, TITLE, align="R")
+        self.set_xy(100, 17)
+        self.style(9.5, color=palette.MUTED)
+        self.cell(210 - MARGIN - 100, 4.5, f"Situazione al {fmt.day(self.as_of)}", align="R")
+        self.set_draw_color(palette.PRIMARY)
+        self.set_line_width(0.6)
+        self.line(MARGIN, 25, 210 - MARGIN, 25)
+        self.set_y(BODY_TOP)
+
+    def footer(self) -> None:
+        """Print who issued the statement and page x of y."""
+        self.set_draw_color(palette.LINE)
+        self.set_line_width(0.3)
+        self.line(MARGIN, 297 - 13, 210 - MARGIN, 297 - 13)
+        self.set_xy(MARGIN, 297 - 12)
+        self.style(8, color=palette.MUTED)
+        self.cell(CONTENT_WIDTH / 2, 4.5, f"{COOPERATIVE} – {IDENTITY}")
+        self.cell(CONTENT_WIDTH / 2, 4.5,
+                  f"{TITLE} al {fmt.day(self.as_of)} · Pagina {self.page_no()} di {{nb}}",
+                  align="R")
+
+
+def render_statement(doc: StatementDocument) -> bytes:
+    """Render the statement as PDF bytes."""
+    pdf = StatementPDF(doc)
+    _holder(pdf, doc)
+    _summary(pdf, doc)
+    _tiles(pdf, doc)
+    _year_totals(pdf, doc)
+    for block in doc.years:
+        _year(pdf, doc, block)
+    return pdf.to_bytes()
+
+
+def _holder(pdf: StatementPDF, doc: StatementDocument) -> None:
+    """Print who the statement is for and which contracts it covers."""
+    pdf.style(8.5, color=palette.MUTED)
+    pdf.cell(CONTENT_WIDTH, 4.5, "Intestatario", new_x="LMARGIN", new_y="NEXT")
+    pdf.style(13, bold=True)
+    pdf.paragraph(CONTENT_WIDTH, 6.5, doc.holder.name, new_x="LMARGIN", new_y="NEXT")
+    pdf.style(10)
+    for text in (f"Codice cliente {doc.holder.customer_code} · Codice fiscale "
+                 f"{doc.holder.tax_code}", doc.holder.billing_address,
+                 f"Contratti: {doc.scope}"):
+        pdf.paragraph(CONTENT_WIDTH, 5.2, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _summary(pdf: StatementPDF, doc: StatementDocument) -> None:
+    """Print the headline in a coloured box: in order, due by a date, or overdue."""
+    fill, ink = SUMMARY_COLORS[doc.summary.kind]
+    text = "\n".join(doc.summary.lines)
+    pdf.set_fill_color(fill)
+    pdf.set_draw_color(ink)
+    pdf.set_line_width(0.5)
+    pdf.style(12.5, bold=True, color=ink)
+    title = f"{doc.summary.title} {doc.summary.figure}".strip()
+    pdf.multi_cell(CONTENT_WIDTH, 6.5, title, border="LTR", fill=True,
+                   padding=(2, 3, 0, 3), new_x="LMARGIN", new_y="NEXT")
+    pdf.style(9.5, color=palette.INK)
+    pdf.multi_cell(CONTENT_WIDTH, 4.8, text, border="LBR", fill=True, padding=(1, 3, 2, 3),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _tiles(pdf: StatementPDF, doc: StatementDocument) -> None:
+    """Print the balance, the overdue part and the next due date side by side."""
+    width, top = CONTENT_WIDTH / len(doc.tiles), pdf.get_y()
+    for index, (label, value) in enumerate(doc.tiles):
+        x = MARGIN + index * width
+        late = label == "di cui scaduto" and doc.summary.kind == "overdue"
+        pdf.set_fill_color(palette.ALERT_LIGHT if late else palette.BACKGROUND)
+        pdf.rect(x + 1, top, width - 2, 14, style="F")
+        pdf.style(8.5, color=palette.MUTED)
+        pdf.put(x + 1, top + 1, width - 2, 5, label)
+        pdf.style(12, bold=True, color=palette.ALERT if late else palette.INK)
+        pdf.put(x + 1, top + 6.5, width - 2, 6, value)
+    pdf.set_y(top + 17)
+
+
+def _table_head(pdf: StatementPDF, heads: tuple[str, ...], widths: tuple[float, ...],
+                numeric: set[int]) -> None:
+    """Print a table's column headings on a tinted band."""
+    pdf.set_fill_color(palette.PRIMARY_LIGHT)
+    pdf.rect(MARGIN, pdf.get_y(), CONTENT_WIDTH, ROW, style="F")
+    pdf.style(8, bold=True, color=palette.PRIMARY_DARK)
+    x = MARGIN
+    for index, (head, width) in enumerate(zip(heads, widths, strict=True)):
+        pdf.put(x, pdf.get_y(), width, ROW, head, align="R" if index in numeric else "L")
+        x += width
+    pdf.ln(ROW)
+
+
+def _table_rows(pdf: StatementPDF, rows: tuple[tuple[str, ...], ...],
+                widths: tuple[float, ...], numeric: set[int], heads: tuple[str, ...],
+                late: tuple[bool, ...] = ()) -> None:
+    """Print rows, repeating the headings after a page break; late rows in the alert colour."""
+    for index, row in enumerate(rows):
+        if pdf.get_y() + ROW > pdf.h - BOTTOM_MARGIN:
+            pdf.add_page()
+            _table_head(pdf, heads, widths, numeric)
+        is_late = index < len(late) and late[index]
+        if is_late:
+            pdf.set_fill_color(palette.ALERT_LIGHT)
+            pdf.rect(MARGIN, pdf.get_y(), CONTENT_WIDTH, ROW, style="F")
+        pdf.style(8.5, color=palette.ALERT if is_late else palette.INK)
+        x = MARGIN
+        for column, (text, width) in enumerate(zip(row, widths, strict=True)):
+            shown = pdf.fitted(text, width - 2 * pdf.c_margin)
+            pdf.put(x, pdf.get_y(), width, ROW, shown, align="R" if column in numeric else "L")
+            x += width
+        pdf.set_draw_color(palette.LINE)
+        pdf.set_line_width(0.2)
+        pdf.line(MARGIN, pdf.get_y() + ROW, MARGIN + CONTENT_WIDTH, pdf.get_y() + ROW)
+        pdf.ln(ROW)
+
+
+def _year_totals(pdf: StatementPDF, doc: StatementDocument) -> None:
+    """Print billed, paid and still owed for each issue year."""
+    heads = ("Anno", "Fatture", "Fatturato", "Pagato", "Da pagare")
+    widths = (30, 36, 38, 38, 38)
+    numeric = {2, 3, 4}
+    pdf.section("Totali per anno", room=ROW * min(len(doc.years) + 1, 6))
+    _table_head(pdf, heads, widths, numeric)
+    rows = tuple((str(block.year), *block.totals) for block in doc.years)
+    _table_rows(pdf, rows, widths, numeric, heads)
+
+
+def _year(pdf: StatementPDF, doc: StatementDocument, block: YearBlock) -> None:
+    """Print one year's invoices and the payments received in it."""
+    heads = (("Fornitura",) if doc.several else ()) + INVOICE_HEADS
+    widths = INVOICE_WIDTHS_SEVERAL if doc.several else INVOICE_WIDTHS
+    numeric = {i + 1 for i in NUMERIC} if doc.several else NUMERIC
+    pdf.section(f"Fatture emesse nel {block.year}", room=ROW * 4)
+    _table_head(pdf, heads, widths, numeric)
+    _table_rows(pdf, block.invoices, widths, numeric, heads, block.late)
+    if block.receipts:
+        pdf.ln(2)
+        pdf.ensure_space(ROW * 3)
+        pdf.style(9.5, bold=True, color=palette.PRIMARY)
+        pdf.cell(CONTENT_WIDTH, 6, f"Pagamenti ricevuti nel {block.year}",
+                 new_x="LMARGIN", new_y="NEXT")
+        _table_head(pdf, RECEIPT_HEADS, RECEIPT_WIDTHS, {1})
+        _table_rows(pdf, block.receipts, RECEIPT_WIDTHS, {1}, RECEIPT_HEADS)

@@ -1,0 +1,56 @@
+"""`flask import FOLDER`: bring the billing system's CSV export into the portal's database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from models import db
+from models.importing import ImportReport, check_folder, write
+
+MAX_PRINTED_PROBLEMS = 500
+
+
+def _print_problems(report: ImportReport) -> None:
+    """Print the problems, one per line, to stderr."""
+    for problem in report.problems[:MAX_PRINTED_PROBLEMS]:
+        click.echo(str(problem), err=True)
+    hidden = len(report.problems) - MAX_PRINTED_PROBLEMS
+    if hidden > 0:
+        click.echo(f"… e altri {hidden} problemi.", err=True)
+    click.echo(f"Importazione annullata: {len(report.problems)} problemi, nessun dato scritto.",
+               err=True)
+
+
+def _print_summary(report: ImportReport) -> None:
+    """Print what was written to each table."""
+    for name, c in report.counts.items():
+        click.echo(f"{name}: {c.new} nuovi, {c.changed} modificati, {c.unchanged} invariati"
+                   + (f", {c.removed} rimossi" if c.removed else ""))
+
+
+def register_import_command(server: Flask) -> None:
+    """Add `flask import` to the app's command line."""
+    @server.cli.command("import")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--check-only", is_flag=True, help="Controlla i file senza scrivere nulla.")
+    def import_command(folder: Path, check_only: bool) -> None:
+        """Import a folder of CSV files exported by the billing system (docs/IMPORT.md)."""
+        files, report = check_folder(db.session, folder)
+        if not report.ok:
+            db.session.rollback()
+            _print_problems(report)
+            raise click.exceptions.Exit(1)
+        if check_only:
+            db.session.rollback()
+            click.echo(f"Nessun problema in {report.rows} righe.")
+            return
+        try:
+            with click.progressbar(length=report.rows, label="Importazione") as bar:
+                report.counts = write(db.session, files, bar.update)
+            db.session.commit()   # one transaction for the whole file set
+        except Exception:
+            db.session.rollback()
+            raise
+        _print_summary(report)

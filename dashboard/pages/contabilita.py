@@ -1,0 +1,206 @@
+"""Situazione contabile: invoices, payments received, what is due and what is late, per year."""
+from __future__ import annotations
+
+from dash import Dash, Input, Output, html
+
+from models import Contract, db
+from models.enums import PaymentMethod
+from models.queries import billed_invoices, received_payments
+from models.statement import ZERO, Statement, build_statement
+
+from .. import access, ids
+from .. import formatting as fmt
+from .. import statement as builders
+from ..auth.identity import current_viewer
+from . import picker
+from .common import notice, page_title
+
+PATH = "/contabilita"
+INVOICE_COLUMNS = (("number", "Fattura"), ("issued", "Emessa il"), ("due", "Scadenza"),
+                   ("total", "Importo €"), ("paid", "Pagato €"), ("paid_on", "Pagata il"),
+                   ("left", "Da pagare €"), ("status", "Stato"))
+RECEIPT_COLUMNS = (("date", "Data"), ("amount", "Importo"), ("channel", "Modalità"),
+                   ("covers", "Fatture pagate"))
+MONEY_COLUMNS = {"total", "paid", "left", "invoiced", "amount"}
+NARROW_HIDDEN = {"count"}   # on a phone the year totals keep only the money
+
+
+def contract_refs(contracts: list[Contract]) -> dict[int, builders.ContractRef]:
+    """Name each contract the way the statement shows it."""
+    return {c.id: builders.ContractRef(
+        c.pod, c.supply_street, f"{c.supply_street}, {c.supply_city}",
+        c.payment_method == PaymentMethod.SEPA)
+        for c in contracts}
+
+
+def statement_of(contracts: list[Contract]) -> Statement:
+    """Compute the statement of some contracts the viewer may see, as of today in Italy."""
+    contract_ids = [c.id for c in contracts]
+    return build_statement(billed_invoices(db.session, contract_ids),
+                           received_payments(db.session, contract_ids),
+                           builders.today_in_italy())
+
+
+def default_scope(contracts: list[Contract]) -> object:
+    """Cover all contracts by default; a single contract is chosen as itself."""
+    return contracts[0].id if len(contracts) == 1 else picker.ALL
+
+
+def scope_value(search: object, contracts: list[Contract]) -> object:
+    """Return the URL's choice of contracts, or the default one."""
+    raw = picker.requested(search)
+    return raw if raw is not None else default_scope(contracts)
+
+
+def summary_card(summary: builders.Summary) -> html.Section:
+    """Show the headline: in order, due by a date, or overdue (as an alert)."""
+    role = "alert" if summary.kind == "overdue" else "status"
+    return html.Section(className=f"card summary summary-{summary.kind}", role=role, children=[
+        html.H2([summary.title, " ", html.Span(summary.figure, className="nowrap")]),
+        html.Ul([html.Li(line) for line in summary.lines]),
+    ])
+
+
+def tiles(statement: Statement) -> html.Div:
+    """Show the balance due now, the overdue part and the next due date as large figures."""
+    balance = max(statement.balance, ZERO)
+    next_due = statement.next_due
+    late = statement.overdue > 0
+    return html.Div(className="tiles", children=[
+        html.Div(className="tile", children=[
+            html.Span("Saldo da pagare"), html.Strong(fmt.euro(balance))]),
+        html.Div(className="tile late" if late else "tile", children=[
+            html.Span("di cui scaduto"), html.Strong(fmt.euro(statement.overdue))]),
+        html.Div(className="tile", children=[
+            html.Span("Prossima scadenza"),
+            html.Strong(fmt.day(next_due[0]) if next_due else "Nessuna"),
+            html.Small(fmt.euro(next_due[1]) if next_due else ""),
+        ]),
+    ])
+
+
+def downloads(value: object) -> html.Div:
+    """Offer the statement as PDF and as CSV for the same choice of contracts."""
+    query = picker.search_for(value)
+    return html.Div(className="actions", children=[
+        html.A("Scarica l'estratto conto (PDF)", className="button",
+               href=f"/contabilita/estratto.pdf{query}", target="_blank", rel="noopener"),
+        html.A("Scarica per Excel (CSV)", className="button",
+               href=f"/contabilita/estratto.csv{query}"),
+    ])
+
+
+def table(columns: tuple[tuple[str, str], ...], rows: list[dict], caption: str,
+          late_key: str | None = None, compact: bool = False) -> html.Div:
+    """Build an accessible table; on a phone each row becomes a card with labelled values.
+
+    A compact table (few, short columns) stays a table on a phone.
+    """
+    def classes(key: str) -> str | None:
+        names = [name for name, wanted in (("num", key in MONEY_COLUMNS),
+                                            ("status", key == "status"),
+                                            ("narrow-hide", key in NARROW_HIDDEN)) if wanted]
+        return " ".join(names) or None
+
+    def cell(key: str, label: str, row: dict) -> html.Td:
+        content = (html.Span(row[key], className=f"badge badge-{row['status_key']}")
+                   if key == "status" else row[key])
+        return html.Td(content, className=classes(key), **{"data-label": label})
+
+    kind = "ledger compact" if compact else "ledger"
+    return html.Div(className="table-wrap", children=html.Table(className=kind, children=[
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(label, scope="col", className=classes(key))
+                            for key, label in columns])),
+        html.Tbody([
+            html.Tr([cell(key, label, row) for key, label in columns],
+                    className="late" if late_key and row.get(late_key) else None)
+            for row in rows
+        ]),
+    ]))
+
+
+def year_totals(statement: Statement) -> html.Section:
+    """Show billed, paid and still owed for each issue year."""
+    columns = (("year", "Anno"), ("count", "Fatture"), ("invoiced", "Fatturato"),
+               ("paid", "Pagato"), ("left", "Da pagare"))
+    return html.Section(className="card", children=[
+        html.H2("Totali per anno"),
+        table(columns, builders.year_rows(statement), "Totali delle fatture emesse, per anno",
+              compact=True),
+    ])
+
+
+def year_sections(statement: Statement, refs: dict[int, builders.ContractRef],
+                  several: bool) -> list:
+    """Show each year's invoices and payments; years with something left start open."""
+    columns = ((("street", "Fornitura"),) if several else ()) + INVOICE_COLUMNS
+    receipts = builders.receipt_rows(statement)
+    totals = {y.year: y for y in statement.years}
+    newest = max(totals, default=None)
+    sections = []
+    for year, rows in builders.invoices_by_year(statement, refs):
+        left = totals[year].left
+        open_ = year == newest or left > 0
+        state = f"da pagare {fmt.euro(left)}" if left > 0 else "tutto pagato"
+        paid = [r for r in receipts if r["year"] == year]
+        children = [
+            html.Summary([html.Strong(str(year)),
+                          f" · {len(rows)} fattur{'a' if len(rows) == 1 else 'e'} · {state}"]),
+            table(columns, rows, f"Fatture emesse nel {year}", late_key="overdue"),
+        ]
+        if paid:
+            children.append(table(RECEIPT_COLUMNS, paid, f"Pagamenti ricevuti nel {year}"))
+        sections.append(html.Details(children, open=open_, className="card year"))
+    return sections
+
+
+def render(statement: Statement, refs: dict[int, builders.ContractRef], value: object) -> list:
+    """Lay out the whole statement of the chosen contracts."""
+    if not statement.invoices:
+        return [notice("Per questo contratto non ci sono ancora fatture.")]
+    return [
+        summary_card(builders.summary(statement, refs)),
+        tiles(statement),
+        downloads(value),
+        year_totals(statement),
+        html.H2("Fatture e pagamenti, anno per anno", className="section-title"),
+        *year_sections(statement, refs, several=len(refs) > 1),
+    ]
+
+
+def layout(search: str) -> list:
+    """Build the page: title, the choice of contract (or all), and the statement."""
+    contracts = access.contracts(current_viewer())
+    value = scope_value(search, contracts)
+    known = value == picker.ALL or any(str(c.id) == str(value) for c in contracts)
+    return page_title("Situazione contabile",
+                      "Fatture, pagamenti ricevuti e saldo, per un contratto o per tutti.") + [
+        picker.picker(ids.CONTABILITA_SCOPE, contracts, value if known else None, with_all=True),
+        html.Div(id=ids.CONTABILITA_BODY),
+    ]
+
+
+def show(search: object) -> list:
+    """Show the statement of the contracts the URL names, if the viewer may see them."""
+    viewer = current_viewer()
+    value = scope_value(search, access.contracts(viewer))
+    contracts = access.contract_scope(viewer, value)
+    if not contracts:
+        return [notice(picker.NOT_FOUND, "alert")]
+    return render(statement_of(contracts), contract_refs(contracts), value)
+
+
+def navigate(value: object) -> object:
+    """Put the chosen contract, or all of them, into the URL."""
+    return picker.navigate(value, allow_all=True)
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks on this app instance."""
+    app.callback(Output(ids.CONTABILITA_BODY, "children"), Input(ids.URL, "search"))(show)
+    app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.CONTABILITA_SCOPE, "value"),
+        prevent_initial_call=True,
+    )(navigate)

@@ -1,0 +1,272 @@
+"""Dati contrattuali: everything about the chosen contract, ceased ones too, with its story."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from dash import Dash, Input, Output, dcc, html
+
+from models import Contract, db
+from models.delivery import Delivery, in_force
+from models.enums import (
+    ContractStatus,
+    CustomerType,
+    DeliveryMode,
+    PaymentMethod,
+    TariffStructure,
+)
+from models.queries import delivery_changes, invoice_span
+
+from .. import access, ids
+from .. import formatting as fmt
+from ..auth.identity import current_viewer
+from ..labels import CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, TARIFF_LABELS
+from . import picker
+from .common import notice, page_title
+
+PATH = "/contratto"
+FREQUENCIES = {1: "Mensile", 2: "Bimestrale (ogni due mesi)", 3: "Trimestrale",
+               6: "Semestrale", 12: "Annuale"}
+PHASES = {1: "monofase", 3: "trifase"}
+IBAN_VISIBLE = 4
+
+
+@dataclass(frozen=True)
+class DeliveryStep:
+    """One change in how the bills were sent, for the contract's story."""
+
+    at: datetime
+    mode: DeliveryMode
+    email: str | None
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the page shows about a contract and its holder, as plain values."""
+
+    contract_id: int
+    holder: str
+    tax_code: str
+    vat_number: str | None
+    billing_address: str
+    customer_code: str
+    member_since: date | None
+    pod: str
+    supply_address: str
+    customer_type: CustomerType
+    tariff: TariffStructure
+    offer_name: str
+    offer_code: str
+    power_committed_kw: Decimal
+    power_available_kw: Decimal
+    voltage_v: int
+    phases: int
+    meter_type: str
+    meter_remote_read: bool
+    billing_months: int
+    start_date: date
+    end_date: date | None
+    status: ContractStatus
+    payment_method: PaymentMethod
+    iban: str | None
+    delivery: Delivery
+    delivery_steps: tuple[DeliveryStep, ...]   # oldest first
+    invoice_count: int
+    first_issue: date | None
+    last_issue: date | None
+
+
+def iban_ending(iban: str) -> str:
+    """Return only the last characters of an IBAN: enough to recognise it, not to use it."""
+    return "".join(iban.split())[-IBAN_VISIBLE:]
+
+
+def member_status(member_since: date | None) -> str:
+    """Say whether the holder is a member of the cooperative, and since when."""
+    if member_since is None:
+        return "Utente (non socio)"
+    return f"Socio dal {fmt.day(member_since)}"
+
+
+def contract_status(facts: ContractFacts) -> str:
+    """Say whether the supply is active, or when it ended."""
+    if facts.status is ContractStatus.CEASED:
+        end = f" il {fmt.day(facts.end_date)}" if facts.end_date else ""
+        return f"Cessato{end} (attivo dal {fmt.day(facts.start_date)})"
+    return f"Attivo dal {fmt.day(facts.start_date)}"
+
+
+def payment_text(facts: ContractFacts) -> str:
+    """Name the payment method, showing only the end of the IBAN."""
+    label = PAYMENT_METHOD_LABELS[facts.payment_method]
+    if facts.payment_method is PaymentMethod.SEPA and facts.iban:
+        return f"{label} con IBAN che termina con {iban_ending(facts.iban)}"
+    return label
+
+
+def delivery_text(delivery: Delivery, billing_address: str) -> str:
+    """Say how the bills are sent now."""
+    if delivery.mode is DeliveryMode.WEB:
+        return f"Bolletta web, per email a {delivery.email}"
+    return f"Carta, per posta a {billing_address}"
+
+
+def sections(facts: ContractFacts) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Group the contract's facts under headings, as (label, value) pairs."""
+    holder = [
+        ("Intestatario", facts.holder),
+        ("Codice fiscale", facts.tax_code),
+    ]
+    if facts.vat_number:
+        holder.append(("Partita IVA", facts.vat_number))
+    holder += [
+        ("Indirizzo di fatturazione", facts.billing_address),
+        ("Codice cliente", facts.customer_code),
+        ("Posizione", member_status(facts.member_since)),
+    ]
+    phases = PHASES.get(facts.phases, f"{facts.phases} fasi")
+    return [
+        ("Intestatario", holder),
+        ("Fornitura", [
+            ("POD", facts.pod),
+            ("Indirizzo di fornitura", facts.supply_address),
+            ("Tipo di cliente", CUSTOMER_TYPE_LABELS[facts.customer_type]),
+            ("Stato del contratto", contract_status(facts)),
+        ]),
+        ("Offerta e tariffa", [
+            ("Offerta", facts.offer_name),
+            ("Codice offerta", facts.offer_code),
+            ("Struttura tariffaria", TARIFF_LABELS[facts.tariff]),
+        ]),
+        ("Potenza e contatore", [
+            ("Potenza impegnata", fmt.kw(facts.power_committed_kw)),
+            ("Potenza disponibile", fmt.kw(facts.power_available_kw)),
+            ("Tensione e fasi", f"{fmt.number(facts.voltage_v)} V, {phases}"),
+            ("Contatore", facts.meter_type),
+            ("Lettura", "Telelettura mensile (il contatore è letto a distanza)"
+             if facts.meter_remote_read else "Lettura sul posto da parte del distributore"),
+        ]),
+        ("Fatturazione e pagamento", [
+            ("Frequenza di fatturazione",
+             FREQUENCIES.get(facts.billing_months, f"Ogni {facts.billing_months} mesi")),
+            ("Modalità di pagamento", payment_text(facts)),
+            ("Invio della bolletta", delivery_text(facts.delivery, facts.billing_address)),
+        ]),
+    ]
+
+
+def timeline(facts: ContractFacts) -> list[tuple[str, str]]:
+    """Tell the contract's story, oldest first: start, bills, delivery changes, end."""
+    events: list[tuple[date, str, str]] = [
+        (facts.start_date, fmt.day(facts.start_date), "Attivazione della fornitura")]
+    for step in facts.delivery_steps[1:]:   # the first is the delivery chosen at activation
+        what = (f"Scelta la bolletta web ({step.email})" if step.mode is DeliveryMode.WEB
+                else "Scelta la bolletta cartacea")
+        events.append((step.at.date(), fmt.moment(step.at), what))
+    if facts.first_issue and facts.last_issue:
+        events.append((facts.first_issue, fmt.day(facts.first_issue),
+                       f"Prima fattura consultabile qui ({facts.invoice_count} in tutto, "
+                       f"l'ultima del {fmt.day(facts.last_issue)})"))
+    if facts.end_date:
+        events.append((facts.end_date, fmt.day(facts.end_date), "Cessazione della fornitura"))
+    events.sort(key=lambda event: event[0])
+    return [(when, text) for _, when, text in events]
+
+
+def facts_of(contract: Contract) -> ContractFacts:
+    """Collect the facts of a contract the viewer may see."""
+    customer = contract.customer
+    count, first, last = invoice_span(db.session, contract.id)
+    steps = tuple(DeliveryStep(c.changed_at, c.mode, c.email)
+                  for c in reversed(delivery_changes(db.session, contract.id)))
+    return ContractFacts(
+        contract_id=contract.id, holder=customer.name, tax_code=customer.tax_code,
+        vat_number=customer.vat_number,
+        billing_address=(f"{customer.billing_street}, {customer.billing_zip} "
+                         f"{customer.billing_city} ({customer.billing_province})"),
+        customer_code=customer.code, member_since=customer.member_since, pod=contract.pod,
+        supply_address=(f"{contract.supply_street}, {contract.supply_zip} "
+                        f"{contract.supply_city}"),
+        customer_type=CustomerType(contract.customer_type),
+        tariff=TariffStructure(contract.tariff_structure), offer_name=contract.offer_name,
+        offer_code=contract.offer_code, power_committed_kw=contract.power_committed_kw,
+        power_available_kw=contract.power_available_kw, voltage_v=contract.voltage_v,
+        phases=contract.phases, meter_type=contract.meter_type,
+        meter_remote_read=contract.meter_remote_read, billing_months=contract.billing_months,
+        start_date=contract.start_date, end_date=contract.end_date,
+        status=ContractStatus(contract.status),
+        payment_method=PaymentMethod(contract.payment_method), iban=contract.iban,
+        delivery=in_force(db.session, contract.id), delivery_steps=steps,
+        invoice_count=count, first_issue=first, last_issue=last,
+    )
+
+
+def render_facts(facts: ContractFacts) -> list:
+    """Lay out the facts as labelled lists, the story and the links to the other services."""
+    cards = [
+        html.Section(className="card facts-card", children=[
+            html.H2(title),
+            html.Dl(className="facts-list", children=[
+                part for label, value in pairs
+                for part in (html.Dt(label), html.Dd(value))
+            ]),
+        ])
+        for title, pairs in sections(facts)
+    ]
+    ceased = facts.status is ContractStatus.CEASED
+    links = [
+        dcc.Link("Consumi e fatture", className="button",
+                 href=(f"/consumi?contratto={facts.contract_id}&anno={facts.last_issue.year}"
+                       if facts.last_issue else "/consumi")),
+        dcc.Link("Situazione contabile", className="button",
+                 href=picker_path("/contabilita", facts.contract_id)),
+    ]
+    if not ceased:
+        links.append(dcc.Link("Cambia modalità di invio", className="button",
+                              href=picker_path("/invio", facts.contract_id)))
+    story = html.Section(className="card", children=[
+        html.H2("Storia del contratto"),
+        html.Ol(className="timeline", children=[
+            html.Li([html.Strong(day), html.Span(text)]) for day, text in timeline(facts)
+        ]),
+        html.Div(className="actions", children=links),
+    ])
+    lead = ([notice("Questo contratto è cessato: i suoi dati, le fatture e i pagamenti restano "
+                    "consultabili.")] if ceased else [])
+    return lead + [html.Div(className="facts-grid", children=cards), story]
+
+
+def picker_path(path: str, contract_id: int) -> str:
+    """Link to another page of the area with the same contract chosen."""
+    return path + picker.search_for(contract_id)
+
+
+def layout(search: str) -> list:
+    """Build the page: title, contract selector preset from the URL, and the facts."""
+    viewer = current_viewer()
+    chosen = picker.chosen_contract(search)
+    return page_title("Dati contrattuali",
+                      "I dati del contratto di fornitura e del suo intestatario.") + [
+        picker.picker(ids.CONTRATTO_CONTRACT, access.contracts(viewer),
+                      chosen.id if chosen else None),
+        html.Div(id=ids.CONTRATTO_BODY),
+    ]
+
+
+def show(search: object) -> list:
+    """Show the facts of the contract the URL names, if the viewer may see it."""
+    contract = picker.chosen_contract(search)
+    if contract is None:
+        return [notice(picker.NOT_FOUND, "alert")]
+    return render_facts(facts_of(contract))
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks on this app instance."""
+    app.callback(Output(ids.CONTRATTO_BODY, "children"), Input(ids.URL, "search"))(show)
+    app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.CONTRATTO_CONTRACT, "value"),
+        prevent_initial_call=True,
+    )(picker.navigate)

@@ -1,0 +1,412 @@
+"""Modalità di invio della bolletta: see the choice in force, change it in two steps, see history.
+
+Step one ("Continua") checks the choice and states what changes and from which bill; step two
+("Conferma") saves it. Paper takes effect at once; bolletta web only once the emailed link is
+opened (dashboard/area.py). The rules, idempotency included, live in models.delivery.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TypeVar
+
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from models import Contract, db
+from models.delivery import (
+    LINK_LIFETIME,
+    Actor,
+    Conflict,
+    Delivery,
+    LinkRequest,
+    Result,
+    choose_paper,
+    first_bill_affected,
+    in_force,
+    request_web,
+)
+from models.entities import utcnow
+from models.enums import ContractStatus, DeliveryMode
+from models.queries import delivery_changes, open_confirmation
+
+from .. import access, ids
+from .. import formatting as fmt
+from ..auth.identity import Viewer, current_viewer
+from ..labels import DELIVERY_LABELS
+from ..mail import MailError, send_mail
+from . import picker
+from .common import contract_label, notice, page_title
+
+PATH = "/invio"
+CONFIRM_PATH = "/invio/conferma/"
+MAX_EMAIL = 254
+# Characters that would let an address smuggle extra mail headers or recipients.
+FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
+
+T = TypeVar("T")
+
+MAIL_FAILED = ("Non riusciamo a inviare l'email in questo momento, quindi non abbiamo cambiato "
+               "nulla. Riprova tra qualche minuto.")
+INVALID_REQUEST = "La richiesta non è più valida. Scegli di nuovo la modalità e premi «Continua»."
+STALE = ("La modalità di invio di questo contratto è cambiata nel frattempo. Controlla quella "
+         "attuale qui sopra e, se vuoi, ripeti la scelta.")
+CEASED = "Il contratto è cessato: non ci sono altre bollette da inviare."
+
+
+def parse_email(raw: object) -> tuple[str | None, str | None]:
+    """Check an address typed by the member: return it normalised, or a polite error."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None, "Scrivi l'indirizzo email a cui vuoi ricevere la bolletta."
+    text = raw.strip()
+    if len(text) > MAX_EMAIL:
+        return None, "L'indirizzo email è troppo lungo: al massimo 254 caratteri."
+    if any(c in FORBIDDEN or not c.isprintable() or c.isspace() for c in text):
+        return None, ("L'indirizzo email contiene spazi o caratteri non ammessi. "
+                      "Scrivilo come nome@esempio.it.")
+    try:
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False,
+                                 allow_quoted_local=False, allow_domain_literal=False)
+    except EmailNotValidError:
+        return None, "Scrivi un indirizzo email valido, ad esempio nome@esempio.it."
+    return checked.normalized.lower(), None
+
+
+def parse_mode(raw: object) -> DeliveryMode | None:
+    """Read a delivery mode from untrusted input."""
+    return next((mode for mode in DeliveryMode if mode.value == raw), None)
+
+
+def billing_address(contract: Contract) -> str:
+    """Write where paper bills go: the holder's billing address."""
+    c = contract.customer
+    return f"{c.billing_street}, {c.billing_zip} {c.billing_city} ({c.billing_province})"
+
+
+def describe(mode: DeliveryMode, email: str | None, address: str) -> str:
+    """Say in words how bills are sent under a mode."""
+    if mode is DeliveryMode.WEB:
+        return f"bolletta web, per email a {email}"
+    return f"bolletta cartacea, per posta a {address}"
+
+
+def first_bill_text(period: tuple[date, date] | None, web: bool) -> str:
+    """Say from which bill a change applies."""
+    if period is None:
+        return "Il contratto è cessato: non ci sono altre bollette."
+    when = fmt.period(*period)
+    if web:
+        return ("Dalla prima bolletta emessa dopo che avrai confermato l'indirizzo: di norma "
+                f"quella del periodo {when}.")
+    return f"Dalla prossima bolletta emessa: di norma quella del periodo {when}."
+
+
+def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, address: str,
+                 period: tuple[date, date] | None) -> list[tuple[str, str]]:
+    """State the change before it is saved: what changes, from which bill, what happens next."""
+    now = describe(current.mode, current.email, address)
+    lines = [
+        ("Cosa cambia", f"Da {now} a {describe(mode, email, address)}."),
+        ("Da quale bolletta", first_bill_text(period, mode is DeliveryMode.WEB)),
+    ]
+    if mode is DeliveryMode.WEB:
+        hours = int(LINK_LIFETIME.total_seconds() // 3600)
+        lines.append(("Come si conferma", (
+            f"Ti invieremo un'email a {email} con un link: la modifica vale solo quando lo apri "
+            f"(entro {hours} ore). Fino ad allora resta la {now}.")))
+    else:
+        lines.append(("Quando", "Subito dopo la conferma. Le bollette già emesse restano "
+                                "consultabili nell'area riservata."))
+    return lines
+
+
+def commit_with_retry(operation: Callable[[], T], on_conflict: T) -> T:
+    """Run an operation and commit; if a concurrent twin won the race, run it once more.
+
+    The second run sees the winner's rows and answers as for a repeated request.
+    """
+    for _ in range(2):
+        try:
+            result = operation()
+            db.session.commit()
+            return result
+        except (IntegrityError, Conflict):
+            db.session.rollback()
+    return on_conflict
+
+
+def actor_for(viewer: Viewer) -> Actor:
+    """Describe the viewer for the history and the audit trail."""
+    return Actor(viewer.account_id, viewer.email, (request.remote_addr or "")[:45])
+
+
+def confirmation_mail(contract: Contract, email: str, token: str,
+                      expires_at: datetime) -> tuple[str, str]:
+    """Write the confirmation email; it names no one, in case the address was mistyped."""
+    link = current_app.config["BASE_URL"].rstrip("/") + CONFIRM_PATH + token
+    body = (
+        "Gentile cliente,\n\n"
+        "nell'area riservata SECAB è stato chiesto di ricevere a questo indirizzo la bolletta "
+        f"web della fornitura con POD che termina in {contract.pod[-4:]}.\n\n"
+        f"Per confermare apri questo link entro il {fmt.moment(expires_at)}:\n{link}\n\n"
+        "Ti chiederemo di accedere all'area riservata, se non lo hai già fatto. Fino alla "
+        "conferma la bolletta continua ad arrivare come prima.\n\n"
+        "Se non hai chiesto tu questa modifica, ignora questo messaggio: non cambierà nulla.\n\n"
+        "SECAB Società Cooperativa – Paluzza (UD)\n"
+    )
+    return "Conferma l'indirizzo per la bolletta web SECAB", body
+
+
+def ask_for_web(contract: Contract, email: str, seen_version: int, viewer: Viewer) -> html.P:
+    """Create the confirmation link and email it; nothing is kept if the email cannot go."""
+    def operation() -> LinkRequest:
+        outcome = request_web(db.session, contract, email, seen_version, actor_for(viewer),
+                              utcnow())
+        if outcome.result is Result.LINK_NEW:
+            send_mail(email, *confirmation_mail(contract, email, outcome.token,
+                                                outcome.expires_at))
+        return outcome
+
+    try:
+        outcome = commit_with_retry(operation, LinkRequest(Result.STALE))
+    except MailError:
+        db.session.rollback()
+        return notice(MAIL_FAILED, "alert")
+    return web_message(outcome, email, in_force(db.session, contract.id))
+
+
+def problem(result: Result) -> html.P:
+    """Explain a change that was not made."""
+    return notice(CEASED if result is Result.CEASED else STALE, "alert")
+
+
+def web_message(outcome: LinkRequest, email: str, current: Delivery) -> html.P:
+    """Word the outcome of asking for bolletta web."""
+    if outcome.result is Result.LINK_NEW:
+        return notice(
+            f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene entro il "
+            f"{fmt.moment(outcome.expires_at)}: solo allora la bolletta web sarà attiva. "
+            f"Fino ad allora resta la {DELIVERY_LABELS[current.mode].lower()}.")
+    if outcome.result is Result.LINK_RECENT:
+        return notice(
+            f"Ti abbiamo appena inviato il link a {email}: controlla la posta, anche nella "
+            "cartella dello spam. Se non arriva, potrai chiederne un altro tra qualche minuto.")
+    if outcome.result is Result.UNCHANGED:
+        return notice(f"La bolletta web a {email} è già attiva: non abbiamo cambiato nulla.")
+    return problem(outcome.result)
+
+
+def paper_message(result: Result, contract: Contract) -> html.P:
+    """Word the outcome of choosing paper."""
+    if result is Result.CHANGED:
+        period = first_bill_affected(db.session, contract)
+        return notice(f"Fatto: la bolletta arriverà per posta a {billing_address(contract)}. "
+                      + first_bill_text(period, web=False))
+    if result is Result.UNCHANGED:
+        return notice("La bolletta cartacea è già attiva: non abbiamo cambiato nulla.")
+    return problem(result)
+
+
+def status_card(contract: Contract, current: Delivery) -> list:
+    """Show the choice in force, since when, and any link still waiting to be opened."""
+    address = billing_address(contract)
+    since = (f"In vigore dal {fmt.moment(current.since)}" if current.since
+             else f"In vigore dall'attivazione del contratto ({fmt.day(contract.start_date)})")
+    where = (f"Per email a {current.email}" if current.mode is DeliveryMode.WEB
+             else f"Per posta a {address}")
+    children = [
+        html.H2("Modalità attuale"),
+        html.P(DELIVERY_LABELS[current.mode], className="current-mode"),
+        html.P(where),
+        html.P(since, className="muted"),
+    ]
+    pending = open_confirmation(db.session, contract.id, current.version, utcnow())
+    if pending is not None:
+        children.append(notice(
+            f"In attesa di conferma: bolletta web a {pending.email}. Ti abbiamo inviato il "
+            f"link il {fmt.moment(pending.created_at)}; vale fino al "
+            f"{fmt.moment(pending.expires_at)}. Finché non lo apri resta la modalità attuale."))
+    if contract.status is ContractStatus.CEASED:
+        children.append(notice(f"{CEASED} Lo storico resta consultabile."))
+    return children
+
+
+def history_table(contract: Contract, viewer: Viewer) -> list:
+    """List every change, newest first, with its date and who made it."""
+    rows = [
+        html.Tr([
+            html.Td(fmt.moment(change.changed_at), **{"data-label": "Data"}),
+            html.Td(DELIVERY_LABELS[change.mode], **{"data-label": "Modalità"}),
+            html.Td(change.email or "–", **{"data-label": "Email"}),
+            html.Td(f"Tu ({change.actor})" if change.account_id == viewer.account_id
+                    else change.actor, **{"data-label": "Chi"}),
+        ])
+        for change in delivery_changes(db.session, contract.id)
+    ]
+    title = html.H2("Storico delle modifiche")
+    if not rows:
+        return [title, html.P("Nessuna modifica: la bolletta è cartacea dall'attivazione del "
+                              "contratto.")]
+    heads = html.Tr([html.Th(h, scope="col") for h in ("Data", "Modalità", "Email", "Chi")])
+    table = html.Table(className="ledger", children=[
+        html.Caption("Modifiche della modalità di invio, dalla più recente"),
+        html.Thead(heads), html.Tbody(rows)])
+    return [title, html.Div(table, className="table-wrap")]
+
+
+def layout(search: str) -> list:
+    """Build the page: contract, choice in force, the two-step form, the history."""
+    viewer = current_viewer()
+    chosen = picker.chosen_contract(search)
+    return page_title("Modalità di invio della bolletta",
+                      "Scegli se ricevere la bolletta per email (bolletta web) o per posta.") + [
+        picker.picker(ids.INVIO_CONTRACT, access.contracts(viewer),
+                      chosen.id if chosen else None),
+        html.Section(id=ids.INVIO_STATUS, className="card"),
+        html.Section(id=ids.INVIO_FORM, className="card form-card", hidden=True, children=[
+            html.H2("Cambia modalità"),
+            dcc.RadioItems(
+                id=ids.INVIO_MODE, className="choices",
+                options=[{"label": "Bolletta web: per email, con il PDF allegato",
+                          "value": DeliveryMode.WEB.value},
+                         {"label": "Bolletta cartacea: per posta all'indirizzo di fatturazione",
+                          "value": DeliveryMode.PAPER.value}],
+            ),
+            html.Div(id=ids.INVIO_EMAIL_FIELD, className="field", children=[
+                html.Label("Indirizzo email per la bolletta", htmlFor=ids.INVIO_EMAIL),
+                dcc.Input(id=ids.INVIO_EMAIL, type="email", maxLength=MAX_EMAIL,
+                          autoComplete="email", debounce=True, className="text-input"),
+            ]),
+            html.Button("Continua", id=ids.INVIO_CONTINUE, className="button primary",
+                        n_clicks=0),
+            html.Div(id=ids.INVIO_FORM_MESSAGE),
+        ]),
+        html.Section(id=ids.INVIO_REVIEW, className="card review", hidden=True, children=[
+            html.H2("Controlla e conferma"),
+            html.Div(id=ids.INVIO_REVIEW_TEXT),
+            html.Div(className="actions", children=[
+                html.Button("Conferma la modifica", id=ids.INVIO_CONFIRM,
+                            className="button primary", n_clicks=0),
+                html.Button("Annulla", id=ids.INVIO_CANCEL, className="button", n_clicks=0),
+            ]),
+        ]),
+        html.Div(id=ids.INVIO_RESULT, **{"aria-live": "polite"}),
+        dcc.Store(id=ids.INVIO_REQUEST),
+        html.Section(id=ids.INVIO_HISTORY, className="card"),
+    ]
+
+
+def show(search: object) -> tuple:
+    """Show the chosen contract's delivery and history, and preset the form."""
+    viewer = current_viewer()
+    contract = picker.chosen_contract(search)
+    if contract is None or viewer is None:
+        return ([notice(picker.NOT_FOUND, "alert")], [], None, "", True, True, None, None)
+    current = in_force(db.session, contract.id)
+    email = current.email or contract.customer.email or ""
+    ceased = contract.status is ContractStatus.CEASED
+    return (status_card(contract, current), history_table(contract, viewer),
+            current.mode.value, email, ceased, True, None, None)
+
+
+def toggle_email(mode: object) -> bool:
+    """Hide the email field unless bolletta web is chosen."""
+    return mode != DeliveryMode.WEB.value
+
+
+def review(_clicks: object, search: object, mode: object, email: object) -> tuple:
+    """Check the choice and state the change; nothing is saved yet."""
+    hidden = (True, [], None)
+    contract = picker.chosen_contract(search)
+    if contract is None:
+        return (*hidden, notice(picker.NOT_FOUND, "alert"), None)
+    chosen = parse_mode(mode)
+    if chosen is None:
+        return (*hidden, notice("Scegli come vuoi ricevere la bolletta.", "alert"), None)
+    address = None
+    if chosen is DeliveryMode.WEB:
+        address, error = parse_email(email)
+        if error:
+            return (*hidden, notice(error, "alert"), None)
+    if contract.status is ContractStatus.CEASED:
+        return (*hidden, notice(CEASED, "alert"), None)
+    current = in_force(db.session, contract.id)
+    if current.mode is chosen and current.email == address:
+        return (*hidden, notice("È già la modalità attiva: non c'è nulla da cambiare."), None)
+    lines = review_lines(current, chosen, address, billing_address(contract),
+                         first_bill_affected(db.session, contract))
+    text = [html.P(contract_label(contract), className="muted"),
+            html.Dl(className="facts-list", children=[
+                part for label, value in lines for part in (html.Dt(label), html.Dd(value))])]
+    request_data = {"contract": contract.id, "mode": chosen.value, "email": address,
+                    "version": current.version}
+    return False, text, request_data, None, None
+
+
+def decide(_confirm: object, _cancel: object, request_data: object, search: object) -> tuple:
+    """Save the reviewed change (or drop it on «Annulla»), then refresh the page's state."""
+    if ctx.triggered_id != ids.INVIO_CONFIRM:
+        return True, None, None, no_update, no_update
+    viewer = current_viewer()
+    data = request_data if isinstance(request_data, dict) else {}
+    contract = access.contract(viewer, data.get("contract"))
+    mode = parse_mode(data.get("mode"))
+    version = data.get("version")
+    if (contract is None or mode is None or viewer is None
+            or not isinstance(version, int) or isinstance(version, bool)):
+        return True, None, notice(INVALID_REQUEST, "alert"), no_update, no_update
+    if mode is DeliveryMode.WEB:
+        email, error = parse_email(data.get("email"))
+        message = (notice(error, "alert") if error
+                   else ask_for_web(contract, email, version, viewer))
+    else:
+        actor = actor_for(viewer)
+        result = commit_with_retry(
+            lambda: choose_paper(db.session, contract, version, actor, utcnow()), Result.STALE)
+        message = paper_message(result, contract)
+    # Refresh the state shown only if the member still looks at the same contract.
+    shown = picker.chosen_contract(search)
+    if shown is None or shown.id != contract.id:
+        return True, None, message, no_update, no_update
+    current = in_force(db.session, contract.id)
+    return True, None, message, status_card(contract, current), history_table(contract, viewer)
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks on this app instance."""
+    app.callback(
+        Output(ids.INVIO_STATUS, "children"), Output(ids.INVIO_HISTORY, "children"),
+        Output(ids.INVIO_MODE, "value"), Output(ids.INVIO_EMAIL, "value"),
+        Output(ids.INVIO_FORM, "hidden"), Output(ids.INVIO_REVIEW, "hidden"),
+        Output(ids.INVIO_RESULT, "children"), Output(ids.INVIO_FORM_MESSAGE, "children"),
+        Input(ids.URL, "search"),
+    )(show)
+    app.callback(Output(ids.INVIO_EMAIL_FIELD, "hidden"), Input(ids.INVIO_MODE, "value"))(
+        toggle_email)
+    app.callback(
+        Output(ids.INVIO_REVIEW, "hidden", allow_duplicate=True),
+        Output(ids.INVIO_REVIEW_TEXT, "children"), Output(ids.INVIO_REQUEST, "data"),
+        Output(ids.INVIO_FORM_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.INVIO_RESULT, "children", allow_duplicate=True),
+        Input(ids.INVIO_CONTINUE, "n_clicks"),
+        State(ids.URL, "search"), State(ids.INVIO_MODE, "value"), State(ids.INVIO_EMAIL, "value"),
+        prevent_initial_call=True,
+    )(review)
+    app.callback(
+        Output(ids.INVIO_REVIEW, "hidden", allow_duplicate=True),
+        Output(ids.INVIO_REQUEST, "data", allow_duplicate=True),
+        Output(ids.INVIO_RESULT, "children", allow_duplicate=True),
+        Output(ids.INVIO_STATUS, "children", allow_duplicate=True),
+        Output(ids.INVIO_HISTORY, "children", allow_duplicate=True),
+        Input(ids.INVIO_CONFIRM, "n_clicks"), Input(ids.INVIO_CANCEL, "n_clicks"),
+        State(ids.INVIO_REQUEST, "data"), State(ids.URL, "search"),
+        prevent_initial_call=True,
+        running=[(Output(ids.INVIO_CONFIRM, "disabled"), True, False)],
+    )(decide)
+    app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.INVIO_CONTRACT, "value"),
+        prevent_initial_call=True,
+    )(picker.navigate)

@@ -1,0 +1,71 @@
+"""The contract selector the area's pages share, with the choice kept in the URL (?contratto=…).
+
+As on the consumption page, the URL holds the choice: a reload or a bookmark shows the same
+contract, and every value read from it is untrusted until the access gate has checked it.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from dash import dcc, html, no_update
+
+from models import Contract
+
+from .. import access
+from ..auth.identity import current_viewer
+from .common import contract_label
+
+MAX_SEARCH = 512
+ALL = access.ALL_CONTRACTS
+
+
+def requested(search: object) -> str | None:
+    """Read the raw ?contratto=… value from an untrusted query string."""
+    if not isinstance(search, str) or len(search) > MAX_SEARCH:
+        return None
+    values = parse_qs(search.lstrip("?"), max_num_fields=8).get("contratto")
+    return values[0] if values else None
+
+
+def search_for(value: int | str) -> str:
+    """Write the query string that selects a contract (or all of them)."""
+    return "?" + urlencode({"contratto": value})
+
+
+def chosen_contract(search: object) -> Contract | None:
+    """Return the contract the URL names, or the viewer's first when it names none.
+
+    A foreign or unknown id gives None, the same answer for both.
+    """
+    raw = requested(search)
+    viewer = current_viewer()
+    if raw is None:
+        contracts = access.contracts(viewer)
+        return contracts[0] if contracts else None
+    return access.contract(viewer, raw)
+
+
+def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
+           with_all: bool = False) -> html.Div:
+    """Build the card with the contract dropdown, preset to the URL's choice."""
+    options = [{"label": contract_label(c), "value": c.id} for c in contracts]
+    if with_all and len(contracts) > 1:
+        options.insert(0, {"label": "Tutti i contratti", "value": ALL})
+    return html.Div(className="card controls", children=[
+        html.Div(className="field wide", children=[
+            html.Label("Contratto", htmlFor=dropdown_id),
+            dcc.Dropdown(id=dropdown_id, options=options, value=value, clearable=False,
+                         searchable=False, placeholder="Scegli il contratto"),
+        ]),
+    ])
+
+
+def navigate(value: object, allow_all: bool = False) -> object:
+    """Return the query string for a dropdown choice, or no update for one not the viewer's."""
+    if allow_all and value == ALL:
+        return search_for(ALL)
+    chosen = access.contract(current_viewer(), value)
+    return search_for(chosen.id) if chosen is not None else no_update
+
+
+NOT_FOUND = "Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco."
