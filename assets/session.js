@@ -55,6 +55,7 @@
   }
 
   function check() {
+    if (window.location.pathname === "/login") { return; }  // nothing to protect there
     var deadline = parseInt(cookie("session_expires") || "", 10);
     if (!deadline) { return; }
     var left = deadline - Date.now() / 1000;

@@ -77,6 +77,8 @@ def _private_responses(response):
     viewer = current_viewer()
     secure = current_app.config["PRODUCTION"]
     if viewer is None:
+        if EXPIRY_COOKIE in request.cookies:  # logged out: the page must stop counting down
+            response.delete_cookie(EXPIRY_COOKIE)
         return response
     if response.mimetype == "text/html":
         response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=secure,

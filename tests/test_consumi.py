@@ -172,3 +172,10 @@ def test_malformed_callback_posts_are_rejected_cleanly(member, raw):
 def test_layout_for_anonymous_holds_no_member_data(client):
     text = client.get("/_dash-layout").get_data(as_text=True)
     assert "Rossi" not in text and "100234" not in text and "IT" + "0" not in text
+
+
+def test_page_appearing_does_not_navigate_or_scold(member):
+    response = post_callback(
+        member, "url.search", {"consumi-visualizza.n_clicks": 0, "consumi-vista.value": "mesi"},
+        {"consumi-contratto.value": None, "consumi-anno.value": None, "url.search": ""})
+    assert response.status_code == 204

@@ -100,3 +100,12 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         config.from_environment()
+
+
+def test_logged_out_pages_drop_the_expiry_cookie(app):
+    client = login(app.test_client(), *DEMO_MEMBER)
+    client.get("/")
+    token = client.get_cookie("_csrf_token").value
+    client.post("/logout", headers={"X-CSRFToken": token})
+    client.get("/login")
+    assert client.get_cookie("session_expires") is None

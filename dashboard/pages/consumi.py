@@ -215,10 +215,13 @@ def show(search: object) -> tuple:
             tables.invoice_rows(invoices), empty, False)
 
 
-def navigate(_clicks: object, view: object, contract: object, year: object,
+def navigate(clicks: object, view: object, contract: object, year: object,
              search: object) -> tuple[str, object]:
     """Put the confirmed contract and year (or the new view) into the URL."""
     view = BY_PERIOD if view == BY_PERIOD else BY_MONTH
+    # Dash also calls this when the page appears: only a real click or switch may navigate.
+    if ctx.triggered_id is None or (ctx.triggered_id == ids.CONFIRM and not clicks):
+        raise PreventUpdate
     if ctx.triggered_id == ids.VIEW:
         current = parse_selection(search)
         if current.contract is None or current.year is None:
@@ -228,7 +231,10 @@ def navigate(_clicks: object, view: object, contract: object, year: object,
     year = parse_year(year)
     if chosen is None or year is None:
         return no_update, notice("Scegli il contratto e l'anno da visualizzare.", "alert")
-    return selection_search(chosen.id, year, view), None
+    target = selection_search(chosen.id, year, view)
+    if target == search:
+        raise PreventUpdate  # already showing it: no new history entry
+    return target, None
 
 
 def update_years(contract_id: object, year: object) -> tuple[list[dict], object]:
