@@ -178,3 +178,21 @@ def test_account_page_lists_the_last_logins(app, client, spare):
         count = db.session.scalar(select(db.func.count(LoginSession.id)).join(Account)
                                   .where(Account.email == email))
     assert count == 2
+
+
+def test_old_hash_parameters_are_upgraded_at_login(app, spare):
+    from argon2 import PasswordHasher
+
+    from models.enums import Role
+
+    old_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(STRONG)
+    with app.app_context():
+        db.session.add(Account(email=f"vecchio.{spare['code']}@example.com", role=Role.MEMBER,
+                               customer_id=spare["id"], password_hash=old_hash))
+        db.session.commit()
+    assert post_login(app.test_client(), spare["code"], STRONG).status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(Account.password_hash)
+                                   .where(Account.customer_id == spare["id"]))
+    assert stored != old_hash and "m=16," not in stored
+    assert app.config["PASSWORD_POLICY"].verify(stored, STRONG)
