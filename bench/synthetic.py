@@ -105,7 +105,18 @@ def _month_end(month: date) -> date:
     return following - timedelta(days=1)
 
 
-def _lines(invoice_id: int, bands: Sequence[int], counter: Counter) -> tuple[list[Row], int]:
+# Where each Bolletta 2.0 group goes on bills issued under Delibera 315/2024.
+RECEIPT_GROUPS = {
+    ("materia_energia", "kWh"): "quota_consumi", ("materia_energia", "mese"): "quota_fissa",
+    ("trasporto_contatore", "kWh"): "quota_consumi",
+    ("trasporto_contatore", "mese"): "quota_fissa",
+    ("trasporto_contatore", "kW×mese"): "quota_potenza",
+    ("oneri_sistema", "kWh"): "quota_consumi",
+}
+
+
+def _lines(invoice_id: int, bands: Sequence[int], counter: Counter,
+           receipt: bool) -> tuple[list[Row], int]:
     """Build the cost lines of a two-month domestic bill; return them and the total."""
     kwh = sum(bands)
     charges = [("materia_energia", "vendita", f"Energia fascia {b}", q * 1000, "kWh",
@@ -124,6 +135,8 @@ def _lines(invoice_id: int, bands: Sequence[int], counter: Counter) -> tuple[lis
     ]
     rows, base = [], 0
     for position, (group, side, description, quantity, unit, price) in enumerate(charges, 1):
+        if receipt:
+            group = RECEIPT_GROUPS.get((group, unit), group)
         amount = cents(quantity, price)
         base += amount
         rows.append((counter.next_id("invoice_line"), invoice_id, position, group, side,
@@ -159,9 +172,9 @@ def _supply(contract_id: int, rng: random.Random, counter: Counter, tables: Tabl
         issue = end + timedelta(days=rng.randint(50, 58))
         due = issue + timedelta(days=rng.randint(33, 57))
         invoice_id = counter.next_id("invoice")
-        lines, total = _lines(invoice_id, bands, counter)
-        registers = [r + b for r, b in zip(registers, bands, strict=True)]
         generation = "arera_2025" if issue >= date(2025, 7, 1) else "bolletta_2_0"
+        lines, total = _lines(invoice_id, bands, counter, generation == "arera_2025")
+        registers = [r + b for r, b in zip(registers, bands, strict=True)]
         tables.invoice.append((invoice_id, contract_id, issue.year,
                                counter.next_number(issue.year), issue.isoformat(),
                                due.isoformat(), period[0].isoformat(), end.isoformat(),

@@ -20,7 +20,8 @@ from models.queries import (
 
 from .auth.identity import Viewer
 
-MAX_ID_DIGITS = 12
+MAX_ID_DIGITS = 10
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses anything larger
 ALL_CONTRACTS = "tutti"
 # The random part of an emailed link: base64url, as secrets.token_urlsafe writes it.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,100}")
@@ -36,7 +37,7 @@ def parse_id(raw: object) -> int | None:
         value = int(raw)
     else:
         return None
-    return value if 0 < value < 10**MAX_ID_DIGITS else None
+    return value if 0 < value <= MAX_ID else None
 
 
 def customer(viewer: Viewer | None) -> Customer | None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from models import db
+from models import Contract, db
 from models.delivery import Result, confirm_web, first_bill_affected, in_force
 from models.entities import DeliveryConfirmation, utcnow
 from models.enums import DeliveryMode
 
 from . import access
 from . import formatting as fmt
-from .auth.identity import current_viewer
+from .auth.identity import Viewer, current_viewer
 from .documents.statement import render_statement
 from .pages import picker
 from .pages.common import contract_label
@@ -27,7 +27,7 @@ bp = Blueprint("area", __name__)
 LINK_INVALID = ("Questo link di conferma non è valido. Se hai chiesto la bolletta web, usa il "
                 "link dell'ultima email che ti abbiamo inviato, accedendo con il tuo account.")
 OUTCOMES = {
-    Result.CHANGED: ("Bolletta web attiva", "Fatto: da ora la bolletta ti arriverà per email."),
+    Result.CHANGED: ("Bolletta web attiva", "Fatto: la bolletta ti arriverà per email."),
     Result.UNCHANGED: ("Bolletta web già attiva",
                        "Avevi già confermato questo indirizzo: non è cambiato nulla."),
     Result.EXPIRED: ("Link scaduto", "Il link è scaduto e la modalità di invio non è cambiata. "
@@ -46,7 +46,7 @@ def not_found(title: str = "Contratto non trovato",
     return render_template("message.html", title=title, message=message), 404
 
 
-def _scope():
+def _scope() -> tuple[Viewer | None, list[Contract] | None, object]:
     """Return the viewer, the contracts the query string asks for (or None) and its value."""
     viewer = current_viewer()
     value = request.args.get("contratto") or default_scope(access.contracts(viewer))
@@ -89,10 +89,11 @@ def statement_pdf_export():
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def _confirmation(raw: str):
+def _confirmation(raw: str) -> tuple[Viewer | None, DeliveryConfirmation | None,
+                                      Contract | None]:
     """Return the viewer, the link's request and its contract, if the link is the viewer's."""
     viewer = current_viewer()
-    confirmation: DeliveryConfirmation | None = access.delivery_confirmation(viewer, raw)
+    confirmation = access.delivery_confirmation(viewer, raw)
     contract = access.contract(viewer, confirmation.contract_id) if confirmation else None
     return viewer, confirmation, contract
 
@@ -135,5 +136,8 @@ def confirm(raw: str):
 
     result = commit_with_retry(operation, Result.STALE)
     title, message = OUTCOMES[result]
+    if result is Result.CHANGED:
+        message = (f"Fatto: la bolletta ti arriverà per email a {confirmation.email}. "
+                   + first_bill_text(first_bill_affected(db.session, contract), web=False))
     return render_template("delivery_confirm.html", outcome=(title, message),
                            back=f"/invio{picker.search_for(contract.id)}")

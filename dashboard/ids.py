@@ -37,3 +37,9 @@ INVIO_REQUEST = "invio-richiesta"
 INVIO_RESULT = "invio-esito"
 INVIO_SAVED = "invio-salvato"
 INVIO_HISTORY = "invio-storico"
+
+# Each page's query string as it was rendered: fires the page's first fill on a direct load.
+CONSUMI_RENDERED = "consumi-caricato"
+CONTRATTO_RENDERED = "contratto-caricato"
+CONTABILITA_RENDERED = "contabilita-caricato"
+INVIO_RENDERED = "invio-caricato"

@@ -74,6 +74,8 @@ def _private_responses(response):
     if request.path.startswith(STATIC_PREFIXES):
         return response
     response.headers["Cache-Control"] = "no-store"
+    if response.status_code >= 500:
+        return response  # the database may be what failed: do not ask it again
     viewer = current_viewer()
     secure = current_app.config["PRODUCTION"]
     if viewer is None:

@@ -117,6 +117,7 @@ def invoice_row(item: InvoiceStanding, refs: Mapping[int, ContractRef]) -> dict:
         "paid_on": fmt.day(item.last_paid_on) if item.last_paid_on else "–",
         "left": fmt.amount(max(item.left, ZERO)),
         "status": status_text(item),
+        "status_label": STANDING_LABELS[item.standing],
         "status_key": item.standing.value,
         "overdue": item.overdue,
     }
@@ -204,13 +205,21 @@ class Holder:
 
 
 @dataclass(frozen=True)
+class InvoiceGroup:
+    """One supply's invoices of a year in the PDF statement."""
+
+    label: str                              # the supply, when the statement covers several
+    rows: tuple[tuple[str, ...], ...]       # the table's cells, row by row
+    late: tuple[bool, ...]                  # which rows have money overdue
+
+
+@dataclass(frozen=True)
 class YearBlock:
     """One issue year of the PDF statement: its totals, invoices and payments received."""
 
     year: int
     totals: tuple[str, str, str, str]                 # count, invoiced, paid, left
-    invoices: tuple[tuple[str, ...], ...]             # the table's cells, row by row
-    late: tuple[bool, ...]                            # which invoice rows have money overdue
+    groups: tuple[InvoiceGroup, ...]
     receipts: tuple[tuple[str, str, str, str], ...]   # date, amount, channel, invoices paid
 
 
@@ -221,7 +230,6 @@ class StatementDocument:
     holder: Holder
     scope: str                      # "Tutti i contratti" or the contract's address and POD
     as_of: date
-    several: bool                   # more than one contract: invoices name their supply
     summary: Summary
     tiles: tuple[tuple[str, str], ...]
     years: tuple[YearBlock, ...]
@@ -234,25 +242,36 @@ def _short_status(item: InvoiceStanding) -> str:
     return SHORT_STATUS[item.standing]
 
 
+def _groups(items: Sequence[InvoiceStanding], refs: Mapping[int, ContractRef],
+            several: bool) -> tuple[InvoiceGroup, ...]:
+    """Split a year's invoices by supply (in the order refs lists them) when there are several."""
+    groups = []
+    for contract_id, ref in refs.items():
+        mine = [i for i in items if i.invoice.contract_id == contract_id]
+        if not mine:
+            continue
+        rows = []
+        for item in mine:
+            row = invoice_row(item, refs)
+            rows.append((row["number"], row["issued"], row["due"], row["total"], row["paid"],
+                         row["paid_on"], row["left"], _short_status(item)))
+        label = f"{ref.address} – POD {ref.pod}" if several else ""
+        groups.append(InvoiceGroup(label, tuple(rows), tuple(i.overdue for i in mine)))
+    return tuple(groups)
+
+
 def statement_document(statement: Statement, refs: Mapping[int, ContractRef], holder: Holder,
                        scope: str) -> StatementDocument:
     """Write out everything the PDF statement prints."""
-    several = len(refs) > 1
     receipts = receipt_rows(statement)
     blocks = []
     for year in statement.years:
         items = [i for i in statement.invoices if i.invoice.issue_date.year == year.year]
-        rows = []
-        for item in items:
-            row = invoice_row(item, refs)
-            cells = (row["number"], row["issued"], row["due"], row["total"], row["paid"],
-                     row["paid_on"], row["left"], _short_status(item))
-            rows.append(((row["street"],) if several else ()) + cells)
         blocks.append(YearBlock(
             year.year,
             (f"{year.count} fattur{'a' if year.count == 1 else 'e'}", fmt.euro(year.invoiced),
              fmt.euro(year.paid), fmt.euro(max(year.left, ZERO))),
-            tuple(rows), tuple(i.overdue for i in items),
+            _groups(items, refs, several=len(refs) > 1),
             tuple((r["date"], r["amount"], r["channel"], r["covers"])
                   for r in receipts if r["year"] == year.year)))
     next_due = statement.next_due
@@ -260,5 +279,5 @@ def statement_document(statement: Statement, refs: Mapping[int, ContractRef], ho
              ("di cui scaduto", fmt.euro(statement.overdue)),
              ("Prossima scadenza",
               f"{fmt.day(next_due[0])} · {fmt.euro(next_due[1])}" if next_due else "Nessuna"))
-    return StatementDocument(holder, scope, statement.as_of, several, summary(statement, refs),
-                             tiles, tuple(blocks))
+    return StatementDocument(holder, scope, statement.as_of, summary(statement, refs), tiles,
+                             tuple(blocks))

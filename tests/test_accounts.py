@@ -57,7 +57,8 @@ def test_registration_needs_the_confirmation_link(app, client, spare):
 def test_registration_answers_the_same_whatever_fact_is_wrong(client, spare):
     answers = [register(client, spare, "x@example.com", **change) for change in (
         {"customer_code": "999999"}, {"tax_code": "RSSMRA80A01H501U"},
-        {"invoice_number": "1"}, {"invoice_number": "abc"})]
+        {"invoice_number": "1"}, {"invoice_number": "abc"},
+        {"invoice_number": "999999999999"})]
     texts = {a.get_data(as_text=True).split('role="alert">')[1].split("<")[0] for a in answers}
     assert len(texts) == 1 and "non corrispondono" in texts.pop()
     assert {a.status_code for a in answers} == {400}

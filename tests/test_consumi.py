@@ -179,3 +179,13 @@ def test_page_appearing_does_not_navigate_or_scold(member):
         member, "url.search", {"consumi-visualizza.n_clicks": 0, "consumi-vista.value": "mesi"},
         {"consumi-contratto.value": None, "consumi-anno.value": None, "url.search": ""})
     assert response.status_code == 204
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (1, 1), ("42", 42), (2**31 - 1, 2**31 - 1), (2**31, None), ("99999999999", None),
+    (0, None), (-3, None), (True, None), ("٣", None), ("1.0", None), (None, None), ([1], None),
+])
+def test_ids_from_the_client_fit_the_database(raw, expected):
+    from dashboard.access import parse_id
+
+    assert parse_id(raw) == expected

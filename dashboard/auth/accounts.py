@@ -12,6 +12,7 @@ from models.enums import Role
 from models.password_rules import RULES, broken_rules, explain, personal_words
 from models.queries import account_by_login
 
+from ..access import parse_id
 from ..mail import MailError, send_mail
 from . import throttle, tokens
 from .forms import ChangeEmailForm, ChangePasswordForm, ForgotForm, RegistrationForm, ResetForm
@@ -49,14 +50,14 @@ def _normalise_code(value: str) -> str:
 def identify_customer(code: str, tax_code: str, invoice_number: str) -> Customer | None:
     """Return the customer only if all three facts from the bill match."""
     customer = db.session.scalar(select(Customer).where(Customer.code == code.strip()))
-    number = invoice_number.strip()
-    if customer is None or not number.isdigit() or len(number) > 12:
+    number = parse_id(invoice_number.strip())  # an INTEGER column: refuse what cannot fit
+    if customer is None or number is None:
         return None
     if _normalise_code(customer.tax_code) != _normalise_code(tax_code):
         return None
     invoice = db.session.scalar(
         select(Invoice.id).join(Contract, Invoice.contract_id == Contract.id)
-        .where(Contract.customer_id == customer.id, Invoice.number == int(number)).limit(1))
+        .where(Contract.customer_id == customer.id, Invoice.number == number).limit(1))
     return customer if invoice is not None else None
 
 

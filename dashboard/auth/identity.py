@@ -112,13 +112,16 @@ def _load_viewer(user: object) -> Viewer | None:
     raw = user.get("sid") if isinstance(user, dict) else None
     if not isinstance(raw, str) or not 0 < len(raw) <= 128:
         return None
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(raw)))
+    # One round trip for both: this runs on every request.
+    found = db.session.execute(
+        select(LoginSession, Account).join(Account, LoginSession.account_id == Account.id)
+        .where(LoginSession.token_hash == token_hash(raw))).first()
     now = utcnow()
-    if row is None or row.revoked_at is not None or _deadline(row) <= now:
+    if found is None:
         g.session_expired = True
         return None
-    account = db.session.get(Account, row.account_id)
-    if account is None or not account.is_active:
+    row, account = found
+    if row.revoked_at is not None or _deadline(row) <= now or not account.is_active:
         g.session_expired = True
         return None
     if now - row.last_seen_at >= TOUCH_EVERY and not request.path.startswith("/_dash-layout"):

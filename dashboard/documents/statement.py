@@ -26,10 +26,8 @@ TITLE = "Estratto conto"
 ROW = 5.6
 INVOICE_HEADS = ("Fattura", "Emessa il", "Scadenza", "Importo €", "Pagato €", "Pagata il",
                  "Da pagare €", "Stato")
-# Column widths in mm: with the supply's column when the statement covers several contracts.
-INVOICE_WIDTHS = (24, 20, 20, 20, 20, 20, 22, 34)
-INVOICE_WIDTHS_SEVERAL = (30, 20, 18.5, 18.5, 17, 17, 18.5, 17, 23.5)
-NUMERIC = {3, 4, 6}   # the money columns, right-aligned (shifted by one with the supply column)
+INVOICE_WIDTHS = (22, 21, 21, 20, 20, 21, 23, 32)   # mm, 180 in all
+NUMERIC = {3, 4, 6}   # the money columns, right-aligned
 RECEIPT_HEADS = ("Data", "Importo", "Modalità", "Fatture pagate")
 RECEIPT_WIDTHS = (22, 24, 34, 100)
 SUMMARY_COLORS = {
@@ -98,7 +96,7 @@ def render_statement(doc: StatementDocument) -> bytes:
     _tiles(pdf, doc)
     _year_totals(pdf, doc)
     for block in doc.years:
-        _year(pdf, doc, block)
+        _year(pdf, block)
     return pdf.to_bytes()
 
 
@@ -196,14 +194,18 @@ def _year_totals(pdf: StatementPDF, doc: StatementDocument) -> None:
     _table_rows(pdf, rows, widths, numeric, heads)
 
 
-def _year(pdf: StatementPDF, doc: StatementDocument, block: YearBlock) -> None:
-    """Print one year's invoices and the payments received in it."""
-    heads = (("Fornitura",) if doc.several else ()) + INVOICE_HEADS
-    widths = INVOICE_WIDTHS_SEVERAL if doc.several else INVOICE_WIDTHS
-    numeric = {i + 1 for i in NUMERIC} if doc.several else NUMERIC
+def _year(pdf: StatementPDF, block: YearBlock) -> None:
+    """Print one year's invoices, supply by supply, and the payments received in it."""
     pdf.section(f"Fatture emesse nel {block.year}", room=ROW * 4)
-    _table_head(pdf, heads, widths, numeric)
-    _table_rows(pdf, block.invoices, widths, numeric, heads, block.late)
+    for group in block.groups:
+        if group.label:
+            pdf.ensure_space(ROW * 3)
+            pdf.style(9, bold=True)
+            pdf.cell(CONTENT_WIDTH, 6, pdf.fitted(group.label, CONTENT_WIDTH),
+                     new_x="LMARGIN", new_y="NEXT")
+        _table_head(pdf, INVOICE_HEADS, INVOICE_WIDTHS, NUMERIC)
+        _table_rows(pdf, group.rows, INVOICE_WIDTHS, NUMERIC, INVOICE_HEADS, group.late)
+        pdf.ln(1.5)
     if block.receipts:
         pdf.ln(2)
         pdf.ensure_space(ROW * 3)

@@ -14,6 +14,7 @@ from models.queries import invoices_issued_in, monthly_consumption, years_with_d
 from .. import access, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from . import picker
 from .common import contract_label, notice, page_title
 
 PATH = "/consumi"
@@ -101,6 +102,7 @@ def layout(search: str) -> list:
             html.Button("Visualizza", id=ids.CONFIRM, className="button primary", n_clicks=0),
             html.Div(id=ids.FORM_MESSAGE),
         ]),
+        picker.rendered(ids.CONSUMI_RENDERED, search),
         html.Section(id=ids.RESULT, hidden=True, className="result", children=[
             html.Div(id=ids.RESULT_MESSAGE),
             html.Div(className="card", children=[
@@ -188,7 +190,7 @@ def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
     ])
 
 
-def show(search: object) -> tuple:
+def show(search: object, _rendered: object = None) -> tuple:
     """Compute the chart, totals, table rows and message for the URL's selection."""
     selection = parse_selection(search)
     hidden_result = (no_update, no_update, [], None, True)
@@ -250,7 +252,7 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.GRAPH, "figure"), Output(ids.TOTALS, "children"),
         Output(ids.GRID, "rowData"), Output(ids.RESULT_MESSAGE, "children"),
         Output(ids.RESULT, "hidden"),
-        Input(ids.URL, "search"),
+        Input(ids.URL, "search"), Input(ids.CONSUMI_RENDERED, "data"),
     )(show)
     app.callback(
         Output(ids.URL, "search"), Output(ids.FORM_MESSAGE, "children"),

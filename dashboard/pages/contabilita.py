@@ -1,7 +1,7 @@
 """Situazione contabile: invoices, payments received, what is due and what is late, per year."""
 from __future__ import annotations
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
 
 from models import Contract, db
 from models.enums import PaymentMethod
@@ -90,6 +90,14 @@ def downloads(value: object) -> html.Div:
     ])
 
 
+def status_cell(row: dict) -> html.Span:
+    """Show the status as a coloured badge, saying under it when a remainder is late."""
+    late = row["overdue"] and row["status_key"] == "pagata_parzialmente"
+    badge = html.Span(row["status_label"], className=f"badge badge-{row['status_key']}")
+    note = [html.Small("residuo scaduto", className="late-note")] if late else []
+    return html.Span([badge, *note])
+
+
 def table(columns: tuple[tuple[str, str], ...], rows: list[dict], caption: str,
           late_key: str | None = None, compact: bool = False) -> html.Div:
     """Build an accessible table; on a phone each row becomes a card with labelled values.
@@ -103,8 +111,7 @@ def table(columns: tuple[tuple[str, str], ...], rows: list[dict], caption: str,
         return " ".join(names) or None
 
     def cell(key: str, label: str, row: dict) -> html.Td:
-        content = (html.Span(row[key], className=f"badge badge-{row['status_key']}")
-                   if key == "status" else row[key])
+        content = status_cell(row) if key == "status" else row[key]
         return html.Td(content, className=classes(key), **{"data-label": label})
 
     kind = "ledger compact" if compact else "ledger"
@@ -178,10 +185,11 @@ def layout(search: str) -> list:
                       "Fatture, pagamenti ricevuti e saldo, per un contratto o per tutti.") + [
         picker.picker(ids.CONTABILITA_SCOPE, contracts, value if known else None, with_all=True),
         html.Div(id=ids.CONTABILITA_BODY),
+        picker.rendered(ids.CONTABILITA_RENDERED, search),
     ]
 
 
-def show(search: object) -> list:
+def show(search: object, _rendered: object = None) -> list:
     """Show the statement of the contracts the URL names, if the viewer may see them."""
     viewer = current_viewer()
     value = scope_value(search, access.contracts(viewer))
@@ -191,16 +199,18 @@ def show(search: object) -> list:
     return render(statement_of(contracts), contract_refs(contracts), value)
 
 
-def navigate(value: object) -> object:
+def navigate(value: object, search: object) -> object:
     """Put the chosen contract, or all of them, into the URL."""
-    return picker.navigate(value, allow_all=True)
+    shown = scope_value(search, access.contracts(current_viewer()))
+    return picker.navigate(value, shown, allow_all=True)
 
 
 def register_callbacks(app: Dash) -> None:
     """Wire the page's callbacks on this app instance."""
-    app.callback(Output(ids.CONTABILITA_BODY, "children"), Input(ids.URL, "search"))(show)
+    app.callback(Output(ids.CONTABILITA_BODY, "children"), Input(ids.URL, "search"),
+                 Input(ids.CONTABILITA_RENDERED, "data"))(show)
     app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
-        Input(ids.CONTABILITA_SCOPE, "value"),
+        Input(ids.CONTABILITA_SCOPE, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(navigate)

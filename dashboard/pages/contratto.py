@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from models import Contract, db
 from models.delivery import Delivery, in_force
@@ -251,10 +251,11 @@ def layout(search: str) -> list:
         picker.picker(ids.CONTRATTO_CONTRACT, access.contracts(viewer),
                       chosen.id if chosen else None),
         html.Div(id=ids.CONTRATTO_BODY),
+        picker.rendered(ids.CONTRATTO_RENDERED, search),
     ]
 
 
-def show(search: object) -> list:
+def show(search: object, _rendered: object = None) -> list:
     """Show the facts of the contract the URL names, if the viewer may see it."""
     contract = picker.chosen_contract(search)
     if contract is None:
@@ -264,9 +265,10 @@ def show(search: object) -> list:
 
 def register_callbacks(app: Dash) -> None:
     """Wire the page's callbacks on this app instance."""
-    app.callback(Output(ids.CONTRATTO_BODY, "children"), Input(ids.URL, "search"))(show)
+    app.callback(Output(ids.CONTRATTO_BODY, "children"), Input(ids.URL, "search"),
+                 Input(ids.CONTRATTO_RENDERED, "data"))(show)
     app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
-        Input(ids.CONTRATTO_CONTRACT, "value"),
+        Input(ids.CONTRATTO_CONTRACT, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
-    )(picker.navigate)
+    )(picker.navigate_one)

@@ -68,7 +68,8 @@ def parse_email(raw: object) -> tuple[str | None, str | None]:
                       "Scrivilo come nome@esempio.it.")
     try:
         checked = validate_email(text, check_deliverability=False, allow_smtputf8=False,
-                                 allow_quoted_local=False, allow_domain_literal=False)
+                                 allow_quoted_local=False, allow_domain_literal=False,
+                                 strict=True)
     except EmailNotValidError:
         return None, "Scrivi un indirizzo email valido, ad esempio nome@esempio.it."
     return checked.normalized.lower(), None
@@ -276,8 +277,11 @@ def layout(search: str) -> list:
             ),
             html.Div(id=ids.INVIO_EMAIL_FIELD, className="field", children=[
                 html.Label("Indirizzo email per la bolletta", htmlFor=ids.INVIO_EMAIL),
-                dcc.Input(id=ids.INVIO_EMAIL, type="email", maxLength=MAX_EMAIL,
-                          autoComplete="email", debounce=True, className="text-input"),
+                # type="email" would make dcc.Input throw on every keystroke (it sets the
+                # caret, which email inputs refuse); inputMode still brings up the @ keyboard.
+                dcc.Input(id=ids.INVIO_EMAIL, type="text", inputMode="email",
+                          maxLength=MAX_EMAIL, autoComplete="email", debounce=True,
+                          spellCheck=False, className="text-input"),
             ]),
             html.Button("Continua", id=ids.INVIO_CONTINUE, className="button primary",
                         n_clicks=0),
@@ -294,11 +298,12 @@ def layout(search: str) -> list:
         ]),
         html.Div(id=ids.INVIO_RESULT, **{"aria-live": "polite"}),
         dcc.Store(id=ids.INVIO_REQUEST),
+        picker.rendered(ids.INVIO_RENDERED, search),
         html.Section(id=ids.INVIO_HISTORY, className="card"),
     ]
 
 
-def show(search: object) -> tuple:
+def show(search: object, _rendered: object = None) -> tuple:
     """Show the chosen contract's delivery and history, and preset the form."""
     viewer = current_viewer()
     contract = picker.chosen_contract(search)
@@ -381,7 +386,7 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.INVIO_MODE, "value"), Output(ids.INVIO_EMAIL, "value"),
         Output(ids.INVIO_FORM, "hidden"), Output(ids.INVIO_REVIEW, "hidden"),
         Output(ids.INVIO_RESULT, "children"), Output(ids.INVIO_FORM_MESSAGE, "children"),
-        Input(ids.URL, "search"),
+        Input(ids.URL, "search"), Input(ids.INVIO_RENDERED, "data"),
     )(show)
     app.callback(Output(ids.INVIO_EMAIL_FIELD, "hidden"), Input(ids.INVIO_MODE, "value"))(
         toggle_email)
@@ -407,6 +412,6 @@ def register_callbacks(app: Dash) -> None:
     )(decide)
     app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
-        Input(ids.INVIO_CONTRACT, "value"),
+        Input(ids.INVIO_CONTRACT, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
-    )(picker.navigate)
+    )(picker.navigate_one)

@@ -2,12 +2,17 @@
 
 As on the consumption page, the URL holds the choice: a reload or a bookmark shows the same
 contract, and every value read from it is untrusted until the access gate has checked it.
+
+Each page fills itself from a callback on the URL's query string and on a store rendered with
+the page: Dash does not run a callback for new outputs whose inputs were already on the page,
+so the store is what fills a page opened directly (a link, a reload, a bookmark).
 """
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
 
 from dash import dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from models import Contract
 
@@ -17,6 +22,7 @@ from .common import contract_label
 
 MAX_SEARCH = 512
 ALL = access.ALL_CONTRACTS
+NOT_FOUND = "Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco."
 
 
 def requested(search: object) -> str | None:
@@ -45,6 +51,11 @@ def chosen_contract(search: object) -> Contract | None:
     return access.contract(viewer, raw)
 
 
+def rendered(store_id: str, search: str) -> dcc.Store:
+    """Keep the query string the page was rendered with, to fill the page once it appears."""
+    return dcc.Store(id=store_id, data=search)
+
+
 def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
            with_all: bool = False) -> html.Div:
     """Build the card with the contract dropdown, preset to the URL's choice."""
@@ -60,12 +71,27 @@ def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
     ])
 
 
-def navigate(value: object, allow_all: bool = False) -> object:
-    """Return the query string for a dropdown choice, or no update for one not the viewer's."""
+def navigate(value: object, shown: object, allow_all: bool = False) -> object:
+    """Return the query string for a dropdown choice, or no update for one not the viewer's.
+
+    Dash also calls this when the page appears, with the choice already shown: that changes
+    nothing and adds no history entry.
+    """
+    if value is not None and str(value) == str(shown):
+        raise PreventUpdate
     if allow_all and value == ALL:
         return search_for(ALL)
     chosen = access.contract(current_viewer(), value)
     return search_for(chosen.id) if chosen is not None else no_update
 
 
-NOT_FOUND = "Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco."
+def shown_contract(search: object) -> int | None:
+    """Return the id of the contract a page shows for a query string."""
+    chosen = chosen_contract(search)
+    return chosen.id if chosen is not None else None
+
+
+def navigate_one(value: object, search: object) -> object:
+    """Put a single chosen contract into the URL (the contract and delivery pages)."""
+    return navigate(value, shown_contract(search))
+
