@@ -1,7 +1,7 @@
 """A bounded in-process cache of rendered invoice PDFs.
 
 Key: (invoice id, document kind, data generation, layout version). The data generation
-(models.scale) is one database counter that imports bump, so no worker or instance serves a
+(models.generation) is one database counter that imports bump, so no worker or instance serves a
 cached PDF after the data it prints changed; the layout version is a hash of the document
 code, so a deploy never serves the old layout.
 
@@ -22,7 +22,7 @@ from threading import Lock
 from flask import current_app
 
 from models import db
-from models.scale import current_generation
+from models.generation import current_generation
 
 DEFAULT_BYTES = 32 * 1024 * 1024
 Entry = tuple[bytes, str]          # the PDF and its file name

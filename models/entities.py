@@ -184,6 +184,8 @@ class Invoice(Base):
     __table_args__ = (
         UniqueConstraint("fiscal_year", "number"),
         Index("ix_invoice_contract_issue", "contract_id", "issue_date"),
+        # The invoice PDF's history box reads a contract's latest periods up to a period end.
+        Index("ix_invoice_contract_period_end", "contract_id", "period_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,3 +332,16 @@ class AuditEvent(Base):
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"))
     detail: Mapped[str] = mapped_column(String(1000), default="")
     ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+class DataGeneration(Base):
+    """One row counting the writes that change what documents print (imports, corrections).
+
+    Cached invoice PDFs are keyed by it: every worker and instance reads the same counter,
+    so one import invalidates them all without any message between processes.
+    """
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -175,3 +175,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture()
+def portal(dash_duo, app, backend):
+    """Serve the app in a thread for a browser test (once, on SQLite) and return the driver."""
+    if backend != "sqlite":
+        pytest.skip("the browser walk runs once, on the embedded default")
+    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
+    dash_duo.base = dash_duo.server.url.rstrip("/")
+    return dash_duo

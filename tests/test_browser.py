@@ -6,37 +6,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
+from tests.browser import choose, log_in
 from tests.conftest import DEMO_MEMBER
 from tests.test_consumi import SEED_ROWS
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture()
-def portal(dash_duo, app, backend):
-    """Serve the app (on SQLite: one browser run is enough) and return the driver."""
-    if backend != "sqlite":
-        pytest.skip("the browser walk runs once, on the embedded default")
-    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
-    dash_duo.base = dash_duo.server.url.rstrip("/")
-    return dash_duo
-
-
-def log_in(duo, login: str, password: str) -> None:
-    """Fill in and submit the login form."""
-    duo.driver.get(duo.base + "/login")
-    duo.wait_for_element("#login").send_keys(login)
-    duo.find_element("#password").send_keys(password)
-    duo.find_element("button[type=submit]").click()
-    duo.wait_for_contains_text("h1", "Area di gestione")
-
-
-def choose(duo, dropdown_id: str, option_text: str) -> None:
-    """Open a dropdown and pick the option whose label contains the text."""
-    duo.find_element(f"#{dropdown_id}").click()
-    options = duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-    match = next(o for o in options if option_text in o.text)
-    match.click()
 
 
 def test_member_walks_the_seed_scenario(portal):

@@ -10,22 +10,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
+from tests.browser import choose, log_in
 from tests.conftest import DEMO_MEMBER
-from tests.test_browser import choose, log_in
 from tests.test_invio import LINK, mails_to, restore_delivery  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.browser
 NEW_EMAIL = "mario.rossi.casa@example.com"
 
-
-@pytest.fixture()
-def portal(dash_duo, app, backend):
-    """Serve the app (on SQLite: one browser run is enough) and return the driver."""
-    if backend != "sqlite":
-        pytest.skip("the browser walk runs once, on the embedded default")
-    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
-    dash_duo.base = dash_duo.server.url.rstrip("/")
-    return dash_duo
 
 
 def fetch(duo, url: str) -> tuple[bytes, str]:

@@ -4,20 +4,11 @@ import time
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.browser import log_in
 from tests.conftest import DEMO_MEMBER
-from tests.test_browser import log_in
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture()
-def portal(dash_duo, app, backend):
-    """Serve the app once, on the embedded default, and return the driver."""
-    if backend != "sqlite":
-        pytest.skip("the browser walk runs once, on the embedded default")
-    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
-    dash_duo.base = dash_duo.server.url.rstrip("/")
-    return dash_duo
 
 
 def rule_states(duo) -> dict[str, str]:

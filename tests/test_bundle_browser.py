@@ -3,13 +3,13 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from dashboard import ids
+from tests.browser import choose, log_in
 from tests.conftest import DEMO_MEMBER
-from tests.test_browser import choose, log_in, portal  # noqa: F401  (portal is a fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_chart_uses_the_basic_bundle_and_the_italian_locale(portal):  # noqa: F811
+def test_the_chart_uses_the_basic_bundle_and_the_italian_locale(portal):
     duo = portal
     log_in(duo, *DEMO_MEMBER)
     duo.driver.get(duo.base + "/consumi")

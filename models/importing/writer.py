@@ -17,7 +17,7 @@ from ..entities import (
     MonthlyConsumption,
     Payment,
 )
-from ..scale import bump_generation
+from ..generation import bump_generation
 from .checks import chunks, invoice_key
 from .formats import CONTRACTS, CUSTOMERS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Record

@@ -1,0 +1,21 @@
+"""Browser helpers shared by the dash_duo tests."""
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+
+def log_in(duo, login: str, password: str) -> None:
+    """Fill in and submit the login form."""
+    duo.driver.get(duo.base + "/login")
+    duo.wait_for_element("#login").send_keys(login)
+    duo.find_element("#password").send_keys(password)
+    duo.find_element("button[type=submit]").click()
+    duo.wait_for_contains_text("h1", "Area di gestione")
+
+
+def choose(duo, dropdown_id: str, option_text: str) -> None:
+    """Open a dropdown and pick the option whose label contains the text."""
+    duo.find_element(f"#{dropdown_id}").click()
+    options = duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+    match = next(o for o in options if option_text in o.text)
+    match.click()
