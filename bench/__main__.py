@@ -129,6 +129,8 @@ def callback_body(contract: int) -> dict:
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
         "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [{"id": ids.URL, "property": "search",
+                    "value": f"?contratto={contract}&anno={YEAR}"},
+                   {"id": ids.CONSUMI_RENDERED, "property": "data",
                     "value": f"?contratto={contract}&anno={YEAR}"}],
         "state": [], "changedPropIds": [f"{ids.URL}.search"],
     }

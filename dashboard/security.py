@@ -50,23 +50,38 @@ def protect(app: Dash) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    server.before_request(_reject_malformed_callbacks)
+    server.before_request(lambda: _reject_malformed_callbacks(app))
     server.after_request(_private_responses)
     server.register_error_handler(CSRFError, _csrf_failed)
 
 
-def _reject_malformed_callbacks():
-    """Refuse callback posts that are not the JSON object Dash's renderer sends."""
+def _reject_malformed_callbacks(app: Dash):
+    """Refuse callback posts that do not match a registered callback's inputs and state.
+
+    Dash trusts the shape of the body: a post with an unknown output or too few inputs would
+    fail inside Dash with a 500. Values stay untrusted; each callback checks them.
+    """
     if request.path != "/_dash-update-component":
         return None
     body = request.get_json(silent=True)
-    shaped = (isinstance(body, dict) and isinstance(body.get("output"), str)
-              and isinstance(body.get("inputs"), list)
-              and isinstance(body.get("outputs"), dict | list)
-              and isinstance(body.get("state", []), list))
-    if not shaped:
+    spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) else None
+    if spec is None or not _matches(body, spec):
         return jsonify(error="Richiesta non valida."), 400
     return None
+
+
+def _matches(body: dict, spec: dict) -> bool:
+    """Tell whether the posted inputs and state name exactly the callback's own."""
+    def names(items: object) -> list | None:
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            return None
+        return [(i.get("id"), i.get("property")) for i in items]
+
+    expected_inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
+    expected_state = [(i["id"], i["property"]) for i in spec["state"]]
+    return (isinstance(body.get("outputs"), dict | list)
+            and names(body.get("inputs")) == expected_inputs
+            and names(body.get("state", [])) == expected_state)
 
 
 def _private_responses(response):

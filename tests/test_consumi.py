@@ -189,3 +189,19 @@ def test_ids_from_the_client_fit_the_database(raw, expected):
     from dashboard.access import parse_id
 
     assert parse_id(raw) == expected
+
+
+def test_callback_posts_that_do_not_match_the_callback_are_refused(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    body = callback_body(member, "consumi-grafico",
+                         {"url.search": f"?contratto={main_home}&anno=2023"})
+    from tests.helpers import csrf_header
+
+    for broken in ({**body, "inputs": body["inputs"][:1]},
+                   {**body, "inputs": body["inputs"] + body["inputs"]},
+                   {**body, "output": "..nessuno.children.."},
+                   {**body, "state": [{"id": "url", "property": "search", "value": "x"}]}):
+        response = member.post("/_dash-update-component", json=broken,
+                               headers=csrf_header(member))
+        assert response.status_code == 400
+        assert "rowData" not in response.get_data(as_text=True)
