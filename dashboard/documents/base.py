@@ -225,19 +225,19 @@ def add_fonts(pdf: FPDF, data: object) -> None:
 
 # --- The page furniture -----------------------------------------------------------------------
 
-class BillPDF(FPDF):
+class LetterheadPDF(FPDF):
     """An A4 page with SECAB's letterhead, a footer with page x of y, and the Unicode font."""
 
-    def __init__(self, doc: InvoiceDocument, title: str) -> None:
-        """Start the document for one invoice with its title on every page."""
+    def __init__(self, data: object, title: str, subtitle: str, reference: str) -> None:
+        """Start a document: the title and subtitle head every page, the reference its footer."""
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc_title = title
-        self.invoice_number = doc.number
-        self.issue_date = doc.issue_date
-        add_fonts(self, doc)
+        self.subtitle = subtitle
+        self.reference = reference
+        add_fonts(self, data)
         self.set_margins(MARGIN, BODY_TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
-        self.set_title(f"{title} – fattura n. {doc.number}")
+        self.set_title(f"{title} – {subtitle}")
         self.set_author(COOPERATIVE)
         self.set_creator(COOPERATIVE)
         self.set_lang("it-IT")
@@ -253,7 +253,7 @@ class BillPDF(FPDF):
         self.set_text_color(color)
 
     def header(self) -> None:
-        """Draw the logo, the cooperative's name and the document's title and number."""
+        """Draw the logo, the cooperative's name and the document's title and subtitle."""
         self._logo(MARGIN, 9.5, 13)
         self.set_xy(MARGIN + 15.5, 9.5)
         self.style(17, bold=True, color=palette.PRIMARY)
@@ -266,8 +266,7 @@ class BillPDF(FPDF):
         self.cell(210 - MARGIN - 100, 7.5, self.doc_title, align="R")
         self.set_xy(100, 17)
         self.style(9.5, color=palette.MUTED)
-        self.cell(210 - MARGIN - 100, 4.5,
-                  f"Fattura n. {self.invoice_number} del {fmt.day(self.issue_date)}", align="R")
+        self.cell(210 - MARGIN - 100, 4.5, self.subtitle, align="R")
         self.set_draw_color(palette.PRIMARY)
         self.set_line_width(0.6)
         self.line(MARGIN, 25, 210 - MARGIN, 25)
@@ -295,8 +294,7 @@ class BillPDF(FPDF):
         self.style(8, color=palette.MUTED)
         self.cell(CONTENT_WIDTH / 2, 4.5, f"{COOPERATIVE} – {IDENTITY}")
         self.cell(CONTENT_WIDTH / 2, 4.5,
-                  f"Fattura n. {self.invoice_number} · Pagina {self.page_no()} di {{nb}}",
-                  align="R")
+                  f"{self.reference} · Pagina {self.page_no()} di {{nb}}", align="R")
 
     def put(self, x: float, y: float, width: float, height: float, text: str,
             align: str = "L") -> None:
@@ -362,6 +360,15 @@ class BillPDF(FPDF):
         self.multi_cell(CONTENT_WIDTH, 5.2, text, border=1, fill=True, padding=(2, 3), align="L",
                         new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
+
+
+class BillPDF(LetterheadPDF):
+    """The letterhead of an invoice's two documents: its number and date on every page."""
+
+    def __init__(self, doc: InvoiceDocument, title: str) -> None:
+        """Start one of the invoice's documents."""
+        super().__init__(doc, title, f"Fattura n. {doc.number} del {fmt.day(doc.issue_date)}",
+                         f"Fattura n. {doc.number}")
 
 
 # --- The bill's arithmetic: groups, subtotals and the checks that keep totals honest ----------

@@ -1,26 +1,11 @@
 """The estratto conto: the accounting situation of one contract or all of them, as a PDF."""
 from __future__ import annotations
 
-from fpdf import FPDF
-
 from dashboard import formatting as fmt
 from dashboard import palette
 from dashboard.statement import StatementDocument, YearBlock
 
-from .base import (
-    _FONT_FILES,
-    BODY_TOP,
-    BOTTOM_MARGIN,
-    COMMON_CHARACTERS,
-    CONTENT_WIDTH,
-    COOPERATIVE,
-    FAMILY,
-    IDENTITY,
-    MARGIN,
-    BillPDF,
-    _font_for,
-    _texts,
-)
+from .base import BOTTOM_MARGIN, CONTENT_WIDTH, MARGIN, LetterheadPDF
 
 TITLE = "Estratto conto"
 ROW = 5.6
@@ -37,55 +22,14 @@ SUMMARY_COLORS = {
 }
 
 
-class StatementPDF(BillPDF):
-    """SECAB's letterhead and font, with the statement's own title and page footer."""
+class StatementPDF(LetterheadPDF):
+    """SECAB's letterhead with the statement's title and the day of the situation."""
 
     def __init__(self, doc: StatementDocument) -> None:
-        """Start an A4 statement; the invoice letterhead's set-up is done here for a statement."""
-        FPDF.__init__(self, orientation="P", unit="mm", format="A4")
-        self.as_of = doc.as_of
-        whole = any(not COMMON_CHARACTERS.issuperset(text) for text in _texts(doc))
-        for style in _FONT_FILES:
-            self.fonts[f"{FAMILY.lower()}{style}"] = _font_for(self, style, whole)
-        self.set_margins(MARGIN, BODY_TOP, MARGIN)
-        self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
-        self.set_title(f"{TITLE} al {fmt.day(doc.as_of)} – {doc.holder.name}")
-        self.set_author(COOPERATIVE)
-        self.set_creator(COOPERATIVE)
-        self.set_lang("it-IT")
-        self.add_page()
-
-    def header(self) -> None:
-        """Draw the logo, the cooperative's name, the title and the day of the situation."""
-        self._logo(MARGIN, 9.5, 13)
-        self.set_xy(MARGIN + 15.5, 9.5)
-        self.style(17, bold=True, color=palette.PRIMARY)
-        self.cell(60, 7.5, "SECAB")
-        self.set_xy(MARGIN + 15.5, 17)
-        self.style(8.5, color=palette.MUTED)
-        self.cell(80, 4.5, f"{COOPERATIVE} – {IDENTITY}")
-        self.set_xy(100, 9.5)
-        self.style(15, bold=True)
-        self.cell(210 - MARGIN - 100, 7.5, TITLE, align="R")
-        self.set_xy(100, 17)
-        self.style(9.5, color=palette.MUTED)
-        self.cell(210 - MARGIN - 100, 4.5, f"Situazione al {fmt.day(self.as_of)}", align="R")
-        self.set_draw_color(palette.PRIMARY)
-        self.set_line_width(0.6)
-        self.line(MARGIN, 25, 210 - MARGIN, 25)
-        self.set_y(BODY_TOP)
-
-    def footer(self) -> None:
-        """Print who issued the statement and page x of y."""
-        self.set_draw_color(palette.LINE)
-        self.set_line_width(0.3)
-        self.line(MARGIN, 297 - 13, 210 - MARGIN, 297 - 13)
-        self.set_xy(MARGIN, 297 - 12)
-        self.style(8, color=palette.MUTED)
-        self.cell(CONTENT_WIDTH / 2, 4.5, f"{COOPERATIVE} – {IDENTITY}")
-        self.cell(CONTENT_WIDTH / 2, 4.5,
-                  f"{TITLE} al {fmt.day(self.as_of)} · Pagina {self.page_no()} di {{nb}}",
-                  align="R")
+        """Start an A4 statement for one holder."""
+        day = fmt.day(doc.as_of)
+        super().__init__(doc, TITLE, f"Situazione al {day} – {doc.holder.name}",
+                         f"{TITLE} al {day}")
 
 
 def render_statement(doc: StatementDocument) -> bytes:
