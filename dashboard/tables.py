@@ -32,27 +32,50 @@ def band_totals(rows: Sequence[MonthRow]) -> BandTotals:
     return BandTotals(sum(r.f1 for r in rows), sum(r.f2 for r in rows), sum(r.f3 for r in rows))
 
 
+# The invoice table's columns: (key, header, sortable). Keys name the rows' sort values.
+INVOICE_COLUMNS = (
+    ("numero", "Numero", True), ("data", "Data", True), ("scadenza", "Scadenza", True),
+    ("importo", "Importo (€)", True), ("lettura", "Data lettura", True),
+    ("kwh", "Consumo - kWh", True), ("f1", "Consumo - F1", True), ("f2", "Consumo - F2", True),
+    ("f3", "Consumo - F3", True), ("fattura", "Fattura", False),
+    ("dettaglio", "Fattura Dettaglio", False),
+)
+SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
+
+
+def parse_sort(raw: object) -> tuple[str, bool] | None:
+    """Read an untrusted sort request like 'importo' or '-importo' (descending)."""
+    if not isinstance(raw, str):
+        return None
+    key, descending = (raw[1:], True) if raw.startswith("-") else (raw, False)
+    return (key, descending) if key in SORT_KEYS else None
+
+
+def sort_rows(rows: list[dict], sort: tuple[str, bool] | None) -> list[dict]:
+    """Order the table's rows by a column; unsorted, they keep the issue order."""
+    if sort is None:
+        return rows
+    key, descending = sort
+    return sorted(rows, key=lambda row: (row[key], row["data"]), reverse=descending)
+
+
 def pdf_url(invoice_id: int, kind: str) -> str:
     """Return the path of one of an invoice's two PDFs."""
     return f"/fatture/{invoice_id}/{kind}.pdf"
 
 
-def pdf_link(invoice_id: int, kind: str, title: str) -> str:
-    """Write a markdown link to a PDF; the title tells screen readers which document it is."""
-    return f'[PDF]({pdf_url(invoice_id, kind)} "{title}")'
-
-
 def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
-    """Build the invoice table's rows: sortable raw values beside the Italian text shown."""
+    """Build the invoice table's rows: raw values to sort by beside the Italian text shown."""
     return [
         {
             "id": i.id,
             "numero": i.number,
+            "numero_it": str(i.number),
             "data": i.issue_date.isoformat(),
             "data_it": fmt.day(i.issue_date),
             "scadenza": i.due_date.isoformat(),
             "scadenza_it": fmt.day(i.due_date),
-            # Integer cents: the grid sorts numbers, and no float ever holds money.
+            # Integer cents: sorting compares numbers, and no float ever holds money.
             "importo": int(i.total * 100),
             "importo_it": fmt.amount(i.total),
             "lettura": i.reading_date.isoformat(),
@@ -66,8 +89,8 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
             "f1_it": fmt.number(i.f1),
             "f2_it": fmt.number(i.f2),
             "f3_it": fmt.number(i.f3),
-            "fattura": pdf_link(i.id, "fattura", f"Fattura {i.number} in PDF"),
-            "dettaglio": pdf_link(i.id, "dettaglio", f"Dettaglio fattura {i.number} in PDF"),
+            "fattura": pdf_url(i.id, "fattura"),
+            "dettaglio": pdf_url(i.id, "dettaglio"),
         }
         for i in invoices
     ]

@@ -46,8 +46,11 @@ def dependencies(client: FlaskClient) -> list[dict]:
 def callback_body(client: FlaskClient, output_prefix: str, inputs: dict,
                   state: dict | None = None) -> dict:
     """Build the JSON body the renderer posts for the callback whose output starts so."""
-    spec = next(d for d in dependencies(client)
-                if d["output"].lstrip(".").startswith(output_prefix))
+    def fits(spec: dict) -> bool:
+        names = {f"{i['id']}.{i['property']}" for i in spec["inputs"]}
+        return spec["output"].lstrip(".").startswith(output_prefix) and set(inputs) <= names
+
+    spec = next(d for d in dependencies(client) if fits(d))
 
     def values(items: list[dict], given: dict) -> list[dict]:
         return [{"id": i["id"], "property": i["property"],
@@ -79,3 +82,30 @@ def outputs(response) -> dict:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     data = response.get_json()["response"]
     return {f"{cid}.{prop}": value for cid, props in data.items() for prop, value in props.items()}
+
+
+def text_of(component: object) -> str:
+    """Flatten a Dash component tree (as JSON) into its visible text."""
+    if isinstance(component, list):
+        return "".join(text_of(c) for c in component)
+    if isinstance(component, dict):
+        return text_of(component.get("props", {}).get("children"))
+    return "" if component is None else str(component)
+
+
+def table_rows(component: object) -> list[list[str]]:
+    """Read the body rows of an html.Table in a component tree as lists of cell texts."""
+    rows: list[list[str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == "Tr" and node["props"]["children"][0].get("type") == "Td":
+                rows.append([text_of(cell) for cell in node["props"]["children"]])
+            else:
+                walk(node.get("props", {}).get("children"))
+
+    walk(component)
+    return rows

@@ -75,8 +75,17 @@ def test_table_rows_carry_seed_formats_and_sort_keys():
     assert row["data"] == "2023-01-26"  # ISO sorts in date order
     assert (row["importo"], row["importo_it"]) == (21309, "213,09")
     assert (row["kwh"], row["f1"], row["f2"], row["f3"]) == (547, 212, 100, 235)
-    assert row["fattura"].startswith("[PDF](/fatture/7/fattura.pdf")
-    assert row["dettaglio"].startswith("[PDF](/fatture/7/dettaglio.pdf")
+    assert (row["fattura"], row["dettaglio"]) == ("/fatture/7/fattura.pdf",
+                                                  "/fatture/7/dettaglio.pdf")
+
+
+def test_sorting_by_a_column_either_way():
+    rows = tables.invoice_rows([invoice_row(*SEED[1], row_id=2), invoice_row(*SEED[0], row_id=1)])
+    assert [r["numero"] for r in tables.sort_rows(rows, ("importo", False))] == [1636, 6558]
+    assert [r["numero"] for r in tables.sort_rows(rows, ("data", True))] == [6558, 1636]
+    assert tables.sort_rows(rows, None) == rows
+    assert tables.parse_sort("-kwh") == ("kwh", True)
+    assert tables.parse_sort("fattura") is None and tables.parse_sort(["x"]) is None
 
 
 def test_band_totals_and_shares():

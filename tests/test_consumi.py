@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Contract, Customer, db
-from tests.helpers import callback_body, outputs, post_callback
+from tests.helpers import callback_body, outputs, post_callback, table_rows
 
 SEED_ROWS = [  # the cooperative's own table (shared/seed): numero, data, scadenza, importo, …
     (1636, "26/01/2023", "15/03/2023", "213,09", "01/12/2022", 547, 212, 100, 235),
@@ -33,10 +33,11 @@ def show(client, search: str):
 def test_seed_rows_in_the_table(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023"))
-    rows = out["consumi-fatture.rowData"]
-    got = [(r["numero"], r["data_it"], r["scadenza_it"], r["importo_it"], r["lettura_it"],
-            r["kwh"], r["f1"], r["f2"], r["f3"]) for r in rows]
-    assert got == SEED_ROWS
+    rows = table_rows(out["consumi-fatture.children"])
+    expected = [[str(n), issued, due, amount, read, f"{kwh:,}".replace(",", "."), str(f1),
+                 str(f2), str(f3), "PDF", "PDF"]
+                for n, issued, due, amount, read, kwh, f1, f2, f3 in SEED_ROWS]
+    assert rows == expected
     assert out["consumi-risultato.hidden"] is False
 
 
@@ -85,7 +86,7 @@ def test_foreign_and_nonexistent_contracts_get_the_same_answer(member, app):
         missing = (db.session.scalar(select(db.func.max(Contract.id))) or 0) + 1000
     answers = [show(member, f"?contratto={cid}&anno=2023").get_json() for cid in (foreign, missing)]
     assert answers[0] == answers[1]
-    assert answers[0]["response"]["consumi-fatture"]["rowData"] == []
+    assert answers[0]["response"]["consumi-fatture"]["children"] is None
     assert "non trovato" in json.dumps(answers[0])
 
 
@@ -107,7 +108,7 @@ def test_foreign_contract_through_every_input_leaks_nothing(member, app):
         assert response.status_code == 200
         text = response.get_data(as_text=True)
         assert not [m for m in markers if m in text]
-    assert outputs(responses[0])["consumi-fatture.rowData"] == []
+    assert outputs(responses[0])["consumi-fatture.children"] is None
     assert outputs(responses[1])["consumi-anno.options"] == []
     assert "url.search" not in outputs(responses[2])
 
@@ -147,7 +148,7 @@ def test_anonymous_callbacks_get_401_even_with_a_public_pathname(client, member)
         body = callback_body(member, prefix, inputs)
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 401
-        assert "rowData" not in response.get_data(as_text=True)
+        assert "fatture/" not in response.get_data(as_text=True)
 
 
 def test_callback_without_csrf_header_is_refused(member, app):
@@ -156,7 +157,7 @@ def test_callback_without_csrf_header_is_refused(member, app):
                          {"url.search": f"?contratto={main_home}&anno=2023"})
     response = member.post("/_dash-update-component", json=body)
     assert response.status_code == 400
-    assert "rowData" not in response.get_data(as_text=True)
+    assert "fatture/" not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"{}", b"[]", b'{"output": 1}', b"null"])
@@ -204,4 +205,34 @@ def test_callback_posts_that_do_not_match_the_callback_are_refused(member, app):
         response = member.post("/_dash-update-component", json=broken,
                                headers=csrf_header(member))
         assert response.status_code == 400
-        assert "rowData" not in response.get_data(as_text=True)
+        assert "fatture/" not in response.get_data(as_text=True)
+
+
+def test_headers_sort_the_table_and_the_order_is_in_the_url(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    search = f"?contratto={main_home}&anno=2023"
+
+    def click(column: str, search: str) -> str:
+        response = post_callback(member, "url.search@", {f"consumi-ordina-{column}.n_clicks": 1},
+                                 {"url.search": search})
+        return response.get_json()["response"]["url"]["search"]
+
+    by_amount = click("importo", search)
+    assert by_amount == search + "&ordina=importo"
+    amounts = [row[3] for row in table_rows(outputs(show(member, by_amount))
+                                            ["consumi-fatture.children"])]
+    assert amounts == ["146,62", "164,27", "175,75", "213,09", "261,41", "334,94"]
+    reversed_search = click("importo", by_amount)
+    assert reversed_search.endswith("ordina=-importo")
+    first = table_rows(outputs(show(member, reversed_search))["consumi-fatture.children"])[0]
+    assert first[0] == "6558"
+
+
+def test_sort_ignores_unknown_columns_and_unclicked_buttons(member, app):
+    main_home = contract_ids(app, "100234")[0]
+    search = f"?contratto={main_home}&anno=2023&ordina=__class__"
+    rows = table_rows(outputs(show(member, search))["consumi-fatture.children"])
+    assert [r[0] for r in rows] == [str(r[0]) for r in SEED_ROWS]  # issue order
+    unclicked = post_callback(member, "url.search@", {"consumi-ordina-importo.n_clicks": None},
+                              {"url.search": search})
+    assert unclicked.status_code == 204

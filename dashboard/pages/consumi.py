@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-import dash_ag_grid as dag
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -21,6 +20,7 @@ PATH = "/consumi"
 BY_MONTH, BY_PERIOD = "mesi", "periodi"
 MAX_SEARCH = 512
 YEAR_RANGE = range(1990, 2101)
+NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Selection:
     contract: str | None = None
     year: int | None = None
     view: str = BY_MONTH
+    sort: tuple[str, bool] | None = None   # (column, descending) of the invoice table
 
 
 def parse_selection(search: object) -> Selection:
@@ -40,7 +41,7 @@ def parse_selection(search: object) -> Selection:
     first = {key: values[0] for key, values in params.items() if values}
     year = parse_year(first.get("anno"))
     view = BY_PERIOD if first.get("vista") == BY_PERIOD else BY_MONTH
-    return Selection(first.get("contratto"), year, view)
+    return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")))
 
 
 def parse_year(raw: object) -> int | None:
@@ -54,11 +55,15 @@ def parse_year(raw: object) -> int | None:
     return value if value in YEAR_RANGE else None
 
 
-def selection_search(contract_id: int, year: int, view: str) -> str:
-    """Write the query string that shows a contract and year."""
-    query = {"contratto": contract_id, "anno": year}
+def selection_search(contract_id: int, year: int, view: str,
+                     sort: tuple[str, bool] | None = None) -> str:
+    """Write the query string that shows a contract and year (view and order if not default)."""
+    query: dict = {"contratto": contract_id, "anno": year}
     if view == BY_PERIOD:
         query["vista"] = BY_PERIOD
+    if sort is not None:
+        key, descending = sort
+        query["ordina"] = f"-{key}" if descending else key
     return "?" + urlencode(query)
 
 
@@ -119,57 +124,50 @@ def layout(search: str) -> list:
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
-                html.P("Scorri la tabella verso destra per vedere tutte le colonne.",
-                       className="hint-narrow"),
-                invoice_grid(),
+                html.Div(id=ids.GRID),
             ]),
         ]),
     ]
 
 
-def invoice_grid() -> dag.AgGrid:
-    """Build the sortable invoice table with the seed's columns."""
-    def shown(field: str) -> dict:
-        # The grid sorts the raw value; the member reads the Italian text made in Python.
-        return {"function": f"params.data.{field}_it"}
+def invoice_table(rows: list[dict], sort: tuple[str, bool] | None) -> list:
+    """Build the invoice table with the seed's columns; headers are buttons that sort it."""
+    if not rows:
+        return [html.P("Nessuna fattura emessa nell'anno scelto.", className="hint")]
+    return [html.Div(className="table-scroll", children=html.Table(className="invoices", children=[
+        html.Thead(html.Tr([_header(key, title, sortable, sort)
+                            for key, title, sortable in tables.INVOICE_COLUMNS])),
+        html.Tbody([_row(row) for row in tables.sort_rows(rows, sort)]),
+    ]))]
 
-    def number(field: str, header: str) -> dict:
-        return {"field": field, "headerName": header, "valueFormatter": shown(field),
-                "type": "rightAligned", "minWidth": 72}
 
-    def pdf(field: str, header: str) -> dict:
-        return {"field": field, "headerName": header, "cellRenderer": "markdown",
-                "linkTarget": "_blank", "sortable": False, "minWidth": 78}
+def _header(key: str, title: str, sortable: bool, sort: tuple[str, bool] | None) -> html.Th:
+    """Build a column header: a button that sorts by the column, saying how it is sorted."""
+    numeric = "num" if key in NUMERIC_COLUMNS else None
+    if not sortable:
+        return html.Th(title, scope="col", className=numeric)
+    state = "none"
+    if sort is not None and sort[0] == key:
+        state = "descending" if sort[1] else "ascending"
+    arrow = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
+    return html.Th(scope="col", className=numeric, **{"aria-sort": state}, children=html.Button(
+        [title, html.Span(arrow, **{"aria-hidden": "true"})], id=ids.SORT_PREFIX + key,
+        className="sort", type="button", title=f"Ordina per {title.lower()}"))
 
-    columns = [
-        {"field": "numero", "headerName": "Numero", "pinned": "left", "minWidth": 78,
-         "type": "rightAligned"},
-        {"field": "data", "headerName": "Data", "valueFormatter": shown("data"), "minWidth": 102},
-        {"field": "scadenza", "headerName": "Scadenza", "valueFormatter": shown("scadenza"),
-         "minWidth": 102},
-        number("importo", "Importo (€)") | {"minWidth": 86},
-        {"field": "lettura", "headerName": "Data lettura", "valueFormatter": shown("lettura"),
-         "minWidth": 102},
-        {"headerName": "Consumo", "children": [
-            number("kwh", "kWh"), number("f1", "F1"), number("f2", "F2"), number("f3", "F3"),
-        ]},
-        pdf("fattura", "Fattura"),
-        pdf("dettaglio", "Fattura Dettaglio"),
-    ]
-    return dag.AgGrid(
-        id=ids.GRID,
-        columnDefs=columns,
-        rowData=[],
-        getRowId="params.data.id",
-        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "suppressMovable": True,
-                       "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={
-            "domLayout": "autoHeight",
-            "localeText": {"noRowsToShow": "Nessuna fattura emessa nell'anno scelto."},
-            "ensureDomOrder": True,
-        },
-        className="ag-theme-quartz invoices",
-    )
+
+def _row(row: dict) -> html.Tr:
+    """Build one invoice's row; each cell names its column for the phone layout."""
+    cells = []
+    for key, title, _ in tables.INVOICE_COLUMNS:
+        if key in ("fattura", "dettaglio"):
+            label = f"{title} {row['numero']} (PDF)"
+            content = html.A("PDF", href=row[key], target="_blank", rel="noopener",
+                             title=label, **{"aria-label": label})
+        else:
+            content = row[f"{key}_it"]
+        cells.append(html.Td(content, className="num" if key in NUMERIC_COLUMNS else None,
+                             **{"data-label": title}))
+    return html.Tr(cells)
 
 
 def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
@@ -193,7 +191,7 @@ def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
 def show(search: object, _rendered: object = None) -> tuple:
     """Compute the chart, totals, table rows and message for the URL's selection."""
     selection = parse_selection(search)
-    hidden_result = (no_update, no_update, [], None, True)
+    hidden_result = (no_update, no_update, None, None, True)
     if selection.contract is None:
         return hidden_result
     viewer = current_viewer()
@@ -201,12 +199,12 @@ def show(search: object, _rendered: object = None) -> tuple:
     if contract is None:
         message = notice("Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco.",
                          "alert")
-        return no_update, no_update, [], message, False
+        return no_update, no_update, None, message, False
     years = years_with_data(db.session, contract.id)
     if selection.year not in years:
         message = notice("Per l'anno indicato non ci sono dati su questo contratto. "
                          "Scegli un anno dall'elenco.", "alert")
-        return no_update, no_update, [], message, False
+        return no_update, no_update, None, message, False
     months = monthly_consumption(db.session, contract.id, selection.year)
     invoices = invoices_issued_in(db.session, contract.id, selection.year)
     by_period = selection.view == BY_PERIOD
@@ -214,7 +212,7 @@ def show(search: object, _rendered: object = None) -> tuple:
               else figures.consumption_by_month(months, selection.year))
     empty = notice("Nessuna fattura emessa in quest'anno.") if by_period and not invoices else None
     return (figure, totals_block(tables.band_totals(months), selection.year),
-            tables.invoice_rows(invoices), empty, False)
+            invoice_table(tables.invoice_rows(invoices), selection.sort), empty, False)
 
 
 def navigate(clicks: object, view: object, contract: object, year: object,
@@ -228,15 +226,32 @@ def navigate(clicks: object, view: object, contract: object, year: object,
         current = parse_selection(search)
         if current.contract is None or current.year is None:
             raise PreventUpdate
-        contract, year = current.contract, current.year
+        contract, year, sort = current.contract, current.year, current.sort
+    else:
+        sort = None  # a new contract or year starts in issue order
     chosen = access.contract(current_viewer(), contract)
     year = parse_year(year)
     if chosen is None or year is None:
         return no_update, notice("Scegli il contratto e l'anno da visualizzare.", "alert")
-    target = selection_search(chosen.id, year, view)
+    target = selection_search(chosen.id, year, view, sort)
     if target == search:
         raise PreventUpdate  # already showing it: no new history entry
     return target, None
+
+
+def reorder(*args: object) -> str:
+    """Sort the invoice table by the clicked column; a second click reverses the order."""
+    *_clicks, search = args
+    key = (ctx.triggered_id or "").removeprefix(ids.SORT_PREFIX)
+    # Re-rendered headers arrive with no clicks: only a real click sorts.
+    if key not in tables.SORT_KEYS or not ctx.triggered or not ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    current = parse_selection(search)
+    chosen = access.contract(current_viewer(), current.contract)
+    if chosen is None or current.year is None:
+        raise PreventUpdate
+    descending = current.sort == (key, False)
+    return selection_search(chosen.id, current.year, current.view, (key, descending))
 
 
 def update_years(contract_id: object, year: object) -> tuple[list[dict], object]:
@@ -250,7 +265,7 @@ def register_callbacks(app: Dash) -> None:
     """Wire the page's callbacks on this app instance."""
     app.callback(
         Output(ids.GRAPH, "figure"), Output(ids.TOTALS, "children"),
-        Output(ids.GRID, "rowData"), Output(ids.RESULT_MESSAGE, "children"),
+        Output(ids.GRID, "children"), Output(ids.RESULT_MESSAGE, "children"),
         Output(ids.RESULT, "hidden"),
         Input(ids.URL, "search"), Input(ids.CONSUMI_RENDERED, "data"),
     )(show)
@@ -265,3 +280,9 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.CONTRACT, "value"), State(ids.YEAR, "value"),
         prevent_initial_call=True,
     )(update_years)
+    app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        *[Input(ids.SORT_PREFIX + key, "n_clicks") for key in sorted(tables.SORT_KEYS)],
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )(reorder)
