@@ -123,7 +123,7 @@ def log_in(client, login: str) -> float:
 
 def callback_body(contract: int) -> dict:
     """Build the consumption callback's post for a contract and year."""
-    outputs = [(ids.GRAPH, "figure"), (ids.TOTALS, "children"), (ids.GRID, "children"),
+    outputs = [(ids.GRAPH, "figure"), (ids.TOTALS, "children"), (ids.GRID_DATA, "data"),
                (ids.RESULT_MESSAGE, "children"), (ids.RESULT, "hidden")]
     return {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",

@@ -14,6 +14,7 @@ RESULT_MESSAGE = "consumi-messaggio"
 GRAPH = "consumi-grafico"
 TOTALS = "consumi-totali"
 GRID = "consumi-fatture"
+GRID_DATA = "consumi-fatture-dati"
 SORT_PREFIX = "consumi-ordina-"   # + a column key of tables.SORT_KEYS: the header buttons
 
 CONTRATTO_CONTRACT = "contratto-scelta"

@@ -41,6 +41,8 @@ INVOICE_COLUMNS = (
     ("dettaglio", "Fattura Dettaglio", False),
 )
 SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
+NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
+LINK_COLUMNS = frozenset({"fattura", "dettaglio"})
 
 
 def parse_sort(raw: object) -> tuple[str, bool] | None:
@@ -94,3 +96,17 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
         }
         for i in invoices
     ]
+
+
+def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
+    """Shape the table for assets/invoice-table.js: columns, order and each row's cells.
+
+    The browser builds the table from this, so the callback's answer stays a few KB.
+    """
+    return {
+        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS]
+                    for key, title, sortable in INVOICE_COLUMNS],
+        "sort": list(sort) if sort else None,
+        "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]
+                  for key, _, _ in INVOICE_COLUMNS] for row in sort_rows(rows, sort)],
+    }

@@ -83,29 +83,3 @@ def outputs(response) -> dict:
     data = response.get_json()["response"]
     return {f"{cid}.{prop}": value for cid, props in data.items() for prop, value in props.items()}
 
-
-def text_of(component: object) -> str:
-    """Flatten a Dash component tree (as JSON) into its visible text."""
-    if isinstance(component, list):
-        return "".join(text_of(c) for c in component)
-    if isinstance(component, dict):
-        return text_of(component.get("props", {}).get("children"))
-    return "" if component is None else str(component)
-
-
-def table_rows(component: object) -> list[list[str]]:
-    """Read the body rows of an html.Table in a component tree as lists of cell texts."""
-    rows: list[list[str]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            if node.get("type") == "Tr" and node["props"]["children"][0].get("type") == "Td":
-                rows.append([text_of(cell) for cell in node["props"]["children"]])
-            else:
-                walk(node.get("props", {}).get("children"))
-
-    walk(component)
-    return rows

@@ -72,4 +72,28 @@ def test_period_switch_lines_up_with_the_table(portal):
     duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.VIEW} input")[1].click()
     duo.wait_for_contains_text(f"#{ids.GRAPH}", "ott–nov", timeout=10)
     assert "vista=periodi" in duo.driver.current_url
-    duo.find_element("body").send_keys(Keys.END)
+
+
+def first_invoice(duo) -> str:
+    """Return the number in the invoice table's first row."""
+    return duo.driver.find_element(By.CSS_SELECTOR, f"#{ids.GRID} tbody tr td").text
+
+
+def test_headers_sort_the_invoice_table(portal):
+    duo = portal
+    log_in(duo, *DEMO_MEMBER)
+    duo.driver.get(duo.base + "/consumi")
+    choose(duo, ids.CONTRACT, "Via Roma 12")
+    choose(duo, ids.YEAR, "2023")
+    duo.find_element(f"#{ids.CONFIRM}").click()
+    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    assert first_invoice(duo) == "1636"
+    button = duo.find_element(f"#{ids.SORT_PREFIX}importo")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    duo.wait_for_text_to_equal(f"#{ids.GRID} tbody tr td", "26153", timeout=10)  # 146,62 €
+    duo.find_element(f"#{ids.SORT_PREFIX}importo").send_keys(Keys.ENTER)  # the keyboard too
+    duo.wait_for_text_to_equal(f"#{ids.GRID} tbody tr td", "6558", timeout=10)   # 334,94 €
+    assert "ordina=-importo" in duo.driver.current_url
+    header = duo.find_element(f"#{ids.GRID} th[aria-sort='descending']")
+    assert "Importo" in header.text

@@ -92,3 +92,15 @@ def test_band_totals_and_shares():
     totals = tables.BandTotals(212, 100, 235)
     assert totals.total == 547
     assert (totals.share("F1"), totals.share("F2"), totals.share("F3")) == ("39%", "18%", "43%")
+
+
+def test_table_data_for_the_browser_is_small_and_in_order():
+    rows = tables.invoice_rows([invoice_row(*SEED[0], row_id=1), invoice_row(*SEED[1], row_id=2)])
+    data = tables.invoice_table_data(rows, ("kwh", True))
+    assert data["sort"] == ["kwh", True]
+    assert [r[0] for r in data["rows"]] == ["6558", "1636"]
+    assert data["rows"][1][:9] == ["1636", "26/01/2023", "15/03/2023", "213,09", "01/12/2022",
+                                   "547", "212", "100", "235"]
+    assert data["rows"][1][9:] == ["/fatture/1/fattura.pdf", "/fatture/1/dettaglio.pdf"]
+    assert [c[0] for c in data["columns"] if c[3]] == ["numero", "importo", "kwh", "f1", "f2",
+                                                       "f3"]

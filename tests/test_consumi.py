@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Contract, Customer, db
-from tests.helpers import callback_body, outputs, post_callback, table_rows
+from tests.helpers import callback_body, outputs, post_callback
 
 SEED_ROWS = [  # the cooperative's own table (shared/seed): numero, data, scadenza, importo, …
     (1636, "26/01/2023", "15/03/2023", "213,09", "01/12/2022", 547, 212, 100, 235),
@@ -33,11 +33,16 @@ def show(client, search: str):
 def test_seed_rows_in_the_table(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023"))
-    rows = table_rows(out["consumi-fatture.children"])
+    rows = out["consumi-fatture-dati.data"]["rows"]
     expected = [[str(n), issued, due, amount, read, f"{kwh:,}".replace(",", "."), str(f1),
-                 str(f2), str(f3), "PDF", "PDF"]
-                for n, issued, due, amount, read, kwh, f1, f2, f3 in SEED_ROWS]
-    assert rows == expected
+                 str(f2), str(f3)] for n, issued, due, amount, read, kwh, f1, f2, f3 in SEED_ROWS]
+    assert [row[:9] for row in rows] == expected
+    assert all(row[9].endswith("/fattura.pdf") and row[10].endswith("/dettaglio.pdf")
+               for row in rows)
+    columns = [c[1] for c in out["consumi-fatture-dati.data"]["columns"]]
+    assert columns == ["Numero", "Data", "Scadenza", "Importo (€)", "Data lettura",
+                       "Consumo - kWh", "Consumo - F1", "Consumo - F2", "Consumo - F3",
+                       "Fattura", "Fattura Dettaglio"]
     assert out["consumi-risultato.hidden"] is False
 
 
@@ -86,7 +91,7 @@ def test_foreign_and_nonexistent_contracts_get_the_same_answer(member, app):
         missing = (db.session.scalar(select(db.func.max(Contract.id))) or 0) + 1000
     answers = [show(member, f"?contratto={cid}&anno=2023").get_json() for cid in (foreign, missing)]
     assert answers[0] == answers[1]
-    assert answers[0]["response"]["consumi-fatture"]["children"] is None
+    assert answers[0]["response"]["consumi-fatture-dati"]["data"] is None
     assert "non trovato" in json.dumps(answers[0])
 
 
@@ -108,7 +113,7 @@ def test_foreign_contract_through_every_input_leaks_nothing(member, app):
         assert response.status_code == 200
         text = response.get_data(as_text=True)
         assert not [m for m in markers if m in text]
-    assert outputs(responses[0])["consumi-fatture.children"] is None
+    assert outputs(responses[0])["consumi-fatture-dati.data"] is None
     assert outputs(responses[1])["consumi-anno.options"] == []
     assert "url.search" not in outputs(responses[2])
 
@@ -219,19 +224,19 @@ def test_headers_sort_the_table_and_the_order_is_in_the_url(member, app):
 
     by_amount = click("importo", search)
     assert by_amount == search + "&ordina=importo"
-    amounts = [row[3] for row in table_rows(outputs(show(member, by_amount))
-                                            ["consumi-fatture.children"])]
+    amounts = [row[3] for row in outputs(show(member, by_amount))
+               ["consumi-fatture-dati.data"]["rows"]]
     assert amounts == ["146,62", "164,27", "175,75", "213,09", "261,41", "334,94"]
     reversed_search = click("importo", by_amount)
     assert reversed_search.endswith("ordina=-importo")
-    first = table_rows(outputs(show(member, reversed_search))["consumi-fatture.children"])[0]
+    first = outputs(show(member, reversed_search))["consumi-fatture-dati.data"]["rows"][0]
     assert first[0] == "6558"
 
 
 def test_sort_ignores_unknown_columns_and_unclicked_buttons(member, app):
     main_home = contract_ids(app, "100234")[0]
     search = f"?contratto={main_home}&anno=2023&ordina=__class__"
-    rows = table_rows(outputs(show(member, search))["consumi-fatture.children"])
+    rows = outputs(show(member, search))["consumi-fatture-dati.data"]["rows"]
     assert [r[0] for r in rows] == [str(r[0]) for r in SEED_ROWS]  # issue order
     unclicked = post_callback(member, "url.search@", {"consumi-ordina-importo.n_clicks": None},
                               {"url.search": search})

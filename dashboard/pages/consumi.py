@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from models import Contract, db
@@ -20,7 +20,6 @@ PATH = "/consumi"
 BY_MONTH, BY_PERIOD = "mesi", "periodi"
 MAX_SEARCH = 512
 YEAR_RANGE = range(1990, 2101)
-NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
 
 
 @dataclass(frozen=True)
@@ -124,50 +123,11 @@ def layout(search: str) -> list:
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
-                html.Div(id=ids.GRID),
+                dcc.Store(id=ids.GRID_DATA),
+                html.Div(id=ids.GRID, className="table-scroll"),
             ]),
         ]),
     ]
-
-
-def invoice_table(rows: list[dict], sort: tuple[str, bool] | None) -> list:
-    """Build the invoice table with the seed's columns; headers are buttons that sort it."""
-    if not rows:
-        return [html.P("Nessuna fattura emessa nell'anno scelto.", className="hint")]
-    return [html.Div(className="table-scroll", children=html.Table(className="invoices", children=[
-        html.Thead(html.Tr([_header(key, title, sortable, sort)
-                            for key, title, sortable in tables.INVOICE_COLUMNS])),
-        html.Tbody([_row(row) for row in tables.sort_rows(rows, sort)]),
-    ]))]
-
-
-def _header(key: str, title: str, sortable: bool, sort: tuple[str, bool] | None) -> html.Th:
-    """Build a column header: a button that sorts by the column, saying how it is sorted."""
-    numeric = "num" if key in NUMERIC_COLUMNS else None
-    if not sortable:
-        return html.Th(title, scope="col", className=numeric)
-    state = "none"
-    if sort is not None and sort[0] == key:
-        state = "descending" if sort[1] else "ascending"
-    arrow = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
-    return html.Th(scope="col", className=numeric, **{"aria-sort": state}, children=html.Button(
-        [title, html.Span(arrow, **{"aria-hidden": "true"})], id=ids.SORT_PREFIX + key,
-        className="sort", type="button", title=f"Ordina per {title.lower()}"))
-
-
-def _row(row: dict) -> html.Tr:
-    """Build one invoice's row; each cell names its column for the phone layout."""
-    cells = []
-    for key, title, _ in tables.INVOICE_COLUMNS:
-        if key in ("fattura", "dettaglio"):
-            label = f"{title} {row['numero']} (PDF)"
-            content = html.A("PDF", href=row[key], target="_blank", rel="noopener",
-                             title=label, **{"aria-label": label})
-        else:
-            content = row[f"{key}_it"]
-        cells.append(html.Td(content, className="num" if key in NUMERIC_COLUMNS else None,
-                             **{"data-label": title}))
-    return html.Tr(cells)
 
 
 def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
@@ -212,7 +172,7 @@ def show(search: object, _rendered: object = None) -> tuple:
               else figures.consumption_by_month(months, selection.year))
     empty = notice("Nessuna fattura emessa in quest'anno.") if by_period and not invoices else None
     return (figure, totals_block(tables.band_totals(months), selection.year),
-            invoice_table(tables.invoice_rows(invoices), selection.sort), empty, False)
+            tables.invoice_table_data(tables.invoice_rows(invoices), selection.sort), empty, False)
 
 
 def navigate(clicks: object, view: object, contract: object, year: object,
@@ -265,10 +225,14 @@ def register_callbacks(app: Dash) -> None:
     """Wire the page's callbacks on this app instance."""
     app.callback(
         Output(ids.GRAPH, "figure"), Output(ids.TOTALS, "children"),
-        Output(ids.GRID, "children"), Output(ids.RESULT_MESSAGE, "children"),
+        Output(ids.GRID_DATA, "data"), Output(ids.RESULT_MESSAGE, "children"),
         Output(ids.RESULT, "hidden"),
         Input(ids.URL, "search"), Input(ids.CONSUMI_RENDERED, "data"),
     )(show)
+    app.clientside_callback(
+        ClientsideFunction(namespace="secab", function_name="invoiceTable"),
+        Output(ids.GRID, "children"), Input(ids.GRID_DATA, "data"),
+    )
     app.callback(
         Output(ids.URL, "search"), Output(ids.FORM_MESSAGE, "children"),
         Input(ids.CONFIRM, "n_clicks"), Input(ids.VIEW, "value"),
