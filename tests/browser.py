@@ -19,3 +19,16 @@ def choose(duo, dropdown_id: str, option_text: str) -> None:
     options = duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
     match = next(o for o in options if option_text in o.text)
     match.click()
+
+
+def open_seed_year(duo, login: str, password: str) -> None:
+    """Log in, open the consumption page, choose the main home and 2023, and confirm."""
+    from dashboard import ids
+
+    log_in(duo, login, password)
+    duo.driver.get(duo.base + "/consumi")
+    duo.wait_for_contains_text("h1", "Visualizzazione consumi")
+    choose(duo, ids.CONTRACT, "Via Roma 12")
+    choose(duo, ids.YEAR, "2023")
+    duo.find_element(f"#{ids.CONFIRM}").click()
+    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)

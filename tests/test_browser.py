@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
-from tests.browser import choose, log_in
+from tests.browser import choose, log_in, open_seed_year
 from tests.conftest import DEMO_MEMBER
 from tests.test_consumi import SEED_ROWS
 
@@ -62,13 +62,7 @@ def fetch_with_browser_session(duo, url: str) -> bytes:
 
 def test_period_switch_lines_up_with_the_table(portal):
     duo = portal
-    log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(duo.base + "/consumi")
-    duo.wait_for_contains_text("h1", "Visualizzazione consumi")
-    choose(duo, ids.CONTRACT, "Via Roma 12")
-    choose(duo, ids.YEAR, "2023")
-    duo.find_element(f"#{ids.CONFIRM}").click()
-    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    open_seed_year(duo, *DEMO_MEMBER)
     duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.VIEW} input")[1].click()
     duo.wait_for_contains_text(f"#{ids.GRAPH}", "ott–nov", timeout=10)
     assert "vista=periodi" in duo.driver.current_url
@@ -81,12 +75,7 @@ def first_invoice(duo) -> str:
 
 def test_headers_sort_the_invoice_table(portal):
     duo = portal
-    log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(duo.base + "/consumi")
-    choose(duo, ids.CONTRACT, "Via Roma 12")
-    choose(duo, ids.YEAR, "2023")
-    duo.find_element(f"#{ids.CONFIRM}").click()
-    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    open_seed_year(duo, *DEMO_MEMBER)
     assert first_invoice(duo) == "1636"
     button = duo.find_element(f"#{ids.SORT_PREFIX}importo")
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)

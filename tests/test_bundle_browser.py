@@ -3,7 +3,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from dashboard import ids
-from tests.browser import choose, log_in
+from tests.browser import open_seed_year
 from tests.conftest import DEMO_MEMBER
 
 pytestmark = pytest.mark.browser
@@ -11,13 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_chart_uses_the_basic_bundle_and_the_italian_locale(portal):
     duo = portal
-    log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(duo.base + "/consumi")
-    duo.wait_for_contains_text("h1", "Visualizzazione consumi")
-    choose(duo, ids.CONTRACT, "Via Roma 12")
-    choose(duo, ids.YEAR, "2023")
-    duo.find_element(f"#{ids.CONFIRM}").click()
-    duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+    open_seed_year(duo, *DEMO_MEMBER)
     assert len(duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .bars .point")) >= 36
     scripts = duo.driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")
