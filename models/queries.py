@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from .entities import (
     Account,
@@ -91,6 +91,8 @@ def invoice_of_customer(session: Session, customer_id: int, invoice_id: int) -> 
     return session.scalar(
         select(Invoice).join(Contract, Invoice.contract_id == Contract.id)
         .where(Invoice.id == invoice_id, Contract.customer_id == customer_id)
+        # The PDFs read the contract and its holder next: fetch them in the same round trip.
+        .options(contains_eager(Invoice.contract).joinedload(Contract.customer))
     )
 
 

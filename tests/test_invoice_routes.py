@@ -74,3 +74,9 @@ def test_anonymous_is_sent_to_login(client, app):
 def test_other_member_cannot_read_mario_s_invoice(neighbour, app):
     response = neighbour.get(f"/fatture/{invoice_id(app, '100234', 1636)}/dettaglio.pdf")
     assert response.status_code == 404
+
+
+def test_the_bill_states_how_the_previous_bills_were_paid(member, app):
+    text = pdf_text(member.get(f"/fatture/{invoice_id(app, '100234', 1636)}/fattura.pdf").data)
+    # The three bills before 1636/2023, all paid by SEPA before its issue date.
+    assert text.count("Pagata il") == 3

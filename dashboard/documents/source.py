@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -118,16 +119,18 @@ def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...
                               Invoice.issue_date < invoice.issue_date)
         .order_by(Invoice.issue_date.desc()).limit(PAST_PAYMENTS)
     ).all()
-    result = []
-    for past in previous:
-        paid = session.execute(
-            select(func.coalesce(func.sum(Payment.amount), 0), func.max(Payment.paid_on))
-            .where(Payment.invoice_id == past.id, Payment.paid_on <= invoice.issue_date)
-        ).one()
-        result.append(PastPayment(f"{past.number}/{past.fiscal_year}", past.due_date,
-                                  past.total, _payment_status(past, paid[0], paid[1],
-                                                              invoice.issue_date)))
-    return tuple(result)
+    # One grouped query for all of them, not one per bill.
+    paid = {row.invoice_id: (row.amount, row.last) for row in session.execute(
+        select(Payment.invoice_id, func.sum(Payment.amount).label("amount"),
+               func.max(Payment.paid_on).label("last"))
+        .where(Payment.invoice_id.in_([p.id for p in previous]),
+               Payment.paid_on <= invoice.issue_date)
+        .group_by(Payment.invoice_id))}
+    return tuple(
+        PastPayment(f"{past.number}/{past.fiscal_year}", past.due_date, past.total,
+                    _payment_status(past, *paid.get(past.id, (Decimal(0), None)),
+                                    invoice.issue_date))
+        for past in previous)
 
 
 def _payment_status(past: Invoice, paid_amount, paid_on: date | None, as_of: date) -> str:
