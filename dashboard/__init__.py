@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models import db
 from models.database import engine_options, install_sqlite_pragmas, render_migration_item
 
-from . import bootstrap, config, formatting, router, security, unavailable
+from . import bootstrap, config, formatting, router, security, static_compression, unavailable
 from .area import bp as area_bp
 from .auth import commands as auth_commands
 from .auth.accounts import bp as accounts_bp
@@ -72,6 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(invoices_bp)
     server.register_blueprint(area_bp)
     server.register_blueprint(health_bp)
+    static_compression.install(server)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)
     unavailable.register(server)
