@@ -41,6 +41,9 @@ def install(server: Flask) -> None:
                 or "Content-Encoding" in response.headers
                 or not accepts_brotli(request.headers.get("Accept-Encoding", ""))):
             return response
+        etag, weak = response.get_etag()
+        if etag and request.if_none_match.contains(f"{etag}-br"):
+            return _not_modified(response, f"{etag}-br", weak)
         response.direct_passthrough = False
         key = request.full_path
         body = cache.get(key)
@@ -53,8 +56,20 @@ def install(server: Flask) -> None:
                 cache[key] = body
         response.set_data(body)
         response.headers["Content-Encoding"] = "br"
+        response.headers.pop("Accept-Ranges", None)  # ranges of the compressed bytes: none
         response.vary.add("Accept-Encoding")
-        etag, weak = response.get_etag()
         if etag:
             response.set_etag(f"{etag}-br", weak)  # another representation, another validator
         return response
+
+
+def _not_modified(response: Response, etag: str, weak: bool) -> Response:
+    """Answer 304 to a browser that already holds the compressed copy."""
+    response.direct_passthrough = False
+    response.set_data(b"")
+    response.status_code = 304
+    response.set_etag(etag, weak)
+    response.vary.add("Accept-Encoding")
+    for header in ("Content-Length", "Content-Type", "Accept-Ranges"):
+        response.headers.pop(header, None)
+    return response

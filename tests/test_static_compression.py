@@ -19,6 +19,9 @@ def test_the_plotly_bundle_is_served_smaller_than_per_request_compression(client
     assert len(response.data) < len(brotli.compress(original, quality=4))
     again = client.get(f"/assets/{BUNDLE.name}", headers={"Accept-Encoding": "br"})
     assert again.data == response.data  # from the process's cache
+    revisit = client.get(f"/assets/{BUNDLE.name}", headers={
+        "Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+    assert revisit.status_code == 304 and revisit.data == b""
 
 
 def test_clients_without_brotli_get_what_they_accept(client):
