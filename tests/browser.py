@@ -1,7 +1,10 @@
 """Browser helpers shared by the dash_duo tests."""
 from __future__ import annotations
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def log_in(duo, login: str, password: str) -> None:
@@ -14,11 +17,23 @@ def log_in(duo, login: str, password: str) -> None:
 
 
 def choose(duo, dropdown_id: str, option_text: str) -> None:
-    """Open a dropdown and pick the option whose label contains the text."""
+    """Open a dropdown and pick the option whose label contains the text.
+
+    The options may still be arriving from a callback (the years follow the contract):
+    reopen the dropdown until the option is there, for up to ten seconds.
+    """
+    def pick(driver) -> bool:
+        options = driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+        match = next((o for o in options if option_text in o.text), None)
+        if match is not None:
+            match.click()
+            return True
+        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        duo.find_element(f"#{dropdown_id}").click()
+        return False
+
     duo.find_element(f"#{dropdown_id}").click()
-    options = duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-    match = next(o for o in options if option_text in o.text)
-    match.click()
+    WebDriverWait(duo.driver, 10, poll_frequency=0.5).until(pick)
 
 
 def open_seed_year(duo, login: str, password: str) -> None:
