@@ -83,3 +83,8 @@ def outputs(response) -> dict:
     data = response.get_json()["response"]
     return {f"{cid}.{prop}": value for cid, props in data.items() for prop, value in props.items()}
 
+
+
+def without_csrf(html: str) -> str:
+    """Blank the logout form's CSRF token, signed afresh on every page, to compare pages."""
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', html)
