@@ -1,6 +1,7 @@
 """The web application: create_app() builds the Flask server with the Dash app attached."""
 from __future__ import annotations
 
+import plotly.io as pio
 from dash import Dash
 from flask import Flask, render_template
 from flask_migrate import Migrate
@@ -64,6 +65,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Dash writes callback answers with plotly's JSON writer, whose "auto" engine picks orjson
+    # when it is installed and then walks every component first: 3 ms more per consumption
+    # callback than the standard encoder (docs/BENCHMARKS.md).
+    pio.json.config.default_engine = "json"
     app.layout = shell
     router.register_callbacks(app)
     SessionAuth(app, public_routes=PUBLIC_ROUTES)

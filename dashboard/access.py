@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from models import Contract, Customer, Invoice, db
+from models import Contract, Customer, db
 from models.delivery import hash_token
 from models.entities import DeliveryConfirmation
 from models.queries import (
@@ -62,8 +62,8 @@ def contract(viewer: Viewer | None, raw_id: object) -> Contract | None:
     return contract_of_customer(db.session, viewer.customer_id, contract_id)
 
 
-def invoice(viewer: Viewer | None, raw_id: object) -> Invoice | None:
-    """Return the invoice the client asked for, if the viewer may see it."""
+def invoice(viewer: Viewer | None, raw_id: object) -> int | None:
+    """Return the id of the invoice the client asked for, if the viewer may see it."""
     invoice_id = parse_id(raw_id)
     if viewer is None or not viewer.is_member or invoice_id is None:
         return None

@@ -37,6 +37,7 @@ def from_environment() -> dict:
             # Every worker and instance must share one key, and it must not live in the repo.
             raise RuntimeError("SECRET_KEY deve essere impostata in produzione.")
         secret = _dev_secret_key()
+    absolute = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
     return {
         "SECRET_KEY": secret,
         "PRODUCTION": production,
@@ -48,11 +49,13 @@ def from_environment() -> dict:
         "DATABASE_SCHEMA": os.environ.get("DATABASE_SCHEMA"),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # The cookie lives as long as the longest session; the server's row decides sooner.
+        "PERMANENT_SESSION_LIFETIME": absolute,
+        # Re-signing the cookie on every request would only move an expiry the row enforces.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))),
-        "SESSION_ABSOLUTE_TIMEOUT": timedelta(
-            hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        "SESSION_ABSOLUTE_TIMEOUT": absolute,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),

@@ -18,21 +18,19 @@ PLOTLY_SEPARATORS = ",."
 PLOTLY_LOCALE = "it"
 
 
-def _group(digits: str) -> str:
-    """Insert a dot every three digits from the right."""
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
-    return ".".join(parts)
+# Python groups with "," and marks decimals with ".": swap them for the Italian way.
+_ITALIAN_SEPARATORS = str.maketrans(",.", ".,")
 
 
 def number(value: int | Decimal | float, decimals: int = 0) -> str:
     """Write a number the Italian way: 1.390 or 1.390,50."""
+    if decimals == 0 and type(value) is int:  # the common case (kWh): no rounding to do
+        return f"{value:,}".translate(_ITALIAN_SEPARATORS)
     quantum = Decimal(1).scaleb(-decimals)
     d = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if d < 0 else ""
-    whole, _, frac = f"{abs(d):f}".partition(".")
-    text = _group(whole)
-    return f"{sign}{text},{frac}" if decimals else f"{sign}{text}"
+    if d.is_zero():
+        d = d.copy_abs()  # -0,00 reads as a debt: write 0,00
+    return f"{d:,f}".translate(_ITALIAN_SEPARATORS)
 
 
 def amount(value: Decimal) -> str:

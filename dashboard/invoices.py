@@ -31,16 +31,16 @@ def not_found() -> tuple[str, int]:
 @bp.get("/fatture/<raw_id>/<kind>.pdf")
 def invoice_pdf(raw_id: str, kind: str):
     """Send one of the invoice's PDFs, if the viewer owns the invoice."""
-    invoice = access.invoice(current_viewer(), raw_id)
-    if invoice is None or kind not in KINDS:
+    invoice_id = access.invoice(current_viewer(), raw_id)
+    if invoice_id is None or kind not in KINDS:
         return not_found()
     render, filename = KINDS[kind]
 
     def build() -> pdf_cache.Entry:
-        document = build_invoice_document(db.session, invoice)
+        document = build_invoice_document(db.session, invoice_id)
         return render(document), filename(document)
 
-    pdf, name = pdf_cache.fetch(invoice.id, kind, build)
+    pdf, name = pdf_cache.fetch(invoice_id, kind, build)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"',
     })

@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 from .entities import DataGeneration
 
 GENERATION_ROW = 1
+# A query, not session.get: another process may have bumped it since this session read it.
+# Built once: it runs on every PDF request.
+_CURRENT = select(DataGeneration.value).where(DataGeneration.id == GENERATION_ROW)
 
 
 def current_generation(session: Session) -> int:
     """Return the data generation (0 before any write bumps it)."""
-    # A query, not session.get: another process may have bumped it since this session read it.
-    value = session.scalar(select(DataGeneration.value).where(DataGeneration.id == GENERATION_ROW))
+    value = session.scalar(_CURRENT)
     return value or 0
 
 

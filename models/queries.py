@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import extract, func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import bindparam, extract, func, select
+from sqlalchemy.orm import Session
 
 from .entities import (
     Account,
@@ -86,14 +86,18 @@ def contract_of_customer(session: Session, customer_id: int, contract_id: int) -
     )
 
 
-def invoice_of_customer(session: Session, customer_id: int, invoice_id: int) -> Invoice | None:
-    """Return the invoice only if its contract belongs to the customer."""
-    return session.scalar(
-        select(Invoice).join(Contract, Invoice.contract_id == Contract.id)
-        .where(Invoice.id == invoice_id, Contract.customer_id == customer_id)
-        # The PDFs read the contract and its holder next: fetch them in the same round trip.
-        .options(contains_eager(Invoice.contract).joinedload(Contract.customer))
-    )
+# Only the id: a cached PDF needs nothing more, a fresh one loads the rest in one go. Built once,
+# with parameters: building the statement costs more than running it.
+_INVOICE_OF_CUSTOMER = (
+    select(Invoice.id).join(Contract, Invoice.contract_id == Contract.id)
+    .where(Invoice.id == bindparam("invoice_id"), Contract.customer_id == bindparam("customer_id"))
+)
+
+
+def invoice_of_customer(session: Session, customer_id: int, invoice_id: int) -> int | None:
+    """Return the invoice's id only if its contract belongs to the customer."""
+    return session.scalar(_INVOICE_OF_CUSTOMER,
+                          {"invoice_id": invoice_id, "customer_id": customer_id})
 
 
 def years_with_data(session: Session, contract_id: int) -> list[int]:

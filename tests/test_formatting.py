@@ -3,6 +3,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard import formatting as fmt
 
@@ -33,3 +35,27 @@ def test_percent():
     assert fmt.percent(212, 547) == "39%"
     assert fmt.percent(1, 3, 1) == "33,3%"
     assert fmt.percent(5, 0) == "–"
+
+
+def _grouped_by_hand(value: Decimal | int, decimals: int) -> str:
+    """Write a number digit by digit, the slow obvious way the fast one must agree with."""
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = ".".join(groups)
+    sign = "-" if d < 0 else ""
+    return f"{sign}{text},{frac}" if decimals else f"{sign}{text}"
+
+
+@given(st.one_of(st.integers(-10**12, 10**12),
+                 st.decimals(-10**9, 10**9, places=4, allow_nan=False, allow_infinity=False)),
+       st.integers(0, 3))
+def test_number_agrees_with_grouping_by_hand(value, decimals):
+    assert fmt.number(value, decimals) == _grouped_by_hand(value, decimals)
+
+
+def test_negative_zero_is_written_without_sign():
+    assert fmt.number(Decimal("-0.001"), 2) == "0,00"

@@ -1,11 +1,13 @@
 """The PDF routes: served to the owner only, and saying the same numbers as the table."""
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from models import Contract, Customer, Invoice, db
+from dashboard.documents.source import build_invoice_document
+from models import Contract, Customer, Invoice, Payment, db
 from tests.helpers import without_csrf
 
 
@@ -80,3 +82,26 @@ def test_the_bill_states_how_the_previous_bills_were_paid(member, app):
     text = pdf_text(member.get(f"/fatture/{invoice_id(app, '100234', 1636)}/fattura.pdf").data)
     # The three bills before 1636/2023, all paid by SEPA before its issue date.
     assert text.count("Pagata il") == 3
+
+
+def test_past_bills_are_worded_as_they_stood_on_the_issue_date(app):
+    bill_id = invoice_id(app, "100234", 1636)
+    with app.app_context():
+        bill = db.session.get(Invoice, bill_id)
+        latest, middle, oldest = db.session.scalars(
+            select(Invoice).where(Invoice.contract_id == bill.contract_id,
+                                  Invoice.issue_date < bill.issue_date)
+            .order_by(Invoice.issue_date.desc()).limit(3)).all()
+        # Half of the latest paid by then; the middle one paid only after this bill was issued.
+        db.session.execute(update(Payment).where(Payment.invoice_id == latest.id)
+                           .values(amount=latest.total / 2))
+        db.session.execute(update(Payment).where(Payment.invoice_id == middle.id)
+                           .values(paid_on=bill.issue_date + timedelta(days=1)))
+        db.session.commit()
+        oldest_paid_on = db.session.scalar(select(func.max(Payment.paid_on))
+                                           .where(Payment.invoice_id == oldest.id))
+        statuses = [p.status_label for p in build_invoice_document(db.session, bill_id)
+                    .past_payments]
+        assert middle.due_date < bill.issue_date
+    assert statuses == ["Pagata in parte", "Scaduta, non pagata",
+                        f"Pagata il {oldest_paid_on:%d/%m/%Y}"]

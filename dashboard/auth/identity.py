@@ -12,13 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from models import Account, LoginSession, db
 from models.entities import utcnow
 from models.enums import Role
 
 _NO_VIEWER = object()
+# One round trip for the session and its account, only the columns needed, the statement built
+# once: this runs on every request.
+_SESSION_BY_TOKEN = (
+    select(LoginSession.id, LoginSession.created_at, LoginSession.last_seen_at,
+           LoginSession.revoked_at, Account.id, Account.email, Account.role,
+           Account.customer_id, Account.is_active)
+    .join(Account, LoginSession.account_id == Account.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
 TOUCH_EVERY = timedelta(seconds=60)   # how stale last_seen_at may get: one write a minute
 
 
@@ -100,11 +109,11 @@ def session_expired() -> bool:
     return bool(g.get("session_expired"))
 
 
-def _deadline(row: LoginSession) -> datetime:
-    """Return when the session ends: idle timeout or absolute limit, whichever is first."""
+def _deadline(created_at: datetime, last_seen_at: datetime) -> datetime:
+    """Return when a session ends: idle timeout or absolute limit, whichever is first."""
     config = current_app.config
-    return min(row.last_seen_at + config["SESSION_IDLE_TIMEOUT"],
-               row.created_at + config["SESSION_ABSOLUTE_TIMEOUT"])
+    return min(last_seen_at + config["SESSION_IDLE_TIMEOUT"],
+               created_at + config["SESSION_ABSOLUTE_TIMEOUT"])
 
 
 def _load_viewer(user: object) -> Viewer | None:
@@ -112,20 +121,20 @@ def _load_viewer(user: object) -> Viewer | None:
     raw = user.get("sid") if isinstance(user, dict) else None
     if not isinstance(raw, str) or not 0 < len(raw) <= 128:
         return None
-    # One round trip for both: this runs on every request.
-    found = db.session.execute(
-        select(LoginSession, Account).join(Account, LoginSession.account_id == Account.id)
-        .where(LoginSession.token_hash == token_hash(raw))).first()
+    found = db.session.execute(_SESSION_BY_TOKEN, {"token_hash": token_hash(raw)}).first()
     now = utcnow()
     if found is None:
         g.session_expired = True
         return None
-    row, account = found
-    if row.revoked_at is not None or _deadline(row) <= now or not account.is_active:
+    (session_id, created_at, last_seen_at, revoked_at,
+     account_id, email, role, customer_id, is_active) = found
+    if revoked_at is not None or _deadline(created_at, last_seen_at) <= now or not is_active:
         g.session_expired = True
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY and not request.path.startswith("/_dash-layout"):
-        row.last_seen_at = now
+    if now - last_seen_at >= TOUCH_EVERY and not request.path.startswith("/_dash-layout"):
+        last_seen_at = now
+        db.session.execute(update(LoginSession).where(LoginSession.id == session_id)
+                           .values(last_seen_at=now))
         db.session.commit()
-    return Viewer(account.id, account.email, account.role, account.customer_id, row.id,
-                  _deadline(row))
+    return Viewer(account_id, email, Role(role), customer_id, session_id,
+                  _deadline(created_at, last_seen_at))

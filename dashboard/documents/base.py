@@ -14,6 +14,7 @@ from pathlib import Path
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import Align, TextMode, XPos, YPos
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont
 from fpdf.syntax import Name, PDFArray, PDFContentStream
@@ -296,10 +297,50 @@ class LetterheadPDF(FPDF):
         self.cell(CONTENT_WIDTH / 2, 4.5,
                   f"{self.reference} · Pagina {self.page_no()} di {{nb}}", align="R")
 
+    def cell(self, w: float | None = None, h: float | None = None, text: str = "",
+             *args: object, **kwargs: object) -> bool:
+        """Print a cell; a plain one-line label takes the short way through text()."""
+        # fpdf2's cell() supports borders, fills, links, markdown and shaping, and pays for them
+        # on every call (~0.1 ms); a bill prints some 70 cells that need none of it.
+        plain = self._plain(w, h, text, args, kwargs)
+        if plain is None:
+            return super().cell(w, h, text, *args, **kwargs)
+        align, new_x, new_y = plain
+        self.put(self.x, self.y, w, h, text, align.value)
+        self._lasth = h
+        if new_x is XPos.RIGHT:
+            self.x += w
+        elif new_x is XPos.LMARGIN:
+            self.x = self.l_margin
+        if new_y is YPos.NEXT:
+            self.y += h
+        return False
+
+    def _plain(self, w: object, h: object, text: object, args: tuple,
+               kwargs: dict) -> tuple[Align, XPos, YPos] | None:
+        """Return a plain cell's alignment and moves; None when cell() must do the work."""
+        if args or not kwargs.keys() <= {"align", "new_x", "new_y"}:
+            return None
+        if not (isinstance(w, int | float) and isinstance(h, int | float) and w > 0 and h > 0
+                and isinstance(text, str) and "\n" not in text
+                and self.str_alias_nb_pages not in text):
+            return None
+        if (self.underline or self.strikethrough or self.text_shaping or self.char_spacing
+                or self.font_stretching != 100 or self.text_mode != TextMode.FILL
+                or (self.auto_page_break and self.y + h > self.page_break_trigger)):
+            return None
+        align = Align.coerce(kwargs.get("align", Align.L))
+        new_x = XPos.coerce(kwargs.get("new_x", XPos.RIGHT))
+        new_y = YPos.coerce(kwargs.get("new_y", YPos.TOP))
+        if (align not in (Align.L, Align.R, Align.C)
+                or new_x not in (XPos.RIGHT, XPos.LEFT, XPos.LMARGIN)
+                or new_y not in (YPos.TOP, YPos.NEXT)):
+            return None
+        return align, new_x, new_y
+
     def put(self, x: float, y: float, width: float, height: float, text: str,
             align: str = "L") -> None:
         """Print one line of text in a box, placed as cell() places it, without moving."""
-        # cell() costs ~3× as much (borders, fills, links, markdown): rows of figures need none.
         if align == "R":
             x += width - self.c_margin - self.get_string_width(text)
         elif align == "C":

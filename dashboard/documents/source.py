@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
 from models.enums import CustomerType, PaymentMethod, TariffStructure
@@ -25,9 +25,54 @@ from .data import (
 HISTORY_PERIODS = 6
 PAST_PAYMENTS = 3
 
+# The statements are built once, with parameters: building one costs more than running it.
+_INVOICE = (
+    # The invoice, its lines, its contract and the holder in one round trip.
+    select(Invoice).where(Invoice.id == bindparam("invoice_id"))
+    .options(joinedload(Invoice.lines), joinedload(Invoice.contract).joinedload(Contract.customer))
+)
+_ANNUAL_KWH = (
+    select(func.coalesce(func.sum(MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
+                                  + MonthlyConsumption.f3_kwh), 0))
+    .where(MonthlyConsumption.contract_id == bindparam("contract_id"),
+           MonthlyConsumption.month >= bindparam("start"),
+           MonthlyConsumption.month < bindparam("end"))
+)
+_READINGS = select(MeterReading).where(
+    MeterReading.contract_id == bindparam("contract_id"),
+    MeterReading.read_on.in_(bindparam("days", expanding=True)),
+)
 
-def build_invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
+
+def _paid_by(column):
+    """Return what had been paid on the outer query's invoice by the issue date, as a column."""
+    # Correlated, so that it reads a bill's few payments through their index; a grouped
+    # subquery over all payments would read the whole table.
+    return (select(column).where(Payment.invoice_id == Invoice.id,
+                                 Payment.paid_on <= bindparam("issue_date"))
+            .correlate(Invoice).scalar_subquery())
+
+
+_PAST_PAYMENTS = (
+    select(Invoice.number, Invoice.fiscal_year, Invoice.due_date, Invoice.total,
+           _paid_by(func.sum(Payment.amount)).label("amount"),
+           _paid_by(func.max(Payment.paid_on)).label("last"))
+    .where(Invoice.contract_id == bindparam("contract_id"),
+           Invoice.issue_date < bindparam("issue_date"))
+    .order_by(Invoice.issue_date.desc()).limit(PAST_PAYMENTS)
+)
+_HISTORY = (
+    select(Invoice.period_start, Invoice.period_end, Invoice.f1_kwh, Invoice.f2_kwh,
+           Invoice.f3_kwh)
+    .where(Invoice.contract_id == bindparam("contract_id"),
+           Invoice.period_end <= bindparam("period_end"))
+    .order_by(Invoice.period_end.desc()).limit(HISTORY_PERIODS)
+)
+
+
+def build_invoice_document(session: Session, invoice_id: int) -> InvoiceDocument:
     """Collect the invoice, its contract, readings, history and past payments."""
+    invoice = session.scalars(_INVOICE, {"invoice_id": invoice_id}).unique().one()
     contract: Contract = invoice.contract
     customer: Customer = contract.customer
     return InvoiceDocument(
@@ -87,21 +132,15 @@ def _payment_method(contract: Contract) -> str:
 def _annual_kwh(session: Session, contract_id: int, reading_date: date) -> int:
     """Add up the twelve months before the reading date."""
     start = date(reading_date.year - 1, reading_date.month, 1)
-    total = session.scalar(
-        select(func.coalesce(func.sum(MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
-                                      + MonthlyConsumption.f3_kwh), 0))
-        .where(MonthlyConsumption.contract_id == contract_id,
-               MonthlyConsumption.month >= start, MonthlyConsumption.month < reading_date)
-    )
+    total = session.scalar(_ANNUAL_KWH, {"contract_id": contract_id, "start": start,
+                                         "end": reading_date})
     return int(total or 0)
 
 
 def _readings(session: Session, invoice: Invoice) -> tuple[BandReading, ...]:
     """Pair the meter registers at the start and at the end of the period."""
-    rows = {r.read_on: r for r in session.scalars(
-        select(MeterReading).where(MeterReading.contract_id == invoice.contract_id,
-                                   MeterReading.read_on.in_([invoice.period_start,
-                                                             invoice.reading_date])))}
+    rows = {r.read_on: r for r in session.scalars(_READINGS, {
+        "contract_id": invoice.contract_id, "days": [invoice.period_start, invoice.reading_date]})}
     before, after = rows.get(invoice.period_start), rows.get(invoice.reading_date)
     if before is None or after is None:
         return ()
@@ -114,41 +153,29 @@ def _readings(session: Session, invoice: Invoice) -> tuple[BandReading, ...]:
 
 def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...]:
     """Say how the previous bills stood on this bill's issue date."""
-    previous = session.scalars(
-        select(Invoice).where(Invoice.contract_id == invoice.contract_id,
-                              Invoice.issue_date < invoice.issue_date)
-        .order_by(Invoice.issue_date.desc()).limit(PAST_PAYMENTS)
-    ).all()
-    # One grouped query for all of them, not one per bill.
-    paid = {row.invoice_id: (row.amount, row.last) for row in session.execute(
-        select(Payment.invoice_id, func.sum(Payment.amount).label("amount"),
-               func.max(Payment.paid_on).label("last"))
-        .where(Payment.invoice_id.in_([p.id for p in previous]),
-               Payment.paid_on <= invoice.issue_date)
-        .group_by(Payment.invoice_id))}
+    previous = session.execute(_PAST_PAYMENTS, {"contract_id": invoice.contract_id,
+                                                "issue_date": invoice.issue_date}).all()
     return tuple(
-        PastPayment(f"{past.number}/{past.fiscal_year}", past.due_date, past.total,
-                    _payment_status(past, *paid.get(past.id, (Decimal(0), None)),
+        PastPayment(f"{row.number}/{row.fiscal_year}", row.due_date, row.total,
+                    _payment_status(row.total, row.due_date, row.amount or Decimal(0), row.last,
                                     invoice.issue_date))
-        for past in previous)
+        for row in previous)
 
 
-def _payment_status(past: Invoice, paid_amount, paid_on: date | None, as_of: date) -> str:
+def _payment_status(total: Decimal, due_date: date, paid_amount: Decimal, paid_on: date | None,
+                    as_of: date) -> str:
     """Word the payment status of a past bill as of a date."""
     paid_cents = round(paid_amount * 100)
-    if paid_cents >= int(past.total * 100):
+    if paid_cents >= int(total * 100):
         return f"Pagata il {day(paid_on)}" if paid_on else "Pagata"
     if paid_cents > 0:
         return "Pagata in parte"
-    return "Scaduta, non pagata" if past.due_date < as_of else "Non ancora scaduta"
+    return "Scaduta, non pagata" if due_date < as_of else "Non ancora scaduta"
 
 
 def _history(session: Session, invoice: Invoice) -> tuple[HistoryBar, ...]:
     """Return the consumption of the last periods up to this one, oldest first."""
-    recent = session.scalars(
-        select(Invoice).where(Invoice.contract_id == invoice.contract_id,
-                              Invoice.period_end <= invoice.period_end)
-        .order_by(Invoice.period_end.desc()).limit(HISTORY_PERIODS)
-    ).all()
+    recent = session.execute(_HISTORY, {"contract_id": invoice.contract_id,
+                                         "period_end": invoice.period_end}).all()
     return tuple(HistoryBar(period(i.period_start, i.period_end), i.f1_kwh, i.f2_kwh,
                             i.f3_kwh) for i in reversed(recent))
