@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from dashboard import formatting as fmt
 from dashboard.documents import detail_filename, invoice_filename, render_detail, render_invoice
+from dashboard.documents.base import LetterheadPDF
 from dashboard.documents.data import (
     BandReading,
     HistoryBar,
@@ -421,3 +423,26 @@ def test_fonts_stay_intact_across_documents():
         for font in (f.get_object() for f in page["/Resources"]["/Font"].values())
     }
     assert fonts == {"/MPDFAA+DejaVuSansBook", "/MPDFAA+DejaVuSansBold"}
+
+
+def _text_origins(pdf) -> list[tuple[float, float]]:
+    """Return where each text of the current page starts, in PDF points."""
+    content = bytes(pdf.pages[pdf.page].contents).decode("latin-1")
+    return [(float(x), float(y)) for x, y in re.findall(r"BT ([\d.]+) ([\d.]+) Td", content)]
+
+
+@pytest.mark.parametrize("align", ["L", "R", "C"])
+@pytest.mark.parametrize(("new_x", "new_y"), [("RIGHT", "TOP"), ("LMARGIN", "NEXT"),
+                                              ("LEFT", "NEXT")])
+def test_plain_cells_land_where_fpdf2_puts_them(align, new_x, new_y):
+    # The short way through text() must place text and move the cursor exactly as cell() does.
+    placed = []
+    for plain in (True, False):
+        pdf = LetterheadPDF(None, "Titolo", "Sottotitolo", "rif.")
+        pdf.style(10.5, bold=True)
+        pdf.set_xy(40, 100)
+        draw = pdf.cell if plain else super(LetterheadPDF, pdf).cell
+        draw(60, 6, "Spesa per la materia energia 120,68 €", align=align, new_x=new_x,
+             new_y=new_y)
+        placed.append((_text_origins(pdf)[-1], round(pdf.get_x(), 3), round(pdf.get_y(), 3)))
+    assert placed[0] == placed[1]

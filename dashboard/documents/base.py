@@ -306,7 +306,7 @@ class LetterheadPDF(FPDF):
         if plain is None:
             return super().cell(w, h, text, *args, **kwargs)
         align, new_x, new_y = plain
-        self.put(self.x, self.y, w, h, text, align.value)
+        self.put(self.x, self.y, w, h, text, align)
         self._lasth = h
         if new_x is XPos.RIGHT:
             self.x += w
@@ -339,11 +339,12 @@ class LetterheadPDF(FPDF):
         return align, new_x, new_y
 
     def put(self, x: float, y: float, width: float, height: float, text: str,
-            align: str = "L") -> None:
+            align: str | Align = Align.L) -> None:
         """Print one line of text in a box, placed as cell() places it, without moving."""
-        if align == "R":
+        align = Align.coerce(align)
+        if align is Align.R:
             x += width - self.c_margin - self.get_string_width(text)
-        elif align == "C":
+        elif align is Align.C:
             x += (width - self.get_string_width(text)) / 2
         else:
             x += self.c_margin
