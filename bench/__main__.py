@@ -281,8 +281,10 @@ def first_load(base: str, login: str, contract: int) -> tuple[int, list[tuple[st
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         session = http_login(base, login)
-        driver.get(base + "/health")
-        driver.add_cookie({"name": "session", "value": session.cookies["session"], "path": "/"})
+        # Set the cookie before the first navigation: a page opened only to set it would fetch
+        # /favicon.ico, whose answer could land later and replace the cookie with its own.
+        driver.execute_cdp_cmd("Network.setCookie", {
+            "name": "session", "value": session.cookies["session"], "url": base + "/"})
         driver.get(f"{base}/consumi?contratto={contract}&anno={YEAR}")
         WebDriverWait(driver, 20).until(lambda d: d.execute_script(
             "return document.querySelectorAll('.bars .point').length > 0"))
