@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.io as pio
 from dash import Dash
-from flask import Flask, render_template
+from flask import Flask, redirect, render_template
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -25,7 +25,8 @@ MIGRATIONS = config.ROOT / "migrations"
 PUBLIC_ROUTES = [
     "/login", "/registrazione", "/registrazione/conferma/<raw>", "/password/dimenticata",
     "/password/reimposta/<raw>", "/account/email/<raw>",
-    "/assets/<path:path>.svg", "/assets/<path:path>.png", "/health", "/ready",
+    "/assets/<path:path>.svg", "/assets/<path:path>.png", "/assets/<path:path>.ico",
+    "/favicon.ico", "/health", "/ready",
 ]
 INDEX = """<!DOCTYPE html>
 <html lang="it">
@@ -84,6 +85,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_templates(server)
     bootstrap.register_commands(server)
     auth_commands.register_commands(server)
+    # Browsers ask for /favicon.ico on pages that name none, such as a PDF opened in a tab.
+    server.add_url_rule("/favicon.ico", "favicon",
+                        lambda: redirect("/assets/favicon.ico", code=301))
     server.extensions["dash_app"] = app
     return server
 

@@ -105,3 +105,14 @@ def test_past_bills_are_worded_as_they_stood_on_the_issue_date(app):
         assert middle.due_date < bill.issue_date
     assert statuses == ["Pagata in parte", "Scaduta, non pagata",
                         f"Pagata il {oldest_paid_on:%d/%m/%Y}"]
+
+
+def _icon(browser) -> bool:
+    """Tell whether the browser's request for /favicon.ico ends with the icon."""
+    response = browser.get("/favicon.ico", follow_redirects=True)
+    return response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_browser_s_favicon_request_gets_the_icon(client, member):
+    # A PDF opened in a tab names no icon: the browser asks for /favicon.ico, logged in or not.
+    assert _icon(client) and _icon(member)
