@@ -136,5 +136,5 @@ def _load_viewer(user: object) -> Viewer | None:
         db.session.execute(update(LoginSession).where(LoginSession.id == session_id)
                            .values(last_seen_at=now))
         db.session.commit()
-    return Viewer(account_id, email, Role(role), customer_id, session_id,
+    return Viewer(account_id, email, role, customer_id, session_id,
                   _deadline(created_at, last_seen_at))

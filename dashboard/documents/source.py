@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
@@ -44,7 +44,7 @@ _READINGS = select(MeterReading).where(
 )
 
 
-def _paid_by(column):
+def _paid_by(column: ColumnElement) -> ScalarSelect:
     """Return what had been paid on the outer query's invoice by the issue date, as a column."""
     # Correlated, so that it reads a bill's few payments through their index; a grouped
     # subquery over all payments would read the whole table.
