@@ -177,11 +177,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def _free_port() -> int:
+    """Return a TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture()
 def portal(dash_duo, app, backend):
     """Serve the app in a thread for a browser test (once, on SQLite) and return the driver."""
     if backend != "sqlite":
         pytest.skip("the browser walk runs once, on the embedded default")
-    dash_duo.start_server(app.extensions["dash_app"], navigate=False)
+    # A free port, not Dash's fixed 8050: several suites may run on one machine at once.
+    dash_duo.start_server(app.extensions["dash_app"], navigate=False, port=_free_port())
     dash_duo.base = dash_duo.server.url.rstrip("/")
     return dash_duo
