@@ -23,16 +23,20 @@ ARERA_2025_FROM = date(2025, 7, 1)
 VAT_DOMESTIC = Decimal("0.10")
 VAT_OTHER_USES = Decimal("0.22")
 
-# Excise duty (D.Lgs. 504/1995, Tabella A), simplified to what a small cooperative bills:
+# Excise duty (D.Lgs. 504/1995, art. 52 and Tabella A), as a small cooperative bills it:
 # - domestic use pays 0.0227 €/kWh;
 # - a resident supply with up to 3 kW committed is exempt on its first 150 kWh of each
-#   month. The law also claws that exemption back, step by step, from households with higher
-#   monthly consumption; this code leaves the claw-back out and says so here;
+#   month; above 220 kWh in a month (above 150 kWh at up to 1,5 kW) the exemption shrinks
+#   one for one, so it is gone at 370 (300) kWh a month;
 # - other uses pay 0.0125 €/kWh (the rate for the first 200,000 kWh of a month).
 EXCISE_DOMESTIC = Decimal("0.0227")
 EXCISE_OTHER_USES = Decimal("0.0125")
 EXCISE_FREE_KWH_PER_MONTH = 150
 EXCISE_FREE_MAX_POWER_KW = Decimal(3)
+# Monthly consumption above which the exemption is clawed back, by committed power.
+EXCISE_CLAWBACK_FROM_KWH = 220
+EXCISE_LOW_POWER_KW = Decimal("1.5")
+EXCISE_LOW_POWER_CLAWBACK_FROM_KWH = 150
 
 # Canone RAI on resident domestic supplies, as (first year, yearly fee): it follows each
 # year's budget law (90 € up to 2023, 70 € in 2024, 90 € again from 2025) and is billed in
@@ -212,13 +216,23 @@ def excise_rate(customer_type: CustomerType) -> Decimal:
     return EXCISE_OTHER_USES if customer_type is CustomerType.OTHER else EXCISE_DOMESTIC
 
 
+def exempt_kwh(power_committed_kw: Decimal, month_kwh: int) -> int:
+    """Return a resident month's excise-free kWh, after the law's claw-back above a threshold."""
+    threshold = (EXCISE_LOW_POWER_CLAWBACK_FROM_KWH if power_committed_kw <= EXCISE_LOW_POWER_KW
+                 else EXCISE_CLAWBACK_FROM_KWH)
+    clawed_back = max(0, month_kwh - threshold)
+    return max(0, min(month_kwh, EXCISE_FREE_KWH_PER_MONTH) - clawed_back)
+
+
 def excisable_kwh(terms: SupplyTerms, months: Iterable[MonthUse]) -> int:
     """Return the kWh the excise applies to, after the residents' monthly exemption."""
+    months = list(months)
+    total = sum(m.kwh for m in months)
     exempt = (terms.customer_type is CustomerType.RESIDENT
               and terms.power_committed_kw <= EXCISE_FREE_MAX_POWER_KW)
     if not exempt:
-        return sum(m.kwh for m in months)
-    return sum(max(0, m.kwh - EXCISE_FREE_KWH_PER_MONTH) for m in months)
+        return total
+    return total - sum(exempt_kwh(terms.power_committed_kw, m.kwh) for m in months)
 
 
 def rai_monthly_fee(year: int) -> Decimal:

@@ -19,6 +19,7 @@ from models.billing import (
     cost_lines,
     cost_lines_for_total,
     excisable_kwh,
+    exempt_kwh,
     generation_for,
     line_amount,
     lines_total,
@@ -104,17 +105,41 @@ def test_vat_rate_by_customer_type():
 
 def test_excise_exemption_only_for_residents_up_to_3_kw():
     use = months((2024, 1, 100, 50, 100), (2024, 2, 40, 30, 50))  # 250 and 120 kWh
-    assert excisable_kwh(terms(), use) == 100                    # 250 - 150, 120 below 150
+    # 250 kWh: 30 above 220 are clawed back, 120 exempt; 120 kWh: all exempt.
+    assert excisable_kwh(terms(), use) == 130
     assert excisable_kwh(terms(power="4.5"), use) == 370
     assert excisable_kwh(terms(NON_RESIDENT), use) == 370
     assert excisable_kwh(terms(OTHER, power="10"), use) == 370
+
+
+@pytest.mark.parametrize(("power", "kwh", "exempt"), [
+    ("3", 100, 100), ("3", 150, 150), ("3", 220, 150), ("3", 221, 149), ("3", 300, 70),
+    ("3", 369, 1), ("3", 370, 0), ("3", 900, 0),
+    ("1.5", 150, 150), ("1.5", 151, 149), ("1.5", 299, 1), ("1.5", 300, 0),
+    ("2", 230, 140),
+])
+def test_excise_exemption_is_clawed_back_one_for_one(power, kwh, exempt):
+    assert exempt_kwh(D(power), kwh) == exempt
+
+
+@given(st.sampled_from(["1", "1.5", "2", "3"]), st.integers(min_value=0, max_value=2000))
+def test_exemption_never_exceeds_150_and_shrinks_with_consumption(power, kwh):
+    free = exempt_kwh(D(power), kwh)
+    assert 0 <= free <= min(150, kwh)
+    assert exempt_kwh(D(power), kwh + 1) <= max(free, min(150, kwh + 1))
+    assert exempt_kwh(D(power), kwh + 1) >= free - 1
 
 
 def test_excise_rates_in_the_lines():
     resident = cost_lines(period())
     shop = cost_lines(period(supply=terms(OTHER, power="10", member=False)))
     assert by_description(resident, "Accisa")[0].unit_price == D("0.0227")
-    assert by_description(resident, "Accisa")[0].quantity == 810 - 300
+    # 420 and 390 kWh: both months are past 370 kWh, so the exemption is wholly clawed back.
+    assert [(x.description, x.quantity) for x in by_description(resident, "Accisa")] == [
+        ("Accisa", 810)]
+    seed_like = cost_lines(period(months((2022, 10, 105, 50, 115), (2022, 11, 107, 50, 120))))
+    assert [(x.description, x.quantity) for x in by_description(seed_like, "Accisa")] == [
+        ("Accisa (193 kWh esenti)", 354)]
     assert by_description(shop, "Accisa")[0].unit_price == D("0.0125")
     assert by_description(shop, "Accisa")[0].quantity == 810
 

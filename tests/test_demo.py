@@ -153,6 +153,41 @@ def test_seed_invoices_carry_oneri_only_from_april_2023(demo_session):
     assert CostGroup.SYSTEM_CHARGES in {line.group for line in by_number[16449].lines}
 
 
+def monthly_kwh(session: Session, contract_id: int) -> dict[date, int]:
+    """Return a supply's consumption by month."""
+    rows = session.scalars(select(MonthlyConsumption)
+                           .where(MonthlyConsumption.contract_id == contract_id))
+    return {row.month: row.f1_kwh + row.f2_kwh + row.f3_kwh for row in rows}
+
+
+def test_seed_invoice_1636_claws_back_the_excise_exemption(demo_session):
+    by_number = {i.number: i for i in invoices_of(demo_session, main_home(demo_session))
+                 if i.fiscal_year == 2023}
+    excise = [(line.description, int(line.quantity)) for line in by_number[1636].lines
+              if line.description.startswith("Accisa")]
+    assert excise == [("Accisa (193 kWh esenti)", 354)]
+
+
+def test_every_resident_bill_applies_the_law_to_its_months(demo_session):
+    """Each month's exemption follows art. 52: 150 kWh, clawed back above 220 (150 at 1,5 kW)."""
+    checked = 0
+    for contract_id, invoices in all_invoices_by_contract(demo_session).items():
+        contract = demo_session.get(Contract, contract_id)
+        if contract.customer_type is not CustomerType.RESIDENT or contract.power_committed_kw > 3:
+            continue
+        months = monthly_kwh(demo_session, contract_id)
+        for invoice in invoices:
+            used = [kwh for month, kwh in months.items()
+                    if invoice.period_start <= month <= invoice.period_end]
+            free = sum(max(0, min(kwh, 150) - max(0, kwh - (
+                150 if contract.power_committed_kw <= Decimal("1.5") else 220))) for kwh in used)
+            taxed = sum(int(line.quantity) for line in invoice.lines
+                        if line.description.startswith("Accisa (") or line.description == "Accisa")
+            assert taxed == sum(used) - free, invoice.number
+            checked += 1
+    assert checked > 20
+
+
 # --- invariants of every bill --------------------------------------------------------------
 
 def test_monthly_totals_add_up_to_every_invoice(demo_session):

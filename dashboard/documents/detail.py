@@ -270,8 +270,10 @@ def _taxes(pdf: BillPDF, groups: tuple[GroupTotal, ...]) -> None:
         pdf.paragraph(CONTENT_WIDTH, ROW, f"• {_formula(line)}", new_x="LMARGIN", new_y="NEXT")
     pdf.style(9, color=palette.MUTED)
     pdf.paragraph(CONTENT_WIDTH, 4.6,
-                  "L'accisa si paga su ogni kWh consumato; l'IVA si calcola su un imponibile che "
-                  "comprende l'accisa.", new_x="LMARGIN", new_y="NEXT")
+                  "L'accisa si paga sui kWh consumati. Nelle abitazioni di residenza fino a 3 kW "
+                  "i primi 150 kWh di ogni mese sono esenti; oltre 220 kWh nel mese (150 kWh "
+                  "fino a 1,5 kW) l'esenzione cala di un kWh per ogni kWh in più. L'IVA si "
+                  "calcola su un imponibile che comprende l'accisa.", new_x="LMARGIN", new_y="NEXT")
 
 
 @dataclass(frozen=True)
