@@ -1,6 +1,8 @@
 """The ARERA time-band calendar (Delibera 181/06), in Italian local time."""
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -24,10 +26,20 @@ FIXED_HOLIDAYS: tuple[tuple[int, int], ...] = (
     (12, 26),  # Santo Stefano
 )
 
-# Holidays added by a later law, as (month, day, first year they apply). A 2025 law made
-# 4 October (San Francesco) a national holiday from 2026, but ARERA has not said whether the
-# band calendar follows, so it stays out. If it does, this becomes ((10, 4, 2026),).
-LATER_HOLIDAYS: tuple[tuple[int, int, int], ...] = ()
+# Holidays added by a later law, as (month, day, first year they apply). Law 151/2025 made
+# 4 October (San Francesco) a national holiday again from 2026, but ARERA has not said whether
+# the band calendar follows: the switch below stays off until it does.
+SAN_FRANCESCO = (10, 4, 2026)
+SAN_FRANCESCO_SWITCH = "BAND_CALENDAR_SAN_FRANCESCO"
+
+
+def later_holidays_from(environ: Mapping[str, str]) -> tuple[tuple[int, int, int], ...]:
+    """Return the later holidays the deployment puts in the band calendar (off by default)."""
+    return (SAN_FRANCESCO,) if environ.get(SAN_FRANCESCO_SWITCH, "").strip() == "1" else ()
+
+
+# Read once per process: the calendar is the same for every request and every worker.
+LATER_HOLIDAYS: tuple[tuple[int, int, int], ...] = later_holidays_from(os.environ)
 
 
 class Band(StrEnum):
@@ -44,11 +56,12 @@ def easter_monday(year: int) -> date:
     return easter(year) + timedelta(days=1)
 
 
-def is_holiday(d: date) -> bool:
+def is_holiday(d: date, later: tuple[tuple[int, int, int], ...] | None = None) -> bool:
     """Tell whether a day is a national holiday in the band calendar."""
     if (d.month, d.day) in FIXED_HOLIDAYS:
         return True
-    if any((d.month, d.day) == (m, dd) and d.year >= first for m, dd, first in LATER_HOLIDAYS):
+    added = LATER_HOLIDAYS if later is None else later
+    if any((d.month, d.day) == (m, dd) and d.year >= first for m, dd, first in added):
         return True
     return d == easter_monday(d.year)
 

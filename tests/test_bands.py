@@ -2,13 +2,25 @@
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.bands import ROME, Band, band_at, band_hours, easter_monday, is_holiday
+from models.bands import (
+    ROME,
+    Band,
+    band_at,
+    band_hours,
+    easter_monday,
+    is_holiday,
+    later_holidays_from,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # 2024-03-13 is a Wednesday, 2024-03-16 a Saturday, 2024-03-17 a Sunday.
 WEDNESDAY, SATURDAY, SUNDAY = date(2024, 3, 13), date(2024, 3, 16), date(2024, 3, 17)
@@ -99,6 +111,28 @@ def test_a_later_holiday_is_one_line_of_data(monkeypatch):
     assert is_holiday(date(2027, 10, 4))
     assert not is_holiday(date(2025, 10, 4))  # the law applies from 2026
     assert band_at(at(date(2027, 10, 4), 10)) is Band.F3
+
+
+def test_the_san_francesco_switch_is_off_unless_set_to_1():
+    assert later_holidays_from({}) == ()
+    assert later_holidays_from({"BAND_CALENDAR_SAN_FRANCESCO": "0"}) == ()
+    added = later_holidays_from({"BAND_CALENDAR_SAN_FRANCESCO": "1"})
+    assert is_holiday(date(2027, 10, 4), later=added)
+    assert not is_holiday(date(2025, 10, 4), later=added)
+    assert not is_holiday(date(2027, 10, 4), later=())
+
+
+def test_the_switch_is_read_from_the_environment_of_a_new_process():
+    import subprocess
+    import sys
+
+    code = "from datetime import date; from models.bands import is_holiday; " \
+           "print(is_holiday(date(2027, 10, 4)))"
+    for value, expected in (("1", "True"), ("", "False")):
+        env = {**os.environ, "BAND_CALENDAR_SAN_FRANCESCO": value}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True, cwd=ROOT).stdout.strip()
+        assert out == expected
 
 
 def test_aware_datetime_is_converted_to_rome():
