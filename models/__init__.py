@@ -1,6 +1,7 @@
 """Data layer: models, query functions and the domain rules that belong to the data."""
 from flask_sqlalchemy import SQLAlchemy
 
+from .assistance import AssistanceCode, WrongAssistanceCode
 from .entities import (
     Account,
     Base,
@@ -19,6 +20,7 @@ db = SQLAlchemy(model_class=Base)
 __all__ = [
     "Account",
     "AccountToken",
+    "AssistanceCode",
     "Base",
     "Contract",
     "Customer",
@@ -29,5 +31,6 @@ __all__ = [
     "MeterReading",
     "MonthlyConsumption",
     "Payment",
+    "WrongAssistanceCode",
     "db",
 ]
