@@ -20,6 +20,7 @@ from .auth.session_auth import SessionAuth
 from .health import bp as health_bp
 from .invoices import bp as invoices_bp
 from .layout import shell
+from .support import bp as support_bp
 
 MIGRATIONS = config.ROOT / "migrations"
 PUBLIC_ROUTES = [
@@ -78,6 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(invoices_bp)
     server.register_blueprint(area_bp)
     server.register_blueprint(health_bp)
+    server.register_blueprint(support_bp)
     static_compression.install(server)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)

@@ -3,6 +3,10 @@
 Every page, callback and route that returns member data asks here. Ids from the client
 (dropdown values, URL parameters, hand-made posts) are only selectors inside the viewer's
 own set: a foreign id and a nonexistent id get the same answer, None.
+
+A member sees their own area. A support or admin login sees the one member's area it opened
+from the support console (the session row holds which, and why), read-only: `may_write`
+refuses every change, whatever the request says.
 """
 from __future__ import annotations
 
@@ -40,39 +44,53 @@ def parse_id(raw: object) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def customer(viewer: Viewer | None) -> Customer | None:
-    """Return the customer whose area the viewer sees (staff see none yet)."""
-    if viewer is None or not viewer.is_member:
+def subject_id(viewer: Viewer | None) -> int | None:
+    """Return the id of the customer whose area the viewer sees: their own, or the one opened."""
+    if viewer is None:
         return None
-    return db.session.get(Customer, viewer.customer_id)
+    if viewer.is_member:
+        return viewer.customer_id
+    if viewer.is_staff_view:
+        return viewer.viewing_customer_id
+    return None
+
+
+def may_write(viewer: Viewer | None) -> bool:
+    """Tell whether the viewer may change the area's data: only members, in their own area."""
+    return viewer is not None and viewer.is_member
+
+
+def customer(viewer: Viewer | None) -> Customer | None:
+    """Return the customer whose area the viewer sees."""
+    customer_id = subject_id(viewer)
+    return None if customer_id is None else db.session.get(Customer, customer_id)
 
 
 def contracts(viewer: Viewer | None) -> list[Contract]:
     """Return the contracts the viewer may see."""
-    if viewer is None or not viewer.is_member:
-        return []
-    return contracts_of_customer(db.session, viewer.customer_id)
+    customer_id = subject_id(viewer)
+    return [] if customer_id is None else contracts_of_customer(db.session, customer_id)
 
 
 def contract(viewer: Viewer | None, raw_id: object) -> Contract | None:
     """Return the contract the client asked for, if the viewer may see it."""
-    contract_id = parse_id(raw_id)
-    if viewer is None or not viewer.is_member or contract_id is None:
+    contract_id, customer_id = parse_id(raw_id), subject_id(viewer)
+    if customer_id is None or contract_id is None:
         return None
-    return contract_of_customer(db.session, viewer.customer_id, contract_id)
+    return contract_of_customer(db.session, customer_id, contract_id)
 
 
 def invoice(viewer: Viewer | None, raw_id: object) -> int | None:
     """Return the id of the invoice the client asked for, if the viewer may see it."""
-    invoice_id = parse_id(raw_id)
-    if viewer is None or not viewer.is_member or invoice_id is None:
+    invoice_id, customer_id = parse_id(raw_id), subject_id(viewer)
+    if customer_id is None or invoice_id is None:
         return None
-    return invoice_of_customer(db.session, viewer.customer_id, invoice_id)
+    return invoice_of_customer(db.session, customer_id, invoice_id)
 
 
 def contract_scope(viewer: Viewer | None, raw: object) -> list[Contract] | None:
     """Return the contracts a statement may cover: all the viewer's ("tutti"), or the one asked."""
-    if viewer is None or not viewer.is_member:
+    if subject_id(viewer) is None:
         return None
     if raw == ALL_CONTRACTS:
         return contracts(viewer)
@@ -82,7 +100,7 @@ def contract_scope(viewer: Viewer | None, raw: object) -> list[Contract] | None:
 
 def delivery_confirmation(viewer: Viewer | None, raw_token: object) -> DeliveryConfirmation | None:
     """Return the bolletta web request behind an emailed link, if it is the viewer's own."""
-    if viewer is None or not viewer.is_member:
+    if not may_write(viewer):  # confirming changes the delivery: the member's own act
         return None
     if not isinstance(raw_token, str) or not TOKEN_PATTERN.fullmatch(raw_token):
         return None

@@ -25,6 +25,12 @@ class LoginSession(Base):
     revoked_at: Mapped[datetime | None]
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # A staff session looking at one member's area (read-only), and why: set by the support
+    # console, ended by «Esci dalla visualizzazione» or with the session.
+    viewing_customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"))
+    viewing_reason: Mapped[str | None] = mapped_column(String(200))
+    viewing_since: Mapped[datetime | None]
 
     account: Mapped[Account] = relationship()
 

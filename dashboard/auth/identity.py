@@ -24,7 +24,8 @@ _NO_VIEWER = object()
 _SESSION_BY_TOKEN = (
     select(LoginSession.id, LoginSession.created_at, LoginSession.last_seen_at,
            LoginSession.revoked_at, Account.id, Account.email, Account.role,
-           Account.customer_id, Account.is_active)
+           Account.customer_id, Account.is_active, LoginSession.viewing_customer_id,
+           LoginSession.viewing_reason)
     .join(Account, LoginSession.account_id == Account.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
@@ -41,11 +42,19 @@ class Viewer:
     customer_id: int | None
     session_id: int
     expires_at: datetime
+    viewing_customer_id: int | None = None  # the member whose area a staff login is viewing
+    viewing_reason: str | None = None
 
     @property
     def is_member(self) -> bool:
         """Tell whether this is a customer's own login."""
         return self.role is Role.MEMBER and self.customer_id is not None
+
+    @property
+    def is_staff_view(self) -> bool:
+        """Tell whether a support or admin login is viewing a member's area, read-only."""
+        return (self.role in (Role.SUPPORT, Role.ADMIN)
+                and self.viewing_customer_id is not None)
 
 
 def token_hash(raw: str) -> str:
@@ -126,8 +135,8 @@ def _load_viewer(user: object) -> Viewer | None:
     if found is None:
         g.session_expired = True
         return None
-    (session_id, created_at, last_seen_at, revoked_at,
-     account_id, email, role, customer_id, is_active) = found
+    (session_id, created_at, last_seen_at, revoked_at, account_id, email, role, customer_id,
+     is_active, viewing_customer_id, viewing_reason) = found
     if revoked_at is not None or _deadline(created_at, last_seen_at) <= now or not is_active:
         g.session_expired = True
         return None
@@ -137,4 +146,13 @@ def _load_viewer(user: object) -> Viewer | None:
                            .values(last_seen_at=now))
         db.session.commit()
     return Viewer(account_id, email, role, customer_id, session_id,
-                  _deadline(created_at, last_seen_at))
+                  _deadline(created_at, last_seen_at), viewing_customer_id, viewing_reason)
+
+
+def set_staff_view(viewer: Viewer, customer_id: int | None, reason: str | None) -> None:
+    """Start (or, with None, end) this staff session's read-only view of a member's area."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == viewer.session_id).values(
+        viewing_customer_id=customer_id, viewing_reason=reason,
+        viewing_since=utcnow() if customer_id is not None else None))
+    g.pop("viewer", None)
+

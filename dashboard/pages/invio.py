@@ -6,6 +6,7 @@ opened (dashboard/area.py). The rules, idempotency included, live in models.deli
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
@@ -46,10 +47,13 @@ MAX_EMAIL = 254
 # Characters that would let an address smuggle extra mail headers or recipients.
 FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAIL_FAILED = ("Non riusciamo a inviare l'email in questo momento, quindi non abbiamo cambiato "
                "nulla. Riprova tra qualche minuto.")
+READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: la modalità di invio "
+             "può cambiarla solo il cliente.")
 INVALID_REQUEST = "La richiesta non è più valida. Scegli di nuovo la modalità e premi «Continua»."
 STALE = ("La modalità di invio di questo contratto è cambiata nel frattempo. Controlla quella "
          "attuale qui sopra e, se vuoi, ripeti la scelta.")
@@ -136,6 +140,12 @@ def commit_with_retry(operation: Callable[[], T], on_conflict: T) -> T:
         except (IntegrityError, Conflict):
             db.session.rollback()
     return on_conflict
+
+
+def refused_write(viewer: Viewer | None, what: str) -> None:
+    """Log a change refused to a read-only viewer: staff probing writes should be visible."""
+    log.warning("write refused (%s) to account %s viewing customer %s", what,
+                viewer.account_id if viewer else None, access.subject_id(viewer))
 
 
 def actor_for(viewer: Viewer) -> Actor:
@@ -324,6 +334,8 @@ def toggle_email(mode: object) -> bool:
 def review(_clicks: object, search: object, mode: object, email: object) -> tuple:
     """Check the choice and state the change; nothing is saved yet."""
     hidden = (True, [], None)
+    if not access.may_write(current_viewer()):
+        return (*hidden, notice(READ_ONLY, "alert"), None)
     contract = picker.chosen_contract(search)
     if contract is None:
         return (*hidden, notice(picker.NOT_FOUND, "alert"), None)
@@ -355,6 +367,9 @@ def decide(_confirm: object, _cancel: object, request_data: object, search: obje
     if ctx.triggered_id != ids.INVIO_CONFIRM:
         return True, None, None, no_update, no_update
     viewer = current_viewer()
+    if not access.may_write(viewer):  # a staff view is read-only, whatever the post says
+        refused_write(viewer, "invio.decide")
+        return True, None, notice(READ_ONLY, "alert"), no_update, no_update
     data = request_data if isinstance(request_data, dict) else {}
     contract = access.contract(viewer, data.get("contract"))
     mode = parse_mode(data.get("mode"))

@@ -1,0 +1,102 @@
+"""The support console: staff open a member's area, read-only, by a code the member reads out.
+
+Plain Flask pages with CSRF-protected forms: they carry no chart, load fast and work with
+any screen reader. Opening an area needs a «Motivo»; the staff session then sees exactly the
+member's pages (dashboard/access.py) until «Esci dalla visualizzazione».
+"""
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, redirect, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from models import Customer, db
+from models import assistance as codes
+from models.entities import utcnow
+from models.enums import Role
+
+from .auth.forms import REQUIRED, printable
+from .auth.identity import Viewer, current_viewer, set_staff_view
+from .labels import ROLE_LABELS
+
+bp = Blueprint("support", __name__)
+
+CONSOLE = "/assistenza"
+STAFF_VIEWERS = (Role.SUPPORT, Role.ADMIN)
+WRONG_CODE = ("Il codice non corrisponde a nessuna assistenza aperta. Controllalo con il "
+              "cliente: vale 30 minuti e ne esiste uno solo alla volta.")
+
+
+class CodeForm(FlaskForm):
+    """The code the member reads out, and why staff open the area."""
+
+    code = StringField("Codice per l'assistenza", validators=[
+        InputRequired(REQUIRED), Length(max=20), printable])
+    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
+                                               printable])
+
+
+def unavailable(viewer: Viewer):
+    """Answer a staff or member login that has no business on the console."""
+    if viewer.role is Role.MEMBER:
+        return render_template("message.html", title="Pagina non trovata",
+                               message="L'indirizzo non corrisponde a nessuna pagina."), 404
+    return render_template(
+        "message.html", title="Sezione non disponibile",
+        message=f"Questa sezione non è disponibile per il profilo "
+                f"«{ROLE_LABELS[viewer.role]}»."), 403
+
+
+def _wait_message(seconds: float) -> str:
+    """Tell staff, in Italian, how long to wait after too many wrong codes."""
+    seconds = max(1, math.ceil(seconds))
+    return f"Troppi codici non validi. Riprova tra {seconds} secondi."
+
+
+def _open_area(viewer: Viewer, customer_id: int, reason: str) -> None:
+    """Point this staff session at the member's area, with the reason given."""
+    set_staff_view(viewer, customer_id, reason.strip())
+
+
+@bp.route(CONSOLE, methods=["GET", "POST"])
+def console():
+    """Show the console: open a member's area by their assistance code."""
+    viewer = current_viewer()
+    if viewer.role not in STAFF_VIEWERS:
+        return unavailable(viewer)
+    form = CodeForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        now = utcnow()
+        wait = codes.staff_wait(db.session, viewer.account_id, now)
+        if wait.total_seconds() > 0:
+            error, status = _wait_message(wait.total_seconds()), 429
+        else:
+            found = codes.redeem(db.session, viewer.account_id, form.code.data, now)
+            if found is None:
+                db.session.commit()  # the wrong code counts
+                error, status = WRONG_CODE, 400
+            else:
+                _open_area(viewer, found.customer_id, form.reason.data)
+                db.session.commit()
+                return redirect(found.location.url, code=303)
+    elif request.method == "POST":
+        error, status = "Scrivi il codice che ti legge il cliente e il motivo.", 400
+    viewing = (db.session.get(Customer, viewer.viewing_customer_id)
+               if viewer.is_staff_view else None)
+    return render_template("support.html", form=form, error=error, viewing=viewing,
+                           role=ROLE_LABELS[viewer.role]), status
+
+
+@bp.post(f"{CONSOLE}/chiudi")
+def close_view():
+    """Leave the member's area and go back to the console."""
+    viewer = current_viewer()
+    if viewer.role not in STAFF_VIEWERS:
+        return unavailable(viewer)
+    set_staff_view(viewer, None, None)
+    db.session.commit()
+    return redirect(CONSOLE, code=303)

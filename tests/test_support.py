@@ -1,0 +1,135 @@
+"""The support console: a member's code opens their exact view, read-only, for staff only."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import delete, select
+
+from models import Customer, Invoice, db
+from models import assistance as codes
+from models.delivery import in_force
+from models.entities import utcnow
+from tests.helpers import form_token, login, outputs, post_callback
+from tests.test_consumi import SEED_ROWS, contract_ids
+from tests.test_invio import decide, review
+
+STAFF = ("assistenza@example.com", "Assistenza!2023")
+ADVISOR = ("consulente@example.com", "Consulente!2023")
+
+
+@pytest.fixture()
+def staff(app):
+    """Return a client logged in as support staff; forget its wrong codes afterwards."""
+    yield login(app.test_client(), *STAFF)
+    with app.app_context():
+        db.session.execute(delete(codes.WrongAssistanceCode))
+        db.session.commit()
+
+
+@pytest.fixture()
+def mario_code(app):
+    """Give Mario Rossi a live code while he looks at his 2023 consumption; close it after."""
+    main_home = contract_ids(app, "100234")[0]
+    with app.app_context():
+        mario = db.session.scalar(select(Customer.id).where(Customer.code == "100234"))
+        code = codes.issue(db.session, mario, utcnow(), "/consumi",
+                           f"?contratto={main_home}&anno=2023")
+        db.session.commit()
+    yield code, main_home
+    with app.app_context():
+        codes.end(db.session, mario)
+        db.session.commit()
+
+
+def open_by_code(client, code: str, reason: str = "Ticket 4711"):
+    """Type the code and the reason into the console, as staff do."""
+    page = client.get("/assistenza").get_data(as_text=True)
+    return client.post("/assistenza", data={"code": code, "reason": reason,
+                                            "csrf_token": form_token(page)})
+
+
+def seed_numbers(response) -> list[str]:
+    """Return the invoice numbers of the consumption table."""
+    return [row[0] for row in outputs(response)["consumi-fatture-dati.data"]["rows"]]
+
+
+def test_the_console_asks_for_the_code_and_the_reason(staff):
+    page = staff.get("/assistenza").get_data(as_text=True)
+    assert "Codice per l&#39;assistenza" in page or "Codice per l'assistenza" in page
+    assert ">Motivo<" in page
+
+
+def test_the_code_lands_staff_on_the_members_page_with_his_invoices(staff, mario_code):
+    code, main_home = mario_code
+    response = open_by_code(staff, code.lower())
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/consumi?contratto={main_home}&anno=2023"
+    shown = post_callback(staff, "consumi-grafico",
+                          {"url.search": f"?contratto={main_home}&anno=2023"})
+    assert seed_numbers(shown) == [str(row[0]) for row in SEED_ROWS]
+
+
+def test_staff_read_the_members_pdfs_while_the_view_is_open(staff, mario_code, app):
+    code, _ = mario_code
+    with app.app_context():
+        invoice = db.session.scalar(select(Invoice.id).where(Invoice.number == 1636))
+    assert staff.get(f"/fatture/{invoice}/fattura.pdf").status_code == 404
+    open_by_code(staff, code)
+    pdf = staff.get(f"/fatture/{invoice}/fattura.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    page = staff.get("/assistenza").get_data(as_text=True)
+    token = form_token(page)
+    assert staff.post("/assistenza/chiudi", data={"csrf_token": token}).status_code == 303
+    assert staff.get(f"/fatture/{invoice}/fattura.pdf").status_code == 404
+
+
+def test_the_staff_view_is_read_only_whatever_the_post_says(staff, mario_code, app):
+    code, main_home = mario_code
+    open_by_code(staff, code)
+    with app.app_context():
+        before = in_force(db.session, main_home)
+    request = {"contract": main_home, "mode": "carta", "email": None,
+               "version": before.version}
+    response = decide(staff, request, search=f"?contratto={main_home}")
+    assert "sola lettura" in json.dumps(outputs(response), ensure_ascii=False)
+    reviewed = review(staff, main_home, "carta")
+    assert "sola lettura" in json.dumps(outputs(reviewed), ensure_ascii=False)
+    with app.app_context():
+        after = in_force(db.session, main_home)
+    assert (after.mode, after.version) == (before.mode, before.version)
+
+
+def test_wrong_codes_are_refused_then_slowed_down(staff, mario_code):
+    for _ in range(codes.FREE_WRONG_CODES):
+        response = open_by_code(staff, "AAAAAA")
+        assert response.status_code == 400
+        assert "non corrisponde" in response.get_data(as_text=True)
+    code, _ = mario_code
+    slowed = open_by_code(staff, code)  # even the right code waits: guessing stays slow
+    assert slowed.status_code == 429
+    assert "Riprova tra" in slowed.get_data(as_text=True)
+
+
+def test_a_code_needs_a_reason(staff, mario_code):
+    code, _ = mario_code
+    response = open_by_code(staff, code, reason="")
+    assert response.status_code == 400
+    assert "motivo" in response.get_data(as_text=True).lower()
+
+
+def test_members_do_not_find_the_console(member):
+    assert member.get("/assistenza").status_code == 404
+
+
+def test_advisors_are_told_the_console_is_not_for_their_profile(app):
+    advisor = login(app.test_client(), *ADVISOR)
+    response = advisor.get("/assistenza")
+    assert response.status_code == 403
+    assert "non è disponibile per il profilo «Consulente energetico»" in response.get_data(
+        as_text=True)
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/assistenza")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
