@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template
 
 from models import db
 
-from . import access, pdf_cache
+from . import access, masking, pdf_cache
 from .auth.identity import current_viewer
 from .documents import detail_filename, invoice_filename, render_detail, render_invoice
 from .documents.data import InvoiceDocument
@@ -31,16 +31,20 @@ def not_found() -> tuple[str, int]:
 @bp.get("/fatture/<raw_id>/<kind>.pdf")
 def invoice_pdf(raw_id: str, kind: str):
     """Send one of the invoice's PDFs, if the viewer owns the invoice."""
-    invoice_id = access.invoice(current_viewer(), raw_id)
+    viewer = current_viewer()
+    invoice_id = access.invoice(viewer, raw_id)
     if invoice_id is None or kind not in KINDS:
         return not_found()
     render, filename = KINDS[kind]
+    masked = viewer.screen_share  # a shared screen gets the masked copy, cached apart
 
     def build() -> pdf_cache.Entry:
         document = build_invoice_document(db.session, invoice_id)
+        if masked:
+            document = masking.invoice_document(document)
         return render(document), filename(document)
 
-    pdf, name = pdf_cache.fetch(invoice_id, kind, build)
+    pdf, name = pdf_cache.fetch(invoice_id, f"{kind}:mascherata" if masked else kind, build)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"',
     })

@@ -19,7 +19,8 @@ from models.entities import utcnow
 from models.enums import Role
 
 from .auth.forms import REQUIRED, printable
-from .auth.identity import Viewer, current_viewer, set_staff_view
+from .auth.identity import Viewer, current_viewer, set_screen_share, set_staff_view
+from .auth.routes import safe_next
 from .labels import ROLE_LABELS
 
 bp = Blueprint("support", __name__)
@@ -100,3 +101,11 @@ def close_view():
     set_staff_view(viewer, None, None)
     db.session.commit()
     return redirect(CONSOLE, code=303)
+
+
+@bp.post("/condivisione-schermo")
+def screen_share():
+    """Switch «Modalità condivisione schermo» on or off, then go back to the page."""
+    set_screen_share(current_viewer(), request.form.get("attiva") == "1")
+    db.session.commit()
+    return redirect(safe_next(request.form.get("next")), code=303)

@@ -31,6 +31,8 @@ class LoginSession(Base):
         ForeignKey("customer.id", ondelete="SET NULL"))
     viewing_reason: Mapped[str | None] = mapped_column(String(200))
     viewing_since: Mapped[datetime | None]
+    # «Modalità condivisione schermo»: personal data masked on the server until switched off.
+    screen_share: Mapped[bool] = mapped_column(default=False)
 
     account: Mapped[Account] = relationship()
 

@@ -25,7 +25,7 @@ _SESSION_BY_TOKEN = (
     select(LoginSession.id, LoginSession.created_at, LoginSession.last_seen_at,
            LoginSession.revoked_at, Account.id, Account.email, Account.role,
            Account.customer_id, Account.is_active, LoginSession.viewing_customer_id,
-           LoginSession.viewing_reason)
+           LoginSession.viewing_reason, LoginSession.screen_share)
     .join(Account, LoginSession.account_id == Account.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
@@ -44,6 +44,7 @@ class Viewer:
     expires_at: datetime
     viewing_customer_id: int | None = None  # the member whose area a staff login is viewing
     viewing_reason: str | None = None
+    screen_share: bool = False  # «Modalità condivisione schermo»: mask personal data
 
     @property
     def is_member(self) -> bool:
@@ -136,7 +137,7 @@ def _load_viewer(user: object) -> Viewer | None:
         g.session_expired = True
         return None
     (session_id, created_at, last_seen_at, revoked_at, account_id, email, role, customer_id,
-     is_active, viewing_customer_id, viewing_reason) = found
+     is_active, viewing_customer_id, viewing_reason, screen_share) = found
     if revoked_at is not None or _deadline(created_at, last_seen_at) <= now or not is_active:
         g.session_expired = True
         return None
@@ -146,7 +147,8 @@ def _load_viewer(user: object) -> Viewer | None:
                            .values(last_seen_at=now))
         db.session.commit()
     return Viewer(account_id, email, role, customer_id, session_id,
-                  _deadline(created_at, last_seen_at), viewing_customer_id, viewing_reason)
+                  _deadline(created_at, last_seen_at), viewing_customer_id, viewing_reason,
+                  bool(screen_share))
 
 
 def set_staff_view(viewer: Viewer, customer_id: int | None, reason: str | None) -> None:
@@ -156,3 +158,10 @@ def set_staff_view(viewer: Viewer, customer_id: int | None, reason: str | None) 
         viewing_since=utcnow() if customer_id is not None else None))
     g.pop("viewer", None)
 
+
+
+def set_screen_share(viewer: Viewer, on: bool) -> None:
+    """Switch screen-share mode for this session: masking holds across pages until turned off."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == viewer.session_id)
+                       .values(screen_share=on))
+    g.pop("viewer", None)

@@ -1,4 +1,4 @@
-"""Staff view of a member's area, per login session
+"""Staff view of a member's area and screen-share mode, per login session
 
 Revision ID: b7e2f4a6c801
 Revises: a5c0de7e1f01
@@ -19,6 +19,8 @@ def upgrade():
         batch_op.add_column(sa.Column('viewing_customer_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('viewing_reason', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('viewing_since', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('screen_share', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
         batch_op.create_foreign_key(
             batch_op.f('fk_login_session_viewing_customer_id_customer'), 'customer',
             ['viewing_customer_id'], ['id'], ondelete='SET NULL')
@@ -28,6 +30,7 @@ def downgrade():
     with op.batch_alter_table('login_session', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_login_session_viewing_customer_id_customer'),
                                  type_='foreignkey')
+        batch_op.drop_column('screen_share')
         batch_op.drop_column('viewing_since')
         batch_op.drop_column('viewing_reason')
         batch_op.drop_column('viewing_customer_id')
