@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 from models import db
 from models.demo import is_loaded, load_demo
 
-from .import_command import register_import_command
+from .import_command import register_curve_command, register_import_command
 
 DEMO_LOGINS = (
     ("Socio (Mario Rossi, codice 100234)", "socio@example.com", "Paluzza!2023"),
@@ -40,6 +40,7 @@ def prepare_database(server: Flask) -> None:
 def register_commands(server: Flask) -> None:
     """Add `flask demo` and `flask import` for operators."""
     register_import_command(server)
+    register_curve_command(server)
 
     @server.cli.command("demo")
     def demo_command() -> None:

@@ -8,6 +8,7 @@ from flask import Flask
 
 from models import db
 from models.importing import ImportReport, check_folder, write
+from models.importing.curves import check_curve_files, write_curves
 
 MAX_PRINTED_PROBLEMS = 500
 
@@ -54,3 +55,37 @@ def register_import_command(server: Flask) -> None:
             db.session.rollback()
             raise
         _print_summary(report)
+
+
+def register_curve_command(server: Flask) -> None:
+    """Add `flask curves import FILE…` for the distributor's quarter-hour files."""
+    @server.cli.group("curves")
+    def curves() -> None:
+        """Quarter-hour curves from the meters (docs/IMPORT.md)."""
+
+    @curves.command("import")
+    @click.argument("files", nargs=-1, required=True,
+                    type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--check-only", is_flag=True, help="Controlla i file senza scrivere nulla.")
+    def import_curves(files: tuple[Path, ...], check_only: bool) -> None:
+        """Import quarter-hour CSV files, long or wide layout: all of them or nothing."""
+        checked = check_curve_files(db.session, list(files))
+        if checked.problems:
+            db.session.rollback()
+            for problem in checked.problems[:MAX_PRINTED_PROBLEMS]:
+                click.echo(str(problem), err=True)
+            click.echo(f"Importazione annullata: {len(checked.problems)} problemi, nessun "
+                       "dato scritto.", err=True)
+            raise click.exceptions.Exit(1)
+        if check_only:
+            click.echo(f"Nessun problema in {checked.readings} quarti d'ora.")
+            return
+        try:
+            with click.progressbar(length=checked.readings, label="Importazione") as bar:
+                new, changed, unchanged = write_curves(db.session, checked, bar.update)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        click.echo(f"giorni: {new} nuovi, {changed} modificati, {unchanged} invariati "
+                   f"({checked.readings} quarti d'ora letti)")

@@ -2,6 +2,7 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from .assistance import AssistanceCode, WrongAssistanceCode
+from .curves import QuarterHourDay
 from .entities import (
     Account,
     Base,
@@ -31,6 +32,7 @@ __all__ = [
     "MeterReading",
     "MonthlyConsumption",
     "Payment",
+    "QuarterHourDay",
     "WrongAssistanceCode",
     "db",
 ]

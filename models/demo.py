@@ -44,6 +44,7 @@ from .billing import (
     generation_for,
     lines_total,
 )
+from .curve_demo import add_demo_curves, apportion
 from .entities import (
     Account,
     BillDeliveryChange,
@@ -524,20 +525,6 @@ def _number_base(day: date) -> int:
 
 # --- consumption ---------------------------------------------------------------------------
 
-def _apportion(total: int, weights: Sequence[float]) -> list[int]:
-    """Split a whole number in proportion to weights; the parts add up to the total."""
-    # Float weights are fine here: they only share out whole kWh, never money.
-    if sum(weights) <= 0:
-        weights = [1.0] * len(weights)
-    scale = total / sum(weights)
-    raw = [w * scale for w in weights]
-    parts = [int(r) for r in raw]
-    by_remainder = sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))
-    for i in by_remainder[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
-
-
 def _band_weights(month: date, intensity: Sequence[float]) -> list[float]:
     """Return how a month's kWh spread over the bands: hours times intensity."""
     hours = band_hours(month)
@@ -560,7 +547,7 @@ class _Usage:
         expected = p.yearly_kwh * p.monthly_weights[month.month - 1] / sum(p.monthly_weights)
         noise = self.rng.uniform(0.88, 1.12)
         kwh = max(4, round(expected * self.year_factors[month.year] * noise))
-        f1, f2, f3 = _apportion(kwh, _band_weights(month, p.intensity))
+        f1, f2, f3 = apportion(kwh, _band_weights(month, p.intensity))
         return MonthUse(month, f1, f2, f3)
 
 
@@ -570,7 +557,7 @@ def _split_seed(seed: SeedInvoice, months: Sequence[date],
     per_band = []
     for band, total in zip(Band, (seed.f1, seed.f2, seed.f3), strict=True):
         weights = [profile.monthly_weights[m.month - 1] * band_hours(m)[band] for m in months]
-        per_band.append(_apportion(total, weights))
+        per_band.append(apportion(total, weights))
     return tuple(MonthUse(m, *(parts[i] for parts in per_band)) for i, m in enumerate(months))
 
 
@@ -580,7 +567,7 @@ def _estimate(truth: Sequence[MonthUse], rng: random.Random) -> tuple[MonthUse, 
     per_band = []
     for band in ("f1", "f2", "f3"):
         actual = [getattr(m, band) for m in truth]
-        per_band.append(_apportion(round(sum(actual) * factor), [float(a) for a in actual]))
+        per_band.append(apportion(round(sum(actual) * factor), [float(a) for a in actual]))
     return tuple(MonthUse(m.month, *(parts[i] for parts in per_band))
                  for i, m in enumerate(truth))
 
@@ -954,3 +941,5 @@ def load_demo(session: Session, hash_password: Callable[[str], str],
         _insert_payments(session, customer, payments)
         _insert(session, BillDeliveryChange,
                 _delivery_rows(contract, c_spec, spec, account_of.get(customer.id)))
+    session.flush()
+    add_demo_curves(session)
