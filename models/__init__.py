@@ -1,6 +1,7 @@
 """Data layer: models, query functions and the domain rules that belong to the data."""
 from flask_sqlalchemy import SQLAlchemy
 
+from .advice import AdvisorConsent
 from .assistance import AssistanceCode, WrongAssistanceCode
 from .curves import QuarterHourDay
 from .entities import (
@@ -21,6 +22,7 @@ db = SQLAlchemy(model_class=Base)
 __all__ = [
     "Account",
     "AccountToken",
+    "AdvisorConsent",
     "AssistanceCode",
     "Base",
     "Contract",
