@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_MEMBER
 
@@ -125,6 +127,7 @@ class Stack:
     http: str
     app: str
     cert: Path
+    database_url: str
 
 
 def free_port() -> int:
@@ -218,7 +221,7 @@ def deployed(work: Path, database_url: str) -> Iterator[Stack]:
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         wait_until_listening(tls_port, started[-1], work / "error.log")
         yield Stack(https=f"https://127.0.0.1:{tls_port}", http=f"http://127.0.0.1:{http_port}",
-                    app=f"http://127.0.0.1:{app_port}", cert=cert)
+                    app=f"http://127.0.0.1:{app_port}", cert=cert, database_url=database_url)
     finally:
         for process in reversed(started):
             stop(process)
@@ -279,7 +282,8 @@ def test_scripts_and_styles_are_served_over_https_not_redirected(stack, path):
 
 def test_https_through_nginx_is_not_redirected_and_the_member_logs_in(stack):
     browser = requests.Session()
-    browser.headers["Host"] = HOST
+    agent = "deploy-test-browser"
+    browser.headers.update({"Host": HOST, "User-Agent": agent})
     # Per request: a REQUESTS_CA_BUNDLE in the environment would override Session.verify.
     tls = {"verify": str(stack.cert), "allow_redirects": False, "timeout": 30}
     page = browser.get(stack.https + "/login", **tls)
@@ -288,13 +292,29 @@ def test_https_through_nginx_is_not_redirected_and_the_member_logs_in(stack):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
     login, password = DEMO_MEMBER
     # A browser sends the Referer; over HTTPS Flask-WTF requires it on the app's own host.
+    # The forged X-Forwarded-For is one hop further than PROXY_COUNT=1 trusts.
     answer = browser.post(stack.https + "/login", **tls,
-                          headers={"Referer": f"https://{HOST}/login"},
+                          headers={"Referer": f"https://{HOST}/login",
+                                   "X-Forwarded-For": "203.0.113.9"},
                           data={"login": login, "password": password, "csrf_token": token})
     assert (answer.status_code, answer.headers.get("Location")) == (302, "/"), answer.text[:500]
     assert "__Host-session" in browser.cookies
     area = browser.get(stack.https + "/", **tls)
     assert area.status_code == 200, area.headers.get("Location")
+    assert session_addresses(stack, agent) == ["127.0.0.1"]   # the address nginx saw
+
+
+def session_addresses(stack: Stack, agent: str) -> list[str]:
+    """Read the client addresses the app recorded for the login sessions of one browser."""
+    from models.security import LoginSession
+
+    engine = create_engine(stack.database_url)
+    try:
+        with Session(engine) as session:
+            return list(session.scalars(
+                select(LoginSession.ip).where(LoginSession.user_agent == agent)))
+    finally:
+        engine.dispose()
 
 
 def test_a_forged_forwarded_proto_over_plain_http_is_redirected(stack):
