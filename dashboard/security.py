@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import UTC
 
 from dash import Dash
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from .auth.identity import current_viewer
+from .health import PATHS as HEALTH_PATHS
 
 csrf = CSRFProtect()
 
@@ -43,16 +44,30 @@ def protect(app: Dash) -> None:
     production = server.config["PRODUCTION"]
     Talisman(
         server,
-        force_https=production,
+        force_https=False,  # _require_https below: trusts only what ProxyFix trusts
         strict_transport_security=production,
         session_cookie_secure=production,
         content_security_policy=content_security_policy(app),
         frame_options="DENY",
         referrer_policy="same-origin",
     )
+    if production:
+        # First of all hooks: plain HTTP goes to HTTPS before any login or database work.
+        server.before_request_funcs.setdefault(None, []).insert(0, _require_https)
     server.before_request(lambda: _reject_malformed_callbacks(app))
     server.after_request(_private_responses)
     server.register_error_handler(CSRFError, _csrf_failed)
+
+
+def _require_https():
+    """Redirect a plain-HTTP request to HTTPS on the same host; health checks answer as they are.
+
+    The scheme is the one ProxyFix trusts (PROXY_COUNT), not a raw X-Forwarded-Proto header. A
+    balancer probes /health and /ready over plain HTTP and must see /ready's 503, not a 302.
+    """
+    if request.is_secure or request.path in HEALTH_PATHS:
+        return None
+    return redirect(request.url.replace("http://", "https://", 1))
 
 
 def _reject_malformed_callbacks(app: Dash):
