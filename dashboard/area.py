@@ -68,7 +68,9 @@ def statement_pdf_export():
     viewer, contracts, value = _scope()
     if not contracts:
         return not_found()
-    export = statements.pdf_export(access.customer(viewer), contracts, value)
+    scope = ("Tutti i contratti" if value == picker.ALL and len(contracts) > 1
+             else contract_label(contracts[0]))
+    export = statements.pdf_export(access.customer(viewer), contracts, scope)
     return Response(export.content, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{export.name}"'})
 

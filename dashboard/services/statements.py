@@ -10,7 +10,6 @@ from models.statement import Statement, build_statement
 
 from .. import access
 from ..documents.statement import render_statement
-from ..pages.common import contract_label
 from ..statement import (
     ContractRef,
     Holder,
@@ -57,13 +56,6 @@ def holder_of(customer: Customer) -> Holder:
                   f"{customer.billing_city} ({customer.billing_province})")
 
 
-def scope_label(value: object, contracts: list[Contract]) -> str:
-    """Name what a statement covers: all contracts, or the one chosen."""
-    if value == access.ALL_CONTRACTS and len(contracts) > 1:
-        return "Tutti i contratti"
-    return contract_label(contracts[0])
-
-
 def csv_export(customer: Customer, contracts: list[Contract]) -> Export:
     """Write the statement's invoices as CSV for Excel."""
     refs = contract_refs(contracts)
@@ -72,11 +64,10 @@ def csv_export(customer: Customer, contracts: list[Contract]) -> Export:
     return Export(name, statement_csv(statement, refs))
 
 
-def pdf_export(customer: Customer, contracts: list[Contract], value: object) -> Export:
-    """Write the statement as a PDF document."""
+def pdf_export(customer: Customer, contracts: list[Contract], scope: str) -> Export:
+    """Write the statement as a PDF document; scope names what it covers."""
     refs = contract_refs(contracts)
     statement = statement_of(contracts)
-    document = statement_document(statement, refs, holder_of(customer),
-                                  scope_label(value, contracts))
+    document = statement_document(statement, refs, holder_of(customer), scope)
     name = export_name(customer.code, list(refs.values()), statement.as_of, "pdf")
     return Export(name, render_statement(document))
