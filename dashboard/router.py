@@ -30,13 +30,14 @@ def render(pathname: object, search: object) -> tuple[list, list]:
 
 def page_for(viewer: Viewer, customer: Customer | None, path: str, search: str) -> list:
     """Build the page at a path, or say why this viewer cannot open it."""
+    in_area = customer is not None   # the access gate serves this viewer a member's area
     if path == registry.HOME:
-        tools = registry.visible_to(viewer)
+        tools = registry.visible_to(viewer, in_area)
         if customer is not None:
             return home.member_layout(customer, access.contracts(viewer), tools)
         return home.staff_layout(viewer, tools)
     page = registry.find(path)
-    if page is not None and page.open_to(viewer):
+    if page is not None and page.open_to(viewer, in_area):
         return page.layout(search)
     # Staff learn that the page exists but is not theirs; members get the same answer for
     # a staff page as for an address that does not exist.

@@ -192,3 +192,25 @@ def test_the_layout_holds_no_member_data_for_anonymous_requests(client, app):
     text = client.get("/_dash-layout").get_data(as_text=True)
     assert not [m for m in mario(app)["markers"] if m in text]
     assert "Pagina non trovata" not in text and "Area di gestione" not in text
+
+
+def test_area_pages_open_to_staff_when_the_gate_serves_them_an_area(app, monkeypatch):
+    """The support view opens a member's area to staff through the access gate, not the role."""
+    from dashboard import access
+
+    with app.app_context():
+        mario_id = db.session.scalar(select(Customer.id).where(Customer.code == MARIO))
+    gate = access.customer
+
+    def viewing_mario(viewer):
+        if viewer is not None and viewer.role is Role.SUPPORT:
+            return db.session.get(Customer, mario_id)
+        return gate(viewer)
+
+    monkeypatch.setattr(access, "customer", viewing_mario)
+    support, advisor = client_for(app, Role.SUPPORT), client_for(app, Role.ADVISOR)
+    members = [p for p in registry.PAGES if Role.MEMBER in p.roles]
+    for page in members:
+        assert page.title in page_text(route(support, page.path)), page.path
+        assert "non è disponibile" in page_text(route(advisor, page.path)), page.path
+    assert {p.path for p in members} <= set(links_in(outputs(route(support, "/"))["page.children"]))

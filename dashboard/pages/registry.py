@@ -19,8 +19,10 @@ who open a page their role may not see read «Questa sezione non è disponibile 
 member cannot tell which staff pages there are. Flask routes that belong to a page (exports,
 emailed links) may stay blueprints; they ask the access gate like the page does.
 
-The role check here only decides which pages a role reaches; which member data a page shows
-is still decided by the access gate, for every callback and route.
+A page declared for Role.MEMBER belongs to a member's area: it opens to whoever the access
+gate serves a member's area (the member, or staff viewing it read-only), not to a role as such.
+The role check here only decides which pages open; which member data a page shows is still
+decided by the access gate, for every callback and route.
 """
 from __future__ import annotations
 
@@ -48,13 +50,19 @@ class Page:
     layout: Callable[[str], list]
     register_callbacks: Callable[[Dash], None]
 
-    def open_to(self, viewer: Viewer) -> bool:
-        """Tell whether the viewer's role may open this page (a member needs a customer)."""
-        if viewer.role not in self.roles:
-            return False
-        return viewer.role is not Role.MEMBER or viewer.is_member
+    def open_to(self, viewer: Viewer, in_area: bool) -> bool:
+        """Tell whether the viewer may open this page.
+
+        in_area says whether the access gate serves the viewer a member's area (their own, or
+        the one a staff login opened read-only): the pages of that area open to them.
+        """
+        if Role.MEMBER in self.roles and in_area:
+            return True
+        return viewer.role in self.roles and viewer.role is not Role.MEMBER
 
 
+# The pages of a member's area. Staff reach them only through the access gate, when it serves
+# them a member's area to view; their role alone does not open them.
 MEMBERS = frozenset({Role.MEMBER})
 
 PAGES: tuple[Page, ...] = (
@@ -78,9 +86,9 @@ def find(path: str) -> Page | None:
     return next((page for page in PAGES if page.path == path), None)
 
 
-def visible_to(viewer: Viewer) -> list[Page]:
-    """List the pages the viewer's role may open, in declaration order."""
-    return [page for page in PAGES if page.open_to(viewer)]
+def visible_to(viewer: Viewer, in_area: bool) -> list[Page]:
+    """List the pages the viewer may open, in declaration order."""
+    return [page for page in PAGES if page.open_to(viewer, in_area)]
 
 
 def register_callbacks(app: Dash) -> None:
