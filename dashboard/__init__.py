@@ -20,6 +20,7 @@ from .auth.session_auth import SessionAuth
 from .health import bp as health_bp
 from .invoices import bp as invoices_bp
 from .layout import shell
+from .pages import registry as pages
 from .support import bp as support_bp
 
 MIGRATIONS = config.ROOT / "migrations"
@@ -73,6 +74,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     pio.json.config.default_engine = "json"
     app.layout = shell
     router.register_callbacks(app)
+    pages.register_callbacks(app)   # every page declared in pages/registry.py
     SessionAuth(app, public_routes=PUBLIC_ROUTES)
     server.register_blueprint(auth_bp)
     server.register_blueprint(accounts_bp)

@@ -8,19 +8,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from models import Contract, db
-from models.delivery import Result, confirm_web, first_bill_affected, in_force
-from models.entities import DeliveryConfirmation, utcnow
-from models.enums import DeliveryMode
+from models.delivery import Result, first_bill_affected
+from models.entities import DeliveryConfirmation
 
 from . import access
 from . import formatting as fmt
 from .auth.identity import Viewer, current_viewer
-from .documents.statement import render_statement
 from .pages import picker
 from .pages.common import contract_label
-from .pages.contabilita import contract_refs, default_scope, statement_of
-from .pages.invio import actor_for, commit_with_retry, first_bill_text
-from .statement import Holder, export_name, statement_csv, statement_document
+from .services import delivery, statements
 
 bp = Blueprint("area", __name__)
 
@@ -49,7 +45,7 @@ def not_found(title: str = "Contratto non trovato",
 def _scope() -> tuple[Viewer | None, list[Contract] | None, object]:
     """Return the viewer, the contracts the query string asks for (or None) and its value."""
     viewer = current_viewer()
-    value = request.args.get("contratto") or default_scope(access.contracts(viewer))
+    value = request.args.get("contratto") or statements.default_scope(access.contracts(viewer))
     return viewer, access.contract_scope(viewer, value), value
 
 
@@ -59,12 +55,9 @@ def statement_csv_export():
     viewer, contracts, _ = _scope()
     if not contracts:
         return not_found()
-    refs = contract_refs(contracts)
-    statement = statement_of(contracts)
-    customer = access.customer(viewer)
-    name = export_name(customer.code, list(refs.values()), statement.as_of, "csv")
-    return Response(statement_csv(statement, refs), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
+    export = statements.csv_export(access.customer(viewer), contracts)
+    return Response(export.content, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{export.name}"',
         "Content-Type": "text/csv; charset=utf-8",
     })
 
@@ -75,18 +68,11 @@ def statement_pdf_export():
     viewer, contracts, value = _scope()
     if not contracts:
         return not_found()
-    refs = contract_refs(contracts)
-    statement = statement_of(contracts)
-    customer = access.customer(viewer)
-    holder = Holder(customer.name, customer.code, customer.tax_code,
-                    f"{customer.billing_street}, {customer.billing_zip} "
-                    f"{customer.billing_city} ({customer.billing_province})")
     scope = ("Tutti i contratti" if value == picker.ALL and len(contracts) > 1
              else contract_label(contracts[0]))
-    pdf = render_statement(statement_document(statement, refs, holder, scope))
-    name = export_name(customer.code, list(refs.values()), statement.as_of, "pdf")
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    export = statements.pdf_export(access.customer(viewer), contracts, scope)
+    return Response(export.content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{export.name}"'})
 
 
 def _confirmation(raw: str) -> tuple[Viewer | None, DeliveryConfirmation | None,
@@ -104,18 +90,11 @@ def confirm_page(raw: str):
     _, confirmation, contract = _confirmation(raw)
     if confirmation is None or contract is None:
         return not_found("Link non valido", LINK_INVALID)
-    current = in_force(db.session, contract.id)
-    state = None
-    if confirmation.used_at is not None:
-        confirmed = current.mode is DeliveryMode.WEB and current.email == confirmation.email
-        state = Result.UNCHANGED if confirmed else Result.STALE
-    elif confirmation.expires_at <= utcnow():
-        state = Result.EXPIRED
-    elif current.version != confirmation.base_version:
-        state = Result.STALE
+    state = delivery.link_state(confirmation, contract)
     return render_template(
         "delivery_confirm.html", contract=contract_label(contract), email=confirmation.email,
-        first_bill=first_bill_text(first_bill_affected(db.session, contract), web=True),
+        first_bill=delivery.first_bill_text(first_bill_affected(db.session, contract),
+                                            web=True),
         expires=fmt.moment(confirmation.expires_at), outcome=OUTCOMES.get(state),
         back=f"/invio{picker.search_for(contract.id)}")
 
@@ -126,18 +105,11 @@ def confirm(raw: str):
     viewer, confirmation, contract = _confirmation(raw)
     if confirmation is None or contract is None:
         return not_found("Link non valido", LINK_INVALID)
-    actor = actor_for(viewer)
-
-    def operation() -> Result:
-        fresh = access.delivery_confirmation(viewer, raw)
-        if fresh is None:
-            return Result.STALE
-        return confirm_web(db.session, fresh, contract, actor, utcnow())
-
-    result = commit_with_retry(operation, Result.STALE)
+    result = delivery.confirm_link(confirmation, contract, delivery.actor_for(viewer))
     title, message = OUTCOMES[result]
     if result is Result.CHANGED:
         message = (f"Fatto: la bolletta ti arriverà per email a {confirmation.email}. "
-                   + first_bill_text(first_bill_affected(db.session, contract), web=False))
+                   + delivery.first_bill_text(first_bill_affected(db.session, contract),
+                                              web=False))
     return render_template("delivery_confirm.html", outcome=(title, message),
                            back=f"/invio{picker.search_for(contract.id)}")

@@ -1,20 +1,19 @@
-"""Route a path to its page: the only callback that reads the pathname."""
+"""Route a path to its page: the only callback that reads the pathname.
+
+Which pages exist and which roles may open them is declared once, in pages/registry.py.
+"""
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
+from models import Customer
+from models.enums import Role
+
 from . import access, ids
-from .auth.identity import current_viewer
+from .auth.identity import Viewer, current_viewer
 from .labels import ROLE_LABELS
 from .layout import account_box
-from .pages import common, consumi, contabilita, contratto, home, invio
-
-MEMBER_PAGES = {
-    contratto.PATH: contratto.layout,
-    consumi.PATH: consumi.layout,
-    contabilita.PATH: contabilita.layout,
-    invio.PATH: invio.layout,
-}
+from .pages import common, home, registry
 
 
 def render(pathname: object, search: object) -> tuple[list, list]:
@@ -25,15 +24,26 @@ def render(pathname: object, search: object) -> tuple[list, list]:
     customer = access.customer(viewer)
     header = (account_box(customer.name, f"Codice cliente {customer.code}") if customer
               else account_box(viewer.email, ROLE_LABELS[viewer.role]))
-    path = pathname if isinstance(pathname, str) else "/"
-    if path == "/":
-        page = (home.member_layout(customer, access.contracts(viewer)) if customer
-                else home.staff_layout(viewer))
-    elif path in MEMBER_PAGES and customer is not None:
-        page = MEMBER_PAGES[path](search if isinstance(search, str) else "")
-    else:
-        page = common.not_found()
-    return header, page
+    path = pathname if isinstance(pathname, str) else registry.HOME
+    return header, page_for(viewer, customer, path, search if isinstance(search, str) else "")
+
+
+def page_for(viewer: Viewer, customer: Customer | None, path: str, search: str) -> list:
+    """Build the page at a path, or say why this viewer cannot open it."""
+    in_area = customer is not None   # the access gate serves this viewer a member's area
+    if path == registry.HOME:
+        tools = registry.visible_to(viewer, in_area)
+        if customer is not None:
+            return home.member_layout(customer, access.contracts(viewer), tools)
+        return home.staff_layout(viewer, tools)
+    page = registry.find(path)
+    if page is not None and page.open_to(viewer, in_area):
+        return page.layout(search)
+    # Staff learn that the page exists but is not theirs; members get the same answer for
+    # a staff page as for an address that does not exist.
+    if page is not None and viewer.role is not Role.MEMBER:
+        return common.unavailable(ROLE_LABELS[viewer.role])
+    return common.not_found()
 
 
 def register_callbacks(app: Dash) -> None:
@@ -42,7 +52,3 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.HEADER, "children"), Output(ids.PAGE, "children"),
         Input(ids.URL, "pathname"), State(ids.URL, "search"),
     )(render)
-    consumi.register_callbacks(app)
-    contratto.register_callbacks(app)
-    contabilita.register_callbacks(app)
-    invio.register_callbacks(app)

@@ -14,8 +14,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import formatting as fmt
-from dashboard.pages.invio import commit_with_retry, parse_email
+from dashboard.pages.invio import parse_email
 from dashboard.security import CSRF_COOKIE
+from dashboard.services.delivery import commit_with_retry
 from models import Contract, db
 from models.delivery import Actor, Result, choose_paper, in_force, next_period
 from models.entities import AuditEvent, BillDeliveryChange, DeliveryConfirmation, utcnow

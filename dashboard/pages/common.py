@@ -28,3 +28,11 @@ def not_found() -> list:
     return page_title("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.") + [
         html.A("Torna all'area di gestione", href="/", className="button"),
     ]
+
+
+def unavailable(role_label: str) -> list:
+    """Build the answer for staff who open a page their profile may not see."""
+    return page_title("Sezione non disponibile",
+                      f"Questa sezione non è disponibile per il profilo {role_label}.") + [
+        html.A("Torna all'area di gestione", href="/", className="button"),
+    ]

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, html
 
-from models import Contract, db
-from models.enums import PaymentMethod
-from models.queries import billed_invoices, received_payments
-from models.statement import ZERO, Statement, build_statement
+from models import Contract
+from models.statement import ZERO, Statement
 
 from .. import access, ids
 from .. import formatting as fmt
 from .. import statement as builders
 from ..auth.identity import current_viewer
+from ..services.statements import contract_refs, default_scope, statement_of
 from . import picker
 from .common import notice, page_title
 
@@ -23,27 +22,6 @@ RECEIPT_COLUMNS = (("date", "Data"), ("amount", "Importo"), ("channel", "Modalit
                    ("covers", "Fatture pagate"))
 MONEY_COLUMNS = {"total", "paid", "left", "invoiced", "amount"}
 NARROW_HIDDEN = {"count"}   # on a phone the year totals keep only the money
-
-
-def contract_refs(contracts: list[Contract]) -> dict[int, builders.ContractRef]:
-    """Name each contract the way the statement shows it."""
-    return {c.id: builders.ContractRef(
-        c.pod, c.supply_street, f"{c.supply_street}, {c.supply_city}",
-        c.payment_method == PaymentMethod.SEPA)
-        for c in contracts}
-
-
-def statement_of(contracts: list[Contract]) -> Statement:
-    """Compute the statement of some contracts the viewer may see, as of today in Italy."""
-    contract_ids = [c.id for c in contracts]
-    return build_statement(billed_invoices(db.session, contract_ids),
-                           received_payments(db.session, contract_ids),
-                           builders.today_in_italy())
-
-
-def default_scope(contracts: list[Contract]) -> object:
-    """Cover all contracts by default; a single contract is chosen as itself."""
-    return contracts[0].id if len(contracts) == 1 else picker.ALL
 
 
 def scope_value(search: object, contracts: list[Contract]) -> object:

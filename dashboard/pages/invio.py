@@ -2,32 +2,24 @@
 
 Step one ("Continua") checks the choice and states what changes and from which bill; step two
 ("Conferma") saves it. Paper takes effect at once; bolletta web only once the emailed link is
-opened (dashboard/area.py). The rules, idempotency included, live in models.delivery.
+opened (dashboard/area.py). The rules, idempotency included, live in models.delivery; the
+transactions and the confirmation email in dashboard/services/delivery.py, which the page calls.
 """
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import TypeVar
+from datetime import date
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request
-from sqlalchemy.exc import IntegrityError
 
 from models import Contract, db
 from models.delivery import (
     LINK_LIFETIME,
-    Actor,
-    Conflict,
     Delivery,
     LinkRequest,
     Result,
-    choose_paper,
     first_bill_affected,
     in_force,
-    request_web,
 )
 from models.entities import utcnow
 from models.enums import ContractStatus, DeliveryMode
@@ -37,18 +29,15 @@ from .. import access, ids
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
 from ..labels import DELIVERY_LABELS
-from ..mail import MailError, send_mail
+from ..mail import MailError
+from ..services import delivery
 from . import picker
 from .common import contract_label, notice, page_title
 
 PATH = "/invio"
-CONFIRM_PATH = "/invio/conferma/"
 MAX_EMAIL = 254
 # Characters that would let an address smuggle extra mail headers or recipients.
 FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 MAIL_FAILED = ("Non riusciamo a inviare l'email in questo momento, quindi non abbiamo cambiato "
                "nulla. Riprova tra qualche minuto.")
@@ -97,24 +86,13 @@ def describe(mode: DeliveryMode, email: str | None, address: str) -> str:
     return f"bolletta cartacea, per posta a {address}"
 
 
-def first_bill_text(period: tuple[date, date] | None, web: bool) -> str:
-    """Say from which bill a change applies."""
-    if period is None:
-        return "Il contratto è cessato: non ci sono altre bollette."
-    when = fmt.period(*period)
-    if web:
-        return ("Dalla prima bolletta emessa dopo che avrai confermato l'indirizzo: di norma "
-                f"quella del periodo {when}.")
-    return f"Dalla prossima bolletta emessa: di norma quella del periodo {when}."
-
-
 def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, address: str,
                  period: tuple[date, date] | None) -> list[tuple[str, str]]:
     """State the change before it is saved: what changes, from which bill, what happens next."""
     now = describe(current.mode, current.email, address)
     lines = [
         ("Cosa cambia", f"Da {now} a {describe(mode, email, address)}."),
-        ("Da quale bolletta", first_bill_text(period, mode is DeliveryMode.WEB)),
+        ("Da quale bolletta", delivery.first_bill_text(period, mode is DeliveryMode.WEB)),
     ]
     if mode is DeliveryMode.WEB:
         hours = int(LINK_LIFETIME.total_seconds() // 3600)
@@ -127,63 +105,12 @@ def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, addre
     return lines
 
 
-def commit_with_retry(operation: Callable[[], T], on_conflict: T) -> T:
-    """Run an operation and commit; if a concurrent twin won the race, run it once more.
-
-    The second run sees the winner's rows and answers as for a repeated request.
-    """
-    for _ in range(2):
-        try:
-            result = operation()
-            db.session.commit()
-            return result
-        except (IntegrityError, Conflict):
-            db.session.rollback()
-    return on_conflict
-
-
-def refused_write(viewer: Viewer | None, what: str) -> None:
-    """Log a change refused to a read-only viewer: staff probing writes should be visible."""
-    log.warning("write refused (%s) to account %s viewing customer %s", what,
-                viewer.account_id if viewer else None, access.subject_id(viewer))
-
-
-def actor_for(viewer: Viewer) -> Actor:
-    """Describe the viewer for the history and the audit trail."""
-    return Actor(viewer.account_id, viewer.email, (request.remote_addr or "")[:45])
-
-
-def confirmation_mail(contract: Contract, email: str, token: str,
-                      expires_at: datetime) -> tuple[str, str]:
-    """Write the confirmation email; it names no one, in case the address was mistyped."""
-    link = current_app.config["BASE_URL"].rstrip("/") + CONFIRM_PATH + token
-    body = (
-        "Gentile cliente,\n\n"
-        "nell'area riservata SECAB è stato chiesto di ricevere a questo indirizzo la bolletta "
-        f"web della fornitura con POD che termina in {contract.pod[-4:]}.\n\n"
-        f"Per confermare apri questo link entro il {fmt.moment(expires_at)}:\n{link}\n\n"
-        "Ti chiederemo di accedere all'area riservata, se non lo hai già fatto. Fino alla "
-        "conferma la bolletta continua ad arrivare come prima.\n\n"
-        "Se non hai chiesto tu questa modifica, ignora questo messaggio: non cambierà nulla.\n\n"
-        "SECAB Società Cooperativa – Paluzza (UD)\n"
-    )
-    return "Conferma l'indirizzo per la bolletta web SECAB", body
-
-
 def ask_for_web(contract: Contract, email: str, seen_version: int, viewer: Viewer) -> html.P:
-    """Create the confirmation link and email it; nothing is kept if the email cannot go."""
-    def operation() -> LinkRequest:
-        outcome = request_web(db.session, contract, email, seen_version, actor_for(viewer),
-                              utcnow())
-        if outcome.result is Result.LINK_NEW:
-            send_mail(email, *confirmation_mail(contract, email, outcome.token,
-                                                outcome.expires_at))
-        return outcome
-
+    """Ask for bolletta web (the service emails the link) and word the outcome."""
     try:
-        outcome = commit_with_retry(operation, LinkRequest(Result.STALE))
+        outcome = delivery.ask_for_web(contract, email, seen_version,
+                                       delivery.actor_for(viewer))
     except MailError:
-        db.session.rollback()
         return notice(MAIL_FAILED, "alert")
     return web_message(outcome, email, in_force(db.session, contract.id))
 
@@ -214,7 +141,7 @@ def paper_message(result: Result, contract: Contract) -> html.P:
     if result is Result.CHANGED:
         period = first_bill_affected(db.session, contract)
         return notice(f"Fatto: la bolletta arriverà per posta a {billing_address(contract)}. "
-                      + first_bill_text(period, web=False))
+                      + delivery.first_bill_text(period, web=False))
     if result is Result.UNCHANGED:
         return notice("La bolletta cartacea è già attiva: non abbiamo cambiato nulla.")
     return problem(result)
@@ -367,9 +294,6 @@ def decide(_confirm: object, _cancel: object, request_data: object, search: obje
     if ctx.triggered_id != ids.INVIO_CONFIRM:
         return True, None, None, no_update, no_update
     viewer = current_viewer()
-    if not access.may_write(viewer):  # a staff view is read-only, whatever the post says
-        refused_write(viewer, "invio.decide")
-        return True, None, notice(READ_ONLY, "alert"), no_update, no_update
     data = request_data if isinstance(request_data, dict) else {}
     contract = access.contract(viewer, data.get("contract"))
     mode = parse_mode(data.get("mode"))
@@ -377,21 +301,27 @@ def decide(_confirm: object, _cancel: object, request_data: object, search: obje
     if (contract is None or mode is None or viewer is None
             or not isinstance(version, int) or isinstance(version, bool)):
         return True, None, notice(INVALID_REQUEST, "alert"), no_update, no_update
-    if mode is DeliveryMode.WEB:
-        email, error = parse_email(data.get("email"))
-        message = (notice(error, "alert") if error
-                   else ask_for_web(contract, email, version, viewer))
-    else:
-        actor = actor_for(viewer)
-        result = commit_with_retry(
-            lambda: choose_paper(db.session, contract, version, actor, utcnow()), Result.STALE)
-        message = paper_message(result, contract)
+    try:
+        message = _change(contract, mode, data.get("email"), version, viewer)
+    except delivery.ReadOnlyView:
+        return True, None, notice(READ_ONLY, "alert"), no_update, no_update
     # Refresh the state shown only if the member still looks at the same contract.
     shown = picker.chosen_contract(search)
     if shown is None or shown.id != contract.id:
         return True, None, message, no_update, no_update
     current = in_force(db.session, contract.id)
     return True, None, message, status_card(contract, current), history_table(contract, viewer)
+
+
+def _change(contract: Contract, mode: DeliveryMode, email: object, version: int,
+            viewer: Viewer) -> html.P:
+    """Make the reviewed change and word its outcome."""
+    if mode is DeliveryMode.WEB:
+        address, error = parse_email(email)
+        return notice(error, "alert") if error else ask_for_web(contract, address, version,
+                                                                viewer)
+    result = delivery.switch_to_paper(contract, version, delivery.actor_for(viewer))
+    return paper_message(result, contract)
 
 
 def register_callbacks(app: Dash) -> None:

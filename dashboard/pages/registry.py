@@ -1,0 +1,97 @@
+"""Every page of the portal, declared once: its path, its title, who may see it, how it is built.
+
+Adding a page takes one module and one line:
+
+1. Write `dashboard/pages/<name>.py` with
+   - `PATH`, the page's address ("/assistenza", say);
+   - `layout(search: str) -> list`, the page's components for the current viewer, built from
+     the URL's query string (untrusted): read the viewer with `current_viewer()` and every
+     member datum through the access gate, `dashboard/access.py`;
+   - `register_callbacks(app: Dash) -> None`, wiring its callbacks on the app instance
+     (`app.callback(...)(function)`, never a module-level `@dash.callback`).
+2. Add one `Page(...)` line to `PAGES` below: path, Italian title, the one-line description
+   the home shows, the roles that may open it, its layout and its register_callbacks.
+
+Then the router (dashboard/router.py) serves it to those roles, their home ("/") lists it,
+create_app wires its callbacks, and tests/test_registry.py checks it for every role. Staff
+who open a page their role may not see read «Questa sezione non è disponibile per il profilo
+…»; members get «Pagina non trovata», the same as for an address that does not exist, so a
+member cannot tell which staff pages there are. Flask routes that belong to a page (exports,
+emailed links) may stay blueprints; they ask the access gate like the page does.
+
+A page declared for Role.MEMBER belongs to a member's area: it opens to whoever the access
+gate serves a member's area (the member, or staff viewing it read-only), not to a role as such.
+The role check here only decides which pages open; which member data a page shows is still
+decided by the access gate, for every callback and route.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dash import Dash
+
+from models.enums import Role
+
+from ..auth.identity import Viewer
+from . import consumi, contabilita, contratto, invio
+
+HOME = "/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: where it lives, what it is called, who may open it and how it is built."""
+
+    path: str
+    title: str
+    summary: str
+    roles: frozenset[Role]
+    layout: Callable[[str], list]
+    register_callbacks: Callable[[Dash], None]
+
+    def open_to(self, viewer: Viewer, in_area: bool) -> bool:
+        """Tell whether the viewer may open this page.
+
+        in_area says whether the access gate serves the viewer a member's area (their own, or
+        the one a staff login opened read-only): the pages of that area open to them.
+        """
+        if Role.MEMBER in self.roles and in_area:
+            return True
+        return viewer.role in self.roles and viewer.role is not Role.MEMBER
+
+
+# The pages of a member's area. Staff reach them only through the access gate, when it serves
+# them a member's area to view; their role alone does not open them.
+MEMBERS = frozenset({Role.MEMBER})
+
+PAGES: tuple[Page, ...] = (
+    Page(contratto.PATH, "Dati contrattuali",
+         "Intestatario, fornitura, offerta, potenza, contatore e modalità di pagamento.",
+         MEMBERS, contratto.layout, contratto.register_callbacks),
+    Page(consumi.PATH, "Visualizzazione consumi",
+         "Il grafico dell'energia prelevata per fasce F1, F2, F3 e le fatture con i PDF.",
+         MEMBERS, consumi.layout, consumi.register_callbacks),
+    Page(contabilita.PATH, "Situazione contabile",
+         "Fatture pagate e da pagare, scadenze, pagamenti ricevuti ed estratto conto.",
+         MEMBERS, contabilita.layout, contabilita.register_callbacks),
+    Page(invio.PATH, "Modalità di invio della bolletta",
+         "Bolletta web per email o bolletta cartacea per posta: scegli tu.",
+         MEMBERS, invio.layout, invio.register_callbacks),
+)
+
+
+def find(path: str) -> Page | None:
+    """Return the page declared at a path, whoever asks."""
+    return next((page for page in PAGES if page.path == path), None)
+
+
+def visible_to(viewer: Viewer, in_area: bool) -> list[Page]:
+    """List the pages the viewer may open, in declaration order."""
+    return [page for page in PAGES if page.open_to(viewer, in_area)]
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire every declared page's callbacks on this app instance."""
+    for page in PAGES:
+        page.register_callbacks(app)
