@@ -12,6 +12,7 @@ from .entities import (
     MonthlyConsumption,
     Payment,
 )
+from .outbox import OutboxMail
 from .security import AccountToken, LoginFailure, LoginSession
 
 db = SQLAlchemy(model_class=Base)
@@ -28,6 +29,7 @@ __all__ = [
     "LoginSession",
     "MeterReading",
     "MonthlyConsumption",
+    "OutboxMail",
     "Payment",
     "db",
 ]

@@ -9,6 +9,17 @@ from flask.testing import FlaskClient
 from dashboard.security import CSRF_COOKIE
 
 
+class BrowserClient(FlaskClient):
+    """Read every answer to its end and close it, as a browser and a WSGI server do.
+
+    Closing the response is what runs the work the app leaves for after the answer (mail).
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        """Send a request and return the whole, closed response."""
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def form_token(html: str, name: str = "csrf_token") -> str:
     """Read the CSRF token out of a rendered form."""
     match = re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html)

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from models import Account, AccountToken, db
 from models.entities import utcnow
@@ -59,8 +59,8 @@ def use(token: AccountToken) -> None:
         AccountToken.used_at.is_(None)).values(used_at=now))
 
 
-def recent_count(account_id: int, purpose: str, window: timedelta) -> int:
-    """Count the tokens of a kind sent to an account lately (to stop mail flooding)."""
-    return db.session.scalar(select(func.count(AccountToken.id)).where(
-        AccountToken.account_id == account_id, AccountToken.purpose == purpose,
-        AccountToken.created_at >= utcnow() - window)) or 0
+def void(account_id: int) -> None:
+    """Spend every live token of an account: links sent before a change of address die."""
+    db.session.execute(update(AccountToken).where(
+        AccountToken.account_id == account_id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()))

@@ -36,7 +36,7 @@ from .. import access, ids
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
 from ..labels import DELIVERY_LABELS
-from ..mail import MailError, send_mail
+from ..mail import queue_mail
 from . import picker
 from .common import contract_label, notice, page_title
 
@@ -48,8 +48,6 @@ FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
 
 T = TypeVar("T")
 
-MAIL_FAILED = ("Non riusciamo a inviare l'email in questo momento, quindi non abbiamo cambiato "
-               "nulla. Riprova tra qualche minuto.")
 INVALID_REQUEST = "La richiesta non è più valida. Scegli di nuovo la modalità e premi «Continua»."
 STALE = ("La modalità di invio di questo contratto è cambiata nel frattempo. Controlla quella "
          "attuale qui sopra e, se vuoi, ripeti la scelta.")
@@ -161,20 +159,16 @@ def confirmation_mail(contract: Contract, email: str, token: str,
 
 
 def ask_for_web(contract: Contract, email: str, seen_version: int, viewer: Viewer) -> html.P:
-    """Create the confirmation link and email it; nothing is kept if the email cannot go."""
+    """Create the confirmation link and queue its email: it goes once the change is committed."""
     def operation() -> LinkRequest:
         outcome = request_web(db.session, contract, email, seen_version, actor_for(viewer),
                               utcnow())
         if outcome.result is Result.LINK_NEW:
-            send_mail(email, *confirmation_mail(contract, email, outcome.token,
-                                                outcome.expires_at))
+            queue_mail(email, *confirmation_mail(contract, email, outcome.token,
+                                                 outcome.expires_at))
         return outcome
 
-    try:
-        outcome = commit_with_retry(operation, LinkRequest(Result.STALE))
-    except MailError:
-        db.session.rollback()
-        return notice(MAIL_FAILED, "alert")
+    outcome = commit_with_retry(operation, LinkRequest(Result.STALE))
     return web_message(outcome, email, in_force(db.session, contract.id))
 
 
