@@ -170,14 +170,12 @@ def forgot():
     if not form.validate_on_submit():
         return _page("forgot.html", 400 if request.method == "POST" else 200, form=form)
     account = account_by_login(db.session, form.login.data)
-    if account is not None and account.is_active and not account.awaiting_confirmation:
-        link = tokens.issue(account, tokens.RESET_PASSWORD)
-        queue_mail(account.email, RESET_SUBJECT, render_template("mail/reset.txt", link=link))
-    else:
-        # The same queries and writes as for a real account, but a row that mails nobody:
-        # the time taken must not tell whether the account exists.
-        queue_mail(form.login.data, RESET_SUBJECT,
-                   render_template("mail/reset.txt", link=_base_url()), send=False)
+    usable = account is not None and account.is_active and not account.awaiting_confirmation
+    # An unknown login gets a decoy token and a row that mails nobody: the same queries and
+    # writes as a real reset, so the time taken does not tell whether the account exists.
+    link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
+    queue_mail(account.email if usable else form.login.data, RESET_SUBJECT,
+               render_template("mail/reset.txt", link=link), send=usable)
     db.session.commit()
     return _message("Controlla la tua email", FORGOT_SENT)
 

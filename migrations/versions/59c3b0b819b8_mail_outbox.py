@@ -1,4 +1,5 @@
-"""Mail outbox: messages queued in the sender's transaction, delivered after commit
+"""Mail outbox: messages queued in the sender's transaction, delivered after commit;
+decoy reset tokens (no account) for unknown logins
 
 Revision ID: 59c3b0b819b8
 Revises: 6f147d8ad40f
@@ -31,7 +32,12 @@ def upgrade():
         batch_op.create_index('ix_outbox_mail_recipient_created', ['recipient', 'created_at'],
                               unique=False)
         batch_op.create_index('ix_outbox_mail_sent_at', ['sent_at'], unique=False)
+    with op.batch_alter_table('account_token', schema=None) as batch_op:
+        batch_op.alter_column('account_id', existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    op.execute("DELETE FROM account_token WHERE account_id IS NULL")
+    with op.batch_alter_table('account_token', schema=None) as batch_op:
+        batch_op.alter_column('account_id', existing_type=sa.Integer(), nullable=False)
     op.drop_table('outbox_mail')
