@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ KEEP = timedelta(days=30)
 BATCH = 100
 _PENDING = "outbox_pending"       # session.info: rows written in the open transaction
 _AFTER_RESPONSE = "outbox_after_response"  # flask.g: rows committed during this request
+DELIVERY_THREAD = "mail-delivery"
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,20 @@ def _deliver_after_response(response: Response) -> Response:
     queued = g.get(_AFTER_RESPONSE)
     if queued:
         # The list, not a copy: rows committed later in this request go out with it.
-        response.call_on_close(partial(deliver, current_app._get_current_object(), queued))
+        response.call_on_close(partial(_start_delivery, current_app._get_current_object(),
+                                       queued))
     return response
+
+
+def _start_delivery(app: Flask, queued: list[Queued]) -> None:
+    """Deliver on a thread of its own, so the connection is free at once.
+
+    A next request on the same keep-alive connection must not wait for the mail server:
+    its delay would tell that the previous request sent a message. A thread cut short (a
+    worker recycled) leaves its rows unsent, and `flask mail send` sends them.
+    """
+    threading.Thread(target=deliver, args=(app, queued), name=DELIVERY_THREAD,
+                     daemon=True).start()
 
 
 def deliver(app: Flask, queued: list[Queued]) -> None:
