@@ -4,8 +4,8 @@
 rolled-back change sends nothing and a committed one cannot lose its message. Delivery (SMTP in
 production, an .eml file in MAIL_OUTBOX in development and tests) happens once the transaction
 has committed: after the response has gone to the browser, on a thread of its own, when there
-is a request, so a slow or failing mail server neither delays nor changes any answer. Failures stay on the row and
-`flask --app run mail send` retries them.
+is a request, so a slow or failing mail server neither delays nor changes any answer.
+Failures stay on the row and `flask --app run mail send` retries them.
 """
 from __future__ import annotations
 

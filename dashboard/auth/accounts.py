@@ -286,18 +286,18 @@ def confirm_email_change(raw: str):
         return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
     if request.method == "GET":
         return render_template("confirm_email.html", new_email=token.new_email)
-    account = token.account
-    old_email, account.email = account.email, token.new_email
-    tokens.use(token)
-    tokens.void(account.id)  # reset links mailed to the old address must stop working
-    queue_mail(old_email, "L'email di accesso all'Area Riservata SECAB è cambiata",
-               render_template("mail/email_changed.txt", new_email=_masked(token.new_email)))
+    account, new_email = token.account, token.new_email
     try:
+        old_email, account.email = account.email, new_email
+        # Spends this link and every other one sent before, reset links to the old address too.
+        tokens.void(account.id)
+        queue_mail(old_email, "L'email di accesso all'Area Riservata SECAB è cambiata",
+                   render_template("mail/email_changed.txt", new_email=_masked(new_email)))
         db.session.commit()
-    except IntegrityError:  # the address was taken meanwhile
+    except IntegrityError:  # the address was taken meanwhile (any flush may find out)
         db.session.rollback()
         return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
-    return _message("Email cambiata", f"Da ora accedi con {account.email}.")
+    return _message("Email cambiata", f"Da ora accedi con {new_email}.")
 
 
 def _email_taken(email: str | None) -> bool:
