@@ -92,6 +92,7 @@ def queue_mail(to: str, subject: str, body: str, *, send: bool = True) -> bool:
         log.info("mail to %s not queued: %d in the last hour", recipient, MAX_PER_ADDRESS)
         return False
     try:
+        # A login that matches nobody need not be an address: only the text is checked.
         build_message(recipient if send else "", subject, body,
                       current_app.config["MAIL_SENDER"])
     except ValueError as error:  # e.g. a line break in a header: never sent
@@ -122,6 +123,8 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     """Forget the messages of a rolled-back transaction: their rows are gone too."""
+    # A savepoint's rollback lands here too: committed rows forgotten with it wait for
+    # `mail send`, which sends them after GRACE.
     session.info.pop(_PENDING, None)
 
 

@@ -32,6 +32,17 @@ def test_a_rolled_back_transaction_sends_nothing(app):
     assert eml_count(app) == before
 
 
+def test_a_rolled_back_savepoint_sends_nothing(app):
+    before = eml_count(app)
+    with app.app_context():
+        savepoint = db.session.begin_nested()
+        assert queue_mail(TO, "Prova", "Non deve partire.")
+        savepoint.rollback()
+        db.session.commit()
+        assert rows_to(TO) == 0
+    assert eml_count(app) == before
+
+
 def test_a_commit_outside_a_request_delivers_at_once(app):
     before = eml_count(app)
     with app.app_context():
