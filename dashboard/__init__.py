@@ -10,7 +10,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models import db
 from models.database import engine_options, install_sqlite_pragmas, render_migration_item
 
-from . import bootstrap, config, formatting, router, security, static_compression, unavailable
+from . import (
+    bootstrap,
+    config,
+    formatting,
+    mail,
+    router,
+    security,
+    static_compression,
+    unavailable,
+)
 from .area import bp as area_bp
 from .auth import commands as auth_commands
 from .auth.accounts import bp as accounts_bp
@@ -54,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(server)
     with server.app_context():
         install_sqlite_pragmas(db.engine)
+    mail.install(server)  # early: its after-request hook then runs last, on the final response
     Migrate(server, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
             render_item=render_migration_item)
 

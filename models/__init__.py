@@ -15,6 +15,7 @@ from .entities import (
     MonthlyConsumption,
     Payment,
 )
+from .outbox import OutboxMail
 from .security import AccountToken, LoginFailure, LoginSession
 
 db = SQLAlchemy(model_class=Base)
@@ -33,6 +34,7 @@ __all__ = [
     "LoginSession",
     "MeterReading",
     "MonthlyConsumption",
+    "OutboxMail",
     "Payment",
     "QuarterHourDay",
     "WrongAssistanceCode",

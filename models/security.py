@@ -58,7 +58,9 @@ class AccountToken(Base):
     __tablename__ = "account_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(
+    # None for a decoy: a reset asked for an unknown login is written like a real one, so the
+    # time it takes does not tell whether the account exists. A decoy is never valid.
+    account_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     purpose: Mapped[str] = mapped_column(String(32))
@@ -68,4 +70,4 @@ class AccountToken(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
-    account: Mapped[Account] = relationship()
+    account: Mapped[Account | None] = relationship()

@@ -78,6 +78,7 @@ def app(backend, tmp_path_factory):
     from dashboard import create_app
     from dashboard.bootstrap import prepare_database
     from models.passwords import PasswordPolicy
+    from tests.helpers import BrowserClient
 
     url, options = _fresh_database_url(backend, tmp_path_factory.mktemp("app"))
     schema = options.get("_schema")
@@ -91,6 +92,7 @@ def app(backend, tmp_path_factory):
         "BASE_URL": "http://portale.test",
     })
     prepare_database(server)
+    server.test_client_class = BrowserClient
     yield server
     from models import db
 
@@ -99,6 +101,20 @@ def app(backend, tmp_path_factory):
     if schema:
         with create_engine(url).begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(autouse=True)
+def fresh_mail_counts(request):
+    """Empty the shared app's outbox after each test: the per-address mail cap starts at zero."""
+    yield
+    if "app" in request.fixturenames:
+        from sqlalchemy import delete
+
+        from models import OutboxMail, db
+
+        with request.getfixturevalue("app").app_context():
+            db.session.execute(delete(OutboxMail))
+            db.session.commit()
 
 
 @pytest.fixture()

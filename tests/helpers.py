@@ -3,10 +3,34 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 from flask.testing import FlaskClient
 
 from dashboard.security import CSRF_COOKIE
+
+
+class BrowserClient(FlaskClient):
+    """Read every answer to its end and close it, as a browser and a WSGI server do.
+
+    Closing the response starts the work the app leaves for after the answer (mail); the
+    client waits for it, so a test reads the mail as soon as the answer is back.
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        """Send a request and return the whole, closed response."""
+        response = super().open(*args, buffered=buffered, **kwargs)
+        wait_for_mail()
+        return response
+
+
+def wait_for_mail() -> None:
+    """Wait until the messages handed over for delivery have been delivered."""
+    from dashboard.mail import DELIVERY_THREAD
+
+    for thread in threading.enumerate():
+        if thread.name == DELIVERY_THREAD:
+            thread.join(timeout=30)
 
 
 def form_token(html: str, name: str = "csrf_token") -> str:

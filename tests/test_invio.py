@@ -17,7 +17,7 @@ from dashboard import formatting as fmt
 from dashboard.pages.invio import parse_email
 from dashboard.security import CSRF_COOKIE
 from dashboard.services.delivery import commit_with_retry
-from models import Contract, db
+from models import Contract, OutboxMail, db
 from models.delivery import Actor, Result, choose_paper, in_force, next_period
 from models.entities import AuditEvent, BillDeliveryChange, DeliveryConfirmation, utcnow
 from models.enums import ContractStatus, DeliveryMode
@@ -313,18 +313,25 @@ def test_the_link_asks_to_log_in_first(app, client, member):
     assert response.headers["Location"].startswith("/login?next=%2Finvio%2Fconferma%2F")
 
 
-def test_when_the_email_cannot_go_nothing_is_kept(member, app, tmp_path, monkeypatch):
+def test_when_the_email_cannot_go_it_is_kept_and_sent_later(member, app, tmp_path,
+                                                            monkeypatch):
     _, holiday = home_and_holiday(app)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    outbox = app.config["MAIL_OUTBOX"]
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(blocker / "outbox"))
     request = reviewed(member, holiday, "web", NEW_EMAIL)
-    text = answer(decide(member, request))
-    assert "Non riusciamo a inviare l'email" in text
+    assert "Ti abbiamo inviato un'email" in answer(decide(member, request))
     with app.app_context():
         assert db.session.scalar(select(func.count(DeliveryConfirmation.id)).where(
-            DeliveryConfirmation.contract_id == holiday)) == 0
-    assert audit_actions(app, holiday) == []
+            DeliveryConfirmation.contract_id == holiday)) == 1
+        waiting = db.session.scalar(select(OutboxMail).where(OutboxMail.recipient == NEW_EMAIL))
+        assert waiting.sent_at is None and "Not a directory" in waiting.last_error
+        waiting.last_attempt_at -= timedelta(minutes=10)
+        db.session.commit()
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", outbox)
+    assert app.test_cli_runner().invoke(args=["mail", "send"]).exit_code == 0
+    assert LINK.search(mails_to(app, NEW_EMAIL)[-1])
 
 
 # --- the gate and hostile input --------------------------------------------------------------

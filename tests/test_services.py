@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from dashboard.mail import MailError
 from dashboard.services import delivery, statements
-from models import Contract, Customer, db
+from models import Contract, Customer, OutboxMail, db
 from models.delivery import Actor, Result, in_force
 from models.entities import DeliveryConfirmation
 from models.enums import DeliveryMode
@@ -32,20 +30,24 @@ def test_a_command_switches_a_contract_to_paper_once(app):
     assert audit_actions(app, home) == ["invio.carta"]
 
 
-def test_no_link_is_kept_when_its_email_cannot_go(app, monkeypatch):
-    def refuse(*_args):
-        raise MailError("SMTP non raggiungibile")
-
-    monkeypatch.setattr(delivery, "send_mail", refuse)
+def test_the_links_email_is_queued_with_the_link_and_dropped_with_it(app):
     holiday = contract_ids(app, "100234")[1]
+    address = "mario.rossi@example.com"
     with app.app_context():
         contract = db.session.get(Contract, holiday)
+        queued = db.session.scalar(select(func.count(OutboxMail.id))
+                                   .where(OutboxMail.recipient == address))
         links = db.session.scalar(select(func.count(DeliveryConfirmation.id)))
         version = in_force(db.session, holiday).version
-        with pytest.raises(MailError):
-            delivery.ask_for_web(contract, "mario.rossi@example.com", version, COMMAND)
-        assert db.session.scalar(select(func.count(DeliveryConfirmation.id))) == links
-    assert audit_actions(app, holiday) == []
+        stale = delivery.ask_for_web(contract, address, version + 1, COMMAND)
+        assert stale.result is Result.STALE  # nothing changed: no link, no mail
+        assert db.session.scalar(select(func.count(OutboxMail.id))
+                                 .where(OutboxMail.recipient == address)) == queued
+        asked = delivery.ask_for_web(contract, address, version, COMMAND)
+        assert asked.result is Result.LINK_NEW
+        assert db.session.scalar(select(func.count(DeliveryConfirmation.id))) == links + 1
+        assert db.session.scalar(select(func.count(OutboxMail.id))
+                                 .where(OutboxMail.recipient == address)) == queued + 1
 
 
 def test_a_link_is_requested_and_confirmed_without_a_page(app):

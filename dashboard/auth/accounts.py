@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, render_template, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from models import Account, Contract, Customer, Invoice, LoginSession, db
 from models.entities import utcnow
@@ -13,7 +14,7 @@ from models.password_rules import RULES, broken_rules, explain, personal_words
 from models.queries import account_by_login
 
 from ..access import parse_id
-from ..mail import MailError, send_mail
+from ..mail import queue_mail
 from . import throttle, tokens
 from .forms import ChangeEmailForm, ChangePasswordForm, ForgotForm, RegistrationForm, ResetForm
 from .identity import client_ip, current_viewer, end_sessions
@@ -25,11 +26,11 @@ NOT_MATCHING = ("I dati non corrispondono a un cliente SECAB. Controlla codice c
                 "codice fiscale o partita IVA e numero di fattura, come sono scritti in bolletta.")
 ALREADY = ("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
            "reimposta la password se non la ricordi.")
-MAIL_FAILED = "Non riusciamo a inviare l'email in questo momento. Riprova tra qualche minuto."
 FORGOT_SENT = ("Se i dati corrispondono a un accesso, ti abbiamo inviato un'email con il link "
                "per scegliere una nuova password. Il link vale 30 minuti.")
-RESET_FLOOD = timedelta(minutes=15)
-MAX_RESET_MAILS = 3
+# An unconfirmed registration holds its email and its customer no longer than this.
+REGISTRATION_LIFETIME = timedelta(days=7)
+RESET_SUBJECT = "Nuova password per l'Area Riservata SECAB"
 
 
 def _page(template: str, status: int = 200, **context):
@@ -87,32 +88,63 @@ def register():
     problem = _password_problem(form.password.data, customer.name, customer.code, email)
     if problem:
         return _page("register.html", 400, form=form, error=problem)
+    try:
+        if not _save_registration(customer, email, form.password.data):
+            return _page("register.html", 400, form=form, error=ALREADY)
+        throttle.clear(subject)
+        db.session.commit()
+    except IntegrityError:
+        # A twin request (a double click) saved the same registration first: its mail is sent.
+        db.session.rollback()
+    return _registration_sent(email)
+
+
+def _registration_sent(email: str):
+    """Answer every accepted registration alike, whether or not the email was free."""
+    return _message("Controlla la tua email",
+                    f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene per "
+                    "attivare l'accesso: vale 24 ore.")
+
+
+def purge_expired_registrations() -> None:
+    """Delete registrations left unconfirmed too long: their email and customer are free again."""
+    # password_changed_at is set at every (re)registration: it dates the latest attempt.
+    db.session.execute(delete(Account).where(
+        Account.awaiting_confirmation.is_(True),
+        Account.password_changed_at < utcnow() - REGISTRATION_LIFETIME))
+
+
+def _save_registration(customer: Customer, email: str, password: str) -> bool:
+    """Create (or renew) the customer's unconfirmed login and queue its mail; False if one exists.
+
+    When the email already belongs to another login, nothing is created and the owner of the
+    address is told by mail instead: the page must not show who uses which address.
+    """
+    purge_expired_registrations()
     existing = db.session.scalar(select(Account).where(Account.customer_id == customer.id))
     if existing is not None and not existing.awaiting_confirmation:
-        return _page("register.html", 400, form=form, error=ALREADY)
+        return False
     taken = db.session.scalar(select(Account).where(Account.email == email))
     if taken is not None and taken is not existing:
-        return _page("register.html", 400, form=form,
-                     error="Questa email è già usata per un altro accesso: scegline un'altra.")
+        queue_mail(email, "Tentativo di registrazione all'Area Riservata SECAB",
+                   render_template("mail/register_taken.txt", base=_base_url()))
+        return True
     account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
     account.email = email
-    account.password_hash = current_app.config["PASSWORD_POLICY"].hash(form.password.data)
+    account.password_hash = current_app.config["PASSWORD_POLICY"].hash(password)
     account.awaiting_confirmation = True
     account.password_changed_at = utcnow()
     db.session.add(account)
     db.session.flush()
     link = tokens.issue(account, tokens.VERIFY_EMAIL)
-    try:
-        send_mail(email, "Conferma il tuo accesso all'Area Riservata SECAB",
-                  render_template("mail/verify.txt", name=customer.name, link=link))
-    except MailError:
-        db.session.rollback()  # nothing half-created: no account without its email
-        return _page("register.html", 503, form=form, error=MAIL_FAILED)
-    throttle.clear(subject)
-    db.session.commit()
-    return _message("Controlla la tua email",
-                    f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene per "
-                    "attivare l'accesso: vale 24 ore.")
+    queue_mail(email, "Conferma il tuo accesso all'Area Riservata SECAB",
+               render_template("mail/verify.txt", name=customer.name, link=link))
+    return True
+
+
+def _base_url() -> str:
+    """Return the portal's public address, for links in mails."""
+    return current_app.config["BASE_URL"].rstrip("/")
 
 
 @bp.get("/registrazione/conferma/<raw>")
@@ -138,18 +170,13 @@ def forgot():
     if not form.validate_on_submit():
         return _page("forgot.html", 400 if request.method == "POST" else 200, form=form)
     account = account_by_login(db.session, form.login.data)
-    usable = (account is not None and account.is_active
-              and not account.awaiting_confirmation)
-    if usable and tokens.recent_count(account.id, tokens.RESET_PASSWORD,
-                                      RESET_FLOOD) < MAX_RESET_MAILS:
-        link = tokens.issue(account, tokens.RESET_PASSWORD)
-        try:
-            send_mail(account.email, "Nuova password per l'Area Riservata SECAB",
-                      render_template("mail/reset.txt", link=link))
-            db.session.commit()
-        except MailError:
-            db.session.rollback()
-            return _page("forgot.html", 503, form=form, error=MAIL_FAILED)
+    usable = account is not None and account.is_active and not account.awaiting_confirmation
+    # An unknown login gets a decoy token and a row that mails nobody: the same queries and
+    # writes as a real reset, so the time taken does not tell whether the account exists.
+    link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
+    queue_mail(account.email if usable else form.login.data, RESET_SUBJECT,
+               render_template("mail/reset.txt", link=link), send=usable)
+    db.session.commit()
     return _message("Controlla la tua email", FORGOT_SENT)
 
 
@@ -230,33 +257,55 @@ def _change_password(account: Account, session_id: int,
 
 
 def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, str | None]:
-    """Send a confirmation link to the new address; the old one stays until it is opened."""
+    """Send a confirmation link to the new address; the old one stays until it is confirmed."""
     if not verify_password(account, form.current.data):
         return None, "La password attuale non è corretta."
     new_email = form.email.data.strip().lower()
+    purge_expired_registrations()
     if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:
-        return None, "Questa email è già usata per un accesso: scegline un'altra."
-    link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
-    try:
-        send_mail(new_email, "Conferma la nuova email dell'Area Riservata SECAB",
-                  render_template("mail/change_email.txt", link=link))
-    except MailError:
-        db.session.rollback()
-        return None, MAIL_FAILED
+        # The same answer as for a free address; the address's owner is told by mail.
+        queue_mail(new_email, "Richiesta di usare questo indirizzo per l'Area Riservata SECAB",
+                   render_template("mail/change_email_taken.txt", base=_base_url()))
+    else:
+        link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
+        queue_mail(new_email, "Conferma la nuova email dell'Area Riservata SECAB",
+                   render_template("mail/change_email.txt", link=link))
     db.session.commit()
     return (f"Ti abbiamo inviato un link a {new_email}: l'email di accesso cambia quando lo "
-            "apri."), None
+            "apri e confermi."), None
 
 
-@bp.get("/account/email/<raw>")
+@bp.route("/account/email/<raw>", methods=["GET", "POST"])
 def confirm_email_change(raw: str):
-    """Switch the login email once the new address is confirmed."""
+    """Show the new email with a button; only the button's POST switches the login email.
+
+    Mail scanners open links: a GET must change nothing.
+    """
     token = tokens.find(raw, tokens.CHANGE_EMAIL)
-    taken = token is not None and db.session.scalar(
-        select(Account.id).where(Account.email == token.new_email)) is not None
-    if token is None or taken:
+    if token is None or _email_taken(token.new_email):
         return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
-    token.account.email = token.new_email
-    tokens.use(token)
-    db.session.commit()
-    return _message("Email cambiata", f"Da ora accedi con {token.new_email}.")
+    if request.method == "GET":
+        return render_template("confirm_email.html", new_email=token.new_email)
+    account, new_email = token.account, token.new_email
+    try:
+        old_email, account.email = account.email, new_email
+        # Spends this link and every other one sent before, reset links to the old address too.
+        tokens.void(account.id)
+        queue_mail(old_email, "L'email di accesso all'Area Riservata SECAB è cambiata",
+                   render_template("mail/email_changed.txt", new_email=_masked(new_email)))
+        db.session.commit()
+    except IntegrityError:  # the address was taken meanwhile (any flush may find out)
+        db.session.rollback()
+        return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
+    return _message("Email cambiata", f"Da ora accedi con {new_email}.")
+
+
+def _email_taken(email: str | None) -> bool:
+    """Tell whether a login already uses the address."""
+    return db.session.scalar(select(Account.id).where(Account.email == email)) is not None
+
+
+def _masked(email: str) -> str:
+    """Hide most of an address's local part, for a mail that may reach the wrong person."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from models import Account, AccountToken, db
 from models.entities import utcnow
@@ -27,11 +27,16 @@ PATHS = {
 }
 
 
-def issue(account: Account, purpose: str, new_email: str | None = None) -> str:
-    """Create a token and return the link that carries it (the raw value is not stored)."""
+def issue(account: Account | None, purpose: str, new_email: str | None = None) -> str:
+    """Create a token and return the link that carries it (the raw value is not stored).
+
+    Without an account the token is a decoy that no link can ever use: it gives a request
+    for an unknown login the same database work as a real one.
+    """
     raw = secrets.token_urlsafe(32)  # 256 bits
     db.session.add(AccountToken(
-        account_id=account.id, purpose=purpose, token_hash=token_hash(raw), new_email=new_email,
+        account_id=account.id if account else None, purpose=purpose,
+        token_hash=token_hash(raw), new_email=new_email,
         expires_at=utcnow() + LIFETIMES[purpose],
     ))
     return current_app.config["BASE_URL"].rstrip("/") + PATHS[purpose] + raw
@@ -43,7 +48,8 @@ def find(raw: str, purpose: str) -> AccountToken | None:
         return None
     token = db.session.scalar(select(AccountToken).where(
         AccountToken.token_hash == token_hash(raw), AccountToken.purpose == purpose))
-    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+    if (token is None or token.account is None or token.used_at is not None
+            or token.expires_at <= utcnow()):
         return None
     changed = token.account.password_changed_at
     if changed is not None and token.created_at < changed:
@@ -59,8 +65,8 @@ def use(token: AccountToken) -> None:
         AccountToken.used_at.is_(None)).values(used_at=now))
 
 
-def recent_count(account_id: int, purpose: str, window: timedelta) -> int:
-    """Count the tokens of a kind sent to an account lately (to stop mail flooding)."""
-    return db.session.scalar(select(func.count(AccountToken.id)).where(
-        AccountToken.account_id == account_id, AccountToken.purpose == purpose,
-        AccountToken.created_at >= utcnow() - window)) or 0
+def void(account_id: int) -> None:
+    """Spend every live token of an account: links sent before a change of address die."""
+    db.session.execute(update(AccountToken).where(
+        AccountToken.account_id == account_id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()))

@@ -29,7 +29,6 @@ from .. import access, ids
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
 from ..labels import DELIVERY_LABELS
-from ..mail import MailError
 from ..services import delivery
 from . import picker
 from .common import contract_label, notice, page_title
@@ -39,8 +38,6 @@ MAX_EMAIL = 254
 # Characters that would let an address smuggle extra mail headers or recipients.
 FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
 
-MAIL_FAILED = ("Non riusciamo a inviare l'email in questo momento, quindi non abbiamo cambiato "
-               "nulla. Riprova tra qualche minuto.")
 READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: la modalità di invio "
              "può cambiarla solo il cliente.")
 INVALID_REQUEST = "La richiesta non è più valida. Scegli di nuovo la modalità e premi «Continua»."
@@ -106,12 +103,8 @@ def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, addre
 
 
 def ask_for_web(contract: Contract, email: str, seen_version: int, viewer: Viewer) -> html.P:
-    """Ask for bolletta web (the service emails the link) and word the outcome."""
-    try:
-        outcome = delivery.ask_for_web(contract, email, seen_version,
-                                       delivery.actor_for(viewer))
-    except MailError:
-        return notice(MAIL_FAILED, "alert")
+    """Ask for bolletta web (the service queues the link's email) and word the outcome."""
+    outcome = delivery.ask_for_web(contract, email, seen_version, delivery.actor_for(viewer))
     return web_message(outcome, email, in_force(db.session, contract.id))
 
 

@@ -32,7 +32,7 @@ from models.queries import confirmation_of_customer
 from .. import access
 from .. import formatting as fmt
 from ..auth.identity import Viewer, client_ip
-from ..mail import MailError, send_mail
+from ..mail import queue_mail
 
 CONFIRM_PATH = "/invio/conferma/"
 
@@ -101,22 +101,15 @@ def confirmation_mail(contract: Contract, email: str, token: str,
 
 
 def ask_for_web(contract: Contract, email: str, seen_version: int, actor: Actor) -> LinkRequest:
-    """Create the confirmation link and email it; nothing is kept if the email cannot go.
-
-    Raises MailError, with everything rolled back, when the email cannot be sent.
-    """
+    """Create the confirmation link and queue its email: it goes once the change is committed."""
     def operation() -> LinkRequest:
         outcome = request_web(db.session, contract, email, seen_version, actor, utcnow())
         if outcome.result is Result.LINK_NEW:
-            send_mail(email, *confirmation_mail(contract, email, outcome.token,
-                                                outcome.expires_at))
+            queue_mail(email, *confirmation_mail(contract, email, outcome.token,
+                                                 outcome.expires_at))
         return outcome
 
-    try:
-        return commit_with_retry(operation, LinkRequest(Result.STALE))
-    except MailError:
-        db.session.rollback()
-        raise
+    return commit_with_retry(operation, LinkRequest(Result.STALE))
 
 
 def switch_to_paper(contract: Contract, seen_version: int, actor: Actor) -> Result:
