@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import plotly.io as pio
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Flask, redirect, render_template
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,8 +106,10 @@ def _register_errors(server: Flask) -> None:
         return lambda _error: (render_template("message.html", title=title,
                                                message=message), status)
 
-    server.register_error_handler(404, page(
-        "Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404))
+    not_found = page("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404)
+    server.register_error_handler(404, not_found)
+    # Dash raises this for a script path it does not serve (/_dash-component-suites/nope/x.js).
+    server.register_error_handler(DependencyException, not_found)
     server.register_error_handler(405, page(
         "Operazione non consentita", "Questa pagina non accetta questa operazione.", 405))
     server.register_error_handler(400, page(
