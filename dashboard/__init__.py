@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 from dash.exceptions import DependencyException
-from flask import Flask, redirect, render_template
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -116,6 +116,9 @@ def _register_errors(server: Flask) -> None:
         "Richiesta non valida", "La richiesta non è valida. Ricarica la pagina e riprova.", 400))
     server.register_error_handler(413, page(
         "Richiesta troppo grande", "I dati inviati sono troppi. Riprova.", 413))
-    server.register_error_handler(500, page(
-        "Servizio momentaneamente non disponibile",
-        "Si è verificato un problema. Riprova tra qualche minuto.", 500))
+    failed = page("Servizio momentaneamente non disponibile",
+                  "Si è verificato un problema. Riprova tra qualche minuto.", 500)
+    # Callbacks read JSON: assets/callback-errors.js shows the message in the page.
+    server.register_error_handler(500, lambda error: (
+        (jsonify(error="Si è verificato un problema. Riprova tra qualche minuto."), 500)
+        if request.path.startswith("/_dash") else failed(error)))

@@ -6,6 +6,8 @@ requests") reports the counts; the module keeps them in COUNTS while it runs.
 """
 from __future__ import annotations
 
+import copy
+import io
 import json
 import re
 from collections import Counter
@@ -13,12 +15,14 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from dashboard import ids
 from models import Account, db
 from tests.conftest import OTHER_MEMBER
-from tests.helpers import csrf_header, dependencies
+from tests.helpers import csrf_header, dependencies, form_token
 from tests.test_invio import restore_delivery  # noqa: F401  (autouse: undo delivery changes)
 from tests.test_sessions import age_sessions
 
@@ -29,6 +33,13 @@ AREA_PAGES = {"/": "Area di gestione", "/contratto": "Dati contrattuali",
               "/invio": "Modalità di invio"}
 TRACEBACK = re.compile(r'Traceback|File "')
 COUNTS: Counter = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts():
+    """Print how many requests the module made and how many got a 5xx (run with -s)."""
+    yield
+    print(f"\nhostile corpus: {COUNTS['requests']} requests, {COUNTS['5xx']} answered 5xx")
 
 
 def check(response, what: object) -> None:
@@ -144,3 +155,205 @@ def test_nine_query_fields_still_fill_every_page(member):
         response = post_raw(member, json.dumps(body_for(spec, values)))
         check(response, spec["output"])
         assert response.status_code in (200, 204), spec["output"]
+
+
+# --- Malformed callback bodies -----------------------------------------------------------
+
+TOP_KEYS = ("output", "outputs", "inputs", "state", "changedPropIds", "parsedChangedPropsIds")
+JSON_LEAVES = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+               | st.text(max_size=12))
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                           max_leaves=8)
+DROP = object()
+
+
+def deep(depth: int) -> str:
+    """Return JSON nested deeper than any parser's recursion allows."""
+    return "[" * depth + "]" * depth
+
+
+# Whole bodies that are wrong before any callback is named.
+RAW_BODIES = [
+    (b"", "application/json"), (b"{", "application/json"), (b"null", "application/json"),
+    (b"[]", "application/json"), (b'"output"', "application/json"), (b"1", "application/json"),
+    (b"{}", "application/json"), (deep(100_000).encode(), "application/json"),
+    ('{"output": ' + deep(5_000) + "}", "application/json"),
+    (b'{"output": NaN, "inputs": Infinity}', "application/json"),
+    (b"\xff\xfe{\x00", "application/json"), ("\ufeff{}".encode(), "application/json"),
+    (b'{"output": "a", "output": "b"}', "application/json"),
+    (b"output=x&inputs=y", "application/x-www-form-urlencoded"),
+    (b'{"output": "x"}', "text/plain"), (b"<xml/>", "application/xml"),
+    (b"--b\r\nContent-Disposition: form-data; name=\"output\"; filename=\"a.js\"\r\n\r\n"
+     b"x\r\n--b--\r\n", "multipart/form-data; boundary=b"),
+    (b"x" * (3 * 1024 * 1024), "application/json"),   # beyond MAX_CONTENT_LENGTH
+]
+
+
+def broken_variants(body: dict) -> list[dict]:
+    """Return the known-bad shapes of one callback's valid body."""
+    first = body["inputs"][0]
+    variants = [
+        {**body, "outputs": "header.children"}, {**body, "outputs": [1, "x", None]},
+        {**body, "outputs": []}, {**body, "outputs": {"id": {"a": 1}, "property": 3}},
+        {**body, "inputs": ["x", 1]}, {**body, "inputs": {"id": first["id"]}},
+        {**body, "inputs": [{**first, "id": {"type": "x", "index": 1}}] + body["inputs"][1:]},
+        {**body, "inputs": [{**first, "id": [1, 2]}] + body["inputs"][1:]},
+        {**body, "inputs": [{**first, "id": 7}] + body["inputs"][1:]},
+        {**body, "inputs": [{"id": first["id"], "value": 1}] + body["inputs"][1:]},
+        {**body, "inputs": [{**first, "value": deep_value(200)}] + body["inputs"][1:]},
+        {**body, "state": "x"}, {**body, "state": [None]},
+        {**body, "changedPropIds": {"a": 1}}, {**body, "changedPropIds": 5},
+        {**body, "changedPropIds": [None, 1, ["x"]]}, {**body, "changedPropIds": ["nope.x"]},
+        {**body, "output": ["x"]}, {**body, "output": body["output"] + "x"},
+        {key: value for key, value in body.items() if key != "outputs"},
+        {key: value for key, value in body.items() if key != "state"},
+        {key: value for key, value in body.items() if key != "changedPropIds"},
+    ]
+    return variants
+
+
+def deep_value(depth: int) -> object:
+    """Return a value nested depth lists deep."""
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def valid_bodies(client) -> list[dict]:
+    """Return a well-formed body for every registered server-side callback."""
+    return [body_for(spec, {}) for spec in dependencies(client)
+            if spec.get("clientside_function") is None]
+
+
+@st.composite
+def mutated(draw, bodies: list[dict]) -> dict:
+    """Draw a valid body and break it in one to three places."""
+    body = copy.deepcopy(draw(st.sampled_from(bodies)))
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from(["top", "drop", "item", "field"]))
+        if where == "top":
+            body[draw(st.sampled_from(TOP_KEYS))] = draw(JSON_VALUES)
+        elif where == "drop":
+            body.pop(draw(st.sampled_from(TOP_KEYS)), None)
+        else:
+            group = draw(st.sampled_from(["inputs", "state", "outputs"]))
+            items = body.get(group)
+            items = [items] if isinstance(items, dict) else items
+            if not isinstance(items, list) or not items:
+                continue
+            index = draw(st.integers(0, len(items) - 1))
+            if where == "item" or not isinstance(items[index], dict):
+                items[index] = draw(JSON_VALUES)
+            else:
+                field = draw(st.sampled_from(["id", "property", "value"]))
+                value = draw(st.one_of(st.just(DROP), JSON_VALUES))
+                if value is DROP:
+                    items[index].pop(field, None)
+                else:
+                    items[index][field] = value
+            if group != "outputs" or isinstance(body.get(group), list):
+                body[group] = items
+    return body
+
+
+def test_known_bad_callback_bodies_get_a_polite_400(client, member):
+    for data, content_type in RAW_BODIES:
+        for who in (client, member):
+            response = post_raw(who, data, content_type)
+            check(response, data[:40])
+            assert response.status_code in (400, 401, 413)
+    for body in valid_bodies(member):
+        for variant in broken_variants(body):
+            for who in (client, member):
+                response = post_raw(who, json.dumps(variant))
+                check(response, variant)
+        bad = post_raw(member, json.dumps({**body, "outputs": "x"}))
+        assert bad.status_code == 400 and "non valida" in bad.get_json()["error"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_callback_bodies_never_get_a_5xx(client, member, data):
+    bodies = valid_bodies(member)
+    body = data.draw(mutated(bodies))
+    for who in (client, member):
+        check(post_raw(who, json.dumps(body)), body)
+
+
+# --- Files and odd bodies on every form route --------------------------------------------
+
+FORM_PAGES = ["/login", "/registrazione", "/password/dimenticata", "/password/reimposta/x",
+              "/account", "/invio/conferma/x"]
+
+
+def form_routes(app) -> list[str]:
+    """List every URL that accepts a form post (outside Dash), with made-up link tokens."""
+    urls = {re.sub(r"<[^>]+>", "x" * 24, rule.rule) for rule in app.url_map.iter_rules()
+            if "POST" in rule.methods and not rule.rule.startswith("/_dash")}
+    return sorted(urls, key=lambda url: url == "/logout")   # logging out last
+
+
+def field_names(client) -> set[str]:
+    """Collect the names of every form field the site's pages show."""
+    names: set[str] = set()
+    for page in FORM_PAGES:
+        names |= set(re.findall(r'<(?:input|select|textarea|button)[^>]*\sname="([^"]+)"',
+                                client.get(page).get_data(as_text=True)))
+    return names
+
+
+def upload(name: str, size: int = 64) -> tuple[io.BytesIO, str, str]:
+    """Return a file part for a multipart form: bytes, file name and type."""
+    return io.BytesIO(b"%PDF-1.4 " + b"\x00\xff" * size), f"{name}.pdf", "application/pdf"
+
+
+def test_a_file_in_any_form_field_is_refused_politely(app, client, member):
+    client.get("/login")
+    names = field_names(member) | {"csrf_token", "login", "password", "email"}
+    for who in (client, member):
+        token = who.get_cookie("_csrf_token")
+        token = token.value if token else form_token(who.get("/login").get_data(as_text=True))
+        for url in form_routes(app):
+            for name in sorted(names):
+                data = {other: "prova" for other in names if other != name}
+                data["csrf_token"] = token if name != "csrf_token" else upload(name)
+                data[name] = upload(name)
+                response = who.post(url, data=data, content_type="multipart/form-data")
+                check(response, (url, name))
+            every = {name: upload(name, 4096) for name in names}
+            check(who.post(url, data=every, content_type="multipart/form-data"), url)
+
+
+ODD_FORM_BODIES = [
+    (b"", "multipart/form-data; boundary=b"), (b"--b--", "multipart/form-data"),
+    (b"--b\r\nContent-Disposition: form-data; name=\"login\"\r\n\r\nx", "multipart/form-data; "
+     "boundary=b"), (b'{"login": "x"}', "application/json"), (b"\xff\xfe", "text/plain"),
+    (b"login=%ff%fe&password=%00", "application/x-www-form-urlencoded"),
+    ("&".join(f"f{n}=1" for n in range(5_000)).encode(), "application/x-www-form-urlencoded"),
+    (b"x" * (3 * 1024 * 1024), "application/x-www-form-urlencoded"),
+]
+
+
+@pytest.mark.parametrize("who", ["stranger", "member"])
+def test_odd_bodies_on_every_form_route(app, client, member, who):
+    browser = client if who == "stranger" else member
+    for url in form_routes(app):
+        for data, content_type in ODD_FORM_BODIES:
+            check(browser.post(url, data=data, content_type=content_type), (url, data[:30]))
+
+
+@pytest.mark.parametrize("path", [
+    "/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.js",
+    "/_dash-component-suites/dash/../../../etc/passwd", "/_dash-component-suites/dash/x.exe",
+    "/_dash-component-suites/dash/deps/react@18.3.1.min.js/..",
+    "/_dash-component-suites/dash/%2e%2e/%2e%2e/x.js", "/_dash-component-suites/os/x.py",
+    "/_dash-component-suites/dash/deps/react@18.v9_9m1.3.1.min.js.map.exe",
+])
+def test_unknown_component_scripts_are_not_found(client, member, path):
+    for who in (client, member):
+        response = who.get(path)
+        check(response, path)
+        assert response.status_code == 404
