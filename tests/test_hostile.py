@@ -357,3 +357,17 @@ def test_unknown_component_scripts_are_not_found(client, member, path):
         response = who.get(path)
         check(response, path)
         assert response.status_code == 404
+
+
+def test_a_failing_callback_answers_italian_json(member, monkeypatch):
+    from dashboard.pages import home
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(home, "member_layout", broken)
+    spec = next(s for s in dependencies(member) if s["output"].startswith(f"..{ids.HEADER}"))
+    response = post_raw(member, json.dumps(body_for(spec, {f"{ids.URL}.pathname": "/"})))
+    assert response.status_code == 500 and response.is_json
+    assert "Riprova tra qualche minuto" in response.get_json()["error"]
+    assert not TRACEBACK.search(response.get_data(as_text=True))
