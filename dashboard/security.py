@@ -81,6 +81,7 @@ def _matches(body: dict, spec: dict) -> bool:
     """Tell whether the posted outputs, inputs, state and changed ids fit the callback.
 
     body["output"] is the callback_map key the spec was found under: the outputs it names.
+    Ids are strings: the portal has no pattern-matching callbacks (their ids are objects).
     """
     def names(items: object, strip_duplicate: bool = False) -> list | None:
         if not isinstance(items, list) or not all(
