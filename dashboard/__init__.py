@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import plotly.io as pio
 from dash import Dash
-from flask import Flask, redirect, render_template
+from dash.exceptions import DependencyException
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -119,14 +120,19 @@ def _register_errors(server: Flask) -> None:
         return lambda _error: (render_template("message.html", title=title,
                                                message=message), status)
 
-    server.register_error_handler(404, page(
-        "Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404))
+    not_found = page("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404)
+    server.register_error_handler(404, not_found)
+    # Dash raises this for a script path it does not serve (/_dash-component-suites/nope/x.js).
+    server.register_error_handler(DependencyException, not_found)
     server.register_error_handler(405, page(
         "Operazione non consentita", "Questa pagina non accetta questa operazione.", 405))
     server.register_error_handler(400, page(
         "Richiesta non valida", "La richiesta non è valida. Ricarica la pagina e riprova.", 400))
     server.register_error_handler(413, page(
         "Richiesta troppo grande", "I dati inviati sono troppi. Riprova.", 413))
-    server.register_error_handler(500, page(
-        "Servizio momentaneamente non disponibile",
-        "Si è verificato un problema. Riprova tra qualche minuto.", 500))
+    failed = page("Servizio momentaneamente non disponibile",
+                  "Si è verificato un problema. Riprova tra qualche minuto.", 500)
+    # Callbacks read JSON: assets/callback-errors.js shows the message in the page.
+    server.register_error_handler(500, lambda error: (
+        (jsonify(error="Si è verificato un problema. Riprova tra qualche minuto."), 500)
+        if request.path.startswith("/_dash") else failed(error)))

@@ -71,33 +71,61 @@ def _require_https():
 
 
 def _reject_malformed_callbacks(app: Dash):
-    """Refuse callback posts that do not match a registered callback's inputs and state.
+    """Refuse callback posts whose shape is not the one the renderer sends for a callback.
 
-    Dash trusts the shape of the body: a post with an unknown output or too few inputs would
-    fail inside Dash with a 500. Values stay untrusted; each callback checks them.
+    Dash trusts the shape of the body: an unknown output, an input that is not an object, an
+    id of the wrong type or JSON nested past the parser's limit would fail inside Dash with
+    a 500. Only values stay free; each callback checks them. Forms come here too: none of
+    them takes a file, and WTForms would hand a file to a text field's validators (a 500).
     """
     if request.path != "/_dash-update-component":
-        return None
-    body = request.get_json(silent=True)
-    spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) else None
+        return _refuse_files()
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the JSON parser allows
+        body = None
+    spec = (app.callback_map.get(body.get("output"))
+            if isinstance(body, dict) and isinstance(body.get("output"), str) else None)
     # A clientside callback has no server function: Dash would fail on a post for one.
     if spec is None or "callback" not in spec or not _matches(body, spec):
-        return jsonify(error="Richiesta non valida."), 400
+        return jsonify(error="Richiesta non valida: ricarica la pagina e riprova."), 400
     return None
 
 
 def _matches(body: dict, spec: dict) -> bool:
-    """Tell whether the posted inputs and state name exactly the callback's own."""
-    def names(items: object) -> list | None:
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            return None
-        return [(i.get("id"), i.get("property")) for i in items]
+    """Tell whether the posted outputs, inputs, state and changed ids fit the callback.
 
-    expected_inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
-    expected_state = [(i["id"], i["property"]) for i in spec["state"]]
-    return (isinstance(body.get("outputs"), dict | list)
-            and names(body.get("inputs")) == expected_inputs
-            and names(body.get("state", [])) == expected_state)
+    body["output"] is the callback_map key the spec was found under: the outputs it names.
+    Ids are strings: the portal has no pattern-matching callbacks (their ids are objects).
+    """
+    def names(items: object, strip_duplicate: bool = False) -> list | None:
+        if not isinstance(items, list) or not all(
+                isinstance(i, dict) and isinstance(i.get("id"), str)
+                and isinstance(i.get("property"), str) for i in items):
+            return None
+        return [(i["id"], i["property"].split("@")[0] if strip_duplicate else i["property"])
+                for i in items]
+
+    expected_outputs = [tuple(part.split("@")[0].rsplit(".", 1))
+                        for part in body["output"].strip(".").split("...")]
+    outputs = body.get("outputs")
+    if isinstance(outputs, dict) and len(expected_outputs) == 1:
+        outputs = [outputs]   # the renderer sends a single output as an object
+    changed = body.get("changedPropIds", [])
+    return (names(outputs, strip_duplicate=True) == expected_outputs
+            and names(body.get("inputs")) == [(i["id"], i["property"]) for i in spec["inputs"]]
+            and names(body.get("state", [])) == [(i["id"], i["property"])
+                                                 for i in spec["state"]]
+            and isinstance(changed, list) and all(isinstance(c, str) for c in changed))
+
+
+def _refuse_files():
+    """Answer a form post that carries a file with a polite 400."""
+    if request.method != "POST" or not request.files:
+        return None
+    return render_template("message.html", title="Richiesta non valida",
+                           message="Questo modulo non accetta file. Ricarica la pagina e "
+                                   "riprova."), 400
 
 
 def _private_responses(response):

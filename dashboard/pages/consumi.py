@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -18,7 +18,6 @@ from .common import contract_label, notice, page_title
 
 PATH = "/consumi"
 BY_MONTH, BY_PERIOD = "mesi", "periodi"
-MAX_SEARCH = 512
 YEAR_RANGE = range(1990, 2101)
 
 
@@ -34,10 +33,7 @@ class Selection:
 
 def parse_selection(search: object) -> Selection:
     """Read ?contratto=…&anno=…&vista=… from an untrusted query string."""
-    if not isinstance(search, str) or len(search) > MAX_SEARCH:
-        return Selection()
-    params = parse_qs(search.lstrip("?"), max_num_fields=8)
-    first = {key: values[0] for key, values in params.items() if values}
+    first = picker.query_fields(search)
     year = parse_year(first.get("anno"))
     view = BY_PERIOD if first.get("vista") == BY_PERIOD else BY_MONTH
     return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")))

@@ -9,7 +9,7 @@ so the store is what fills a page opened directly (a link, a reload, a bookmark)
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from dash import dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -25,12 +25,23 @@ ALL = access.ALL_CONTRACTS
 NOT_FOUND = "Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco."
 
 
+def query_fields(search: object) -> dict[str, str]:
+    """Read the first value of each field of an untrusted query string; unknown ones are harmless.
+
+    The length bound caps the work; a cap on the number of fields would make parse_qs raise,
+    and a page asked for with ?a=1&…&i=9 would stay blank.
+    """
+    if not isinstance(search, str) or len(search) > MAX_SEARCH:
+        return {}
+    fields: dict[str, str] = {}
+    for key, value in parse_qsl(search.lstrip("?")):
+        fields.setdefault(key, value)
+    return fields
+
+
 def requested(search: object) -> str | None:
     """Read the raw ?contratto=… value from an untrusted query string."""
-    if not isinstance(search, str) or len(search) > MAX_SEARCH:
-        return None
-    values = parse_qs(search.lstrip("?"), max_num_fields=8).get("contratto")
-    return values[0] if values else None
+    return query_fields(search).get("contratto")
 
 
 def search_for(value: int | str) -> str:
