@@ -193,6 +193,14 @@ def test_device_cookie_is_signed_long_lived_and_hidden_from_scripts(app, victim)
     assert attempt(app, victim["email"], PASSWORD, "192.0.2.201", browser).status_code == 302
 
 
+def test_device_cookie_is_secure_in_production(app, victim, monkeypatch):
+    monkeypatch.setitem(app.config, "PRODUCTION", True)
+    response = attempt(app, victim["email"], PASSWORD, "192.0.2.204")
+    header = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("__Host-dispositivo="))
+    assert "Secure" in header and "Path=/" in header and "Domain" not in header
+
+
 def fill_the_hour(app, victim) -> None:
     """Record the hourly ceiling of failures against the account from many addresses."""
     with app.app_context():

@@ -51,6 +51,7 @@ class Verdict:
     """Whether an attempt may go ahead now, and otherwise how long to wait."""
 
     wait: timedelta
+    reason: str = "Troppi tentativi non riusciti."
 
     @property
     def allowed(self) -> bool:
@@ -61,8 +62,8 @@ class Verdict:
         """Tell the member, in Italian, how long to wait."""
         seconds = max(1, math.ceil(self.wait.total_seconds()))
         if seconds < 90:
-            return f"Troppi tentativi non riusciti. Riprova tra {seconds} secondi."
-        return f"Troppi tentativi non riusciti. Riprova tra {math.ceil(seconds / 60)} minuti."
+            return f"{self.reason} Riprova tra {seconds} secondi."
+        return f"{self.reason} Riprova tra {math.ceil(seconds / 60)} minuti."
 
 
 def subject_for(account_id: int | None, login: str) -> str:
@@ -165,7 +166,8 @@ def check_address(kind: str, ip: str, now: datetime | None = None) -> Verdict:
     """Decide whether a form throttled per client address may be handled now."""
     now = now or utcnow()
     return Verdict(_slowdown(FREE_PER_ADDRESS[kind], now, HOUR,
-                             LoginFailure.kind == kind, LoginFailure.ip == ip))
+                             LoginFailure.kind == kind, LoginFailure.ip == ip),
+                   "Troppe richieste da questo indirizzo.")
 
 
 def record_address(kind: str, ip: str, now: datetime | None = None) -> None:
