@@ -189,6 +189,9 @@ def test_device_cookie_is_signed_long_lived_and_hidden_from_scripts(app, victim)
     fill_the_hour(app, victim)
     browser.set_cookie("dispositivo", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
     assert attempt(app, victim["email"], PASSWORD, "192.0.2.201", browser).status_code == 429
+    for junk in ("%%%", "a.b", "x" * 2000, "W10.bad", "\u00e8\u00e8"):
+        browser.set_cookie("dispositivo", junk)
+        assert attempt(app, victim["email"], PASSWORD, "192.0.2.201", browser).status_code == 429
     browser.set_cookie("dispositivo", value)
     assert attempt(app, victim["email"], PASSWORD, "192.0.2.201", browser).status_code == 302
 
