@@ -38,17 +38,26 @@ class LoginSession(Base):
 
 
 class LoginFailure(Base):
-    """A failed login, counted per account (or login name) and per client address."""
+    """A failed password check, or an attempt at a form throttled per client address.
+
+    Login failures count per (account or login name, address) pair, per address, per
+    account, and per device cookie when a trusted browser made them (dashboard/auth/throttle.py).
+    """
 
     __tablename__ = "login_failure"
     __table_args__ = (
         Index("ix_login_failure_subject_at", "subject", "at"),
         Index("ix_login_failure_ip_at", "ip", "at"),
+        Index("ix_login_failure_device_at", "device", "at"),
+        Index("ix_login_failure_at", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="login")  # "login", "register", …
     subject: Mapped[str] = mapped_column(String(80))  # "account:<id>" or "login:<sha256>"
     ip: Mapped[str] = mapped_column(String(45))
+    # The nonce of the trusted device cookie the failure came from; None for untrusted clients.
+    device: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -18,7 +18,7 @@ from ..mail import queue_mail
 from . import throttle, tokens
 from .forms import ChangeEmailForm, ChangePasswordForm, ForgotForm, RegistrationForm, ResetForm
 from .identity import client_ip, current_viewer, end_sessions
-from .routes import verify_password
+from .routes import address_throttle_error, current_password_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -74,14 +74,14 @@ def register():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return _page("register.html", status, form=form)
-    subject = f"register:{form.customer_code.data.strip()[:16]}"
-    verdict = throttle.check(subject, client_ip())
+    # Per client address only: a customer code in the count would let strangers block it.
+    verdict = throttle.check_address(throttle.REGISTER, client_ip())
     if not verdict.allowed:
         return _page("register.html", 429, form=form, error=verdict.message())
     customer = identify_customer(form.customer_code.data, form.tax_code.data,
                                  form.invoice_number.data)
     if customer is None:
-        throttle.record_failure(subject, client_ip())
+        throttle.record_address(throttle.REGISTER, client_ip())
         db.session.commit()
         return _page("register.html", 400, form=form, error=NOT_MATCHING)
     email = form.email.data.strip().lower()
@@ -91,7 +91,6 @@ def register():
     try:
         if not _save_registration(customer, email, form.password.data):
             return _page("register.html", 400, form=form, error=ALREADY)
-        throttle.clear(subject)
         db.session.commit()
     except IntegrityError:
         # A twin request (a double click) saved the same registration first: its mail is sent.
@@ -199,6 +198,7 @@ def reset(raw: str):
     _set_password(account, form.password.data)
     tokens.use(token)
     end_sessions(account.id)  # whoever knew the old password is out
+    throttle.clear_account(account.id)  # the member proved who they are: no more slow-down
     db.session.commit()
     return _message("Password cambiata", "La nuova password è attiva. Ora puoi accedere.")
 
@@ -241,8 +241,9 @@ def account_page():
 def _change_password(account: Account, session_id: int,
                      form: ChangePasswordForm) -> tuple[str | None, str | None]:
     """Change the password after checking the current one."""
-    if not verify_password(account, form.current.data):
-        return None, "La password attuale non è corretta."
+    refused = current_password_error(account, form.current.data)
+    if refused:
+        return None, refused
     customer = account.customer
     problem = _password_problem(form.password.data, customer.name if customer else None,
                                 customer.code if customer else None, account.email)
@@ -258,8 +259,10 @@ def _change_password(account: Account, session_id: int,
 
 def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, str | None]:
     """Send a confirmation link to the new address; the old one stays until it is confirmed."""
-    if not verify_password(account, form.current.data):
-        return None, "La password attuale non è corretta."
+    refused = (address_throttle_error(throttle.EMAIL_CHANGE)
+               or current_password_error(account, form.current.data))
+    if refused:
+        return None, refused
     new_email = form.email.data.strip().lower()
     purge_expired_registrations()
     if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:

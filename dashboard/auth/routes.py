@@ -9,13 +9,14 @@ from models import Account, LoginSession, db
 from models.entities import utcnow
 from models.queries import account_by_login
 
-from . import throttle
+from . import devices, throttle
 from .forms import LoginForm
 from .identity import client_ip, current_viewer, login_user, logout_user
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_FAILURE = "Email, codice cliente o password non corretti."
+WRONG_CURRENT = "La password attuale non è corretta."
 UNCONFIRMED = ("Prima di accedere conferma il tuo indirizzo email con il link che ti abbiamo "
                "inviato. Non lo trovi? Registrati di nuovo per riceverne un altro.")
 # Unknown logins are checked against this hash, so they cost the same work as known ones.
@@ -56,21 +57,55 @@ def _dummy_hash() -> str:
     return cache[policy]
 
 
+def guarded_verify(account: Account | None, login: str,
+                   password: str) -> tuple[bool, throttle.Verdict]:
+    """Throttle, then check the password once; count a failure, forget this client's on success.
+
+    Returns whether the password is right and the throttle's verdict: when the verdict does not
+    allow the attempt, the password was not checked (guessing costs the attacker, not us).
+    """
+    subject = throttle.subject_for(account.id if account else None, login)
+    device = devices.trusted_nonce(account)
+    verdict = throttle.check_login(subject, client_ip(), device)
+    if not verdict.allowed:
+        return False, verdict
+    if verify_password(account, password):
+        throttle.clear_success(subject, client_ip(), device)
+        return True, verdict
+    throttle.record_failure(subject, client_ip(), device)
+    db.session.commit()
+    return False, verdict
+
+
 def attempt_login(login: str, password: str) -> tuple[Account | None, str | None, int]:
     """Throttle, then check the credentials; return the account or a message and status."""
     account = account_by_login(db.session, login)
-    subject = throttle.subject_for(account.id if account else None, login)
-    verdict = throttle.check(subject, client_ip())
-    if not verdict.allowed:  # refused before any hashing: guessing costs the attacker, not us
+    right, verdict = guarded_verify(account, login, password)
+    if not verdict.allowed:
         return None, verdict.message(), 429
-    if not verify_password(account, password):
-        throttle.record_failure(subject, client_ip())
-        db.session.commit()
+    if not right:
         return None, GENERIC_FAILURE, 401
     if account.awaiting_confirmation:
         return None, UNCONFIRMED, 403
-    throttle.clear(subject)
     return account, None, 302
+
+
+def current_password_error(account: Account, password: str) -> str | None:
+    """Check the current password in «Il mio account», throttled like the login."""
+    right, verdict = guarded_verify(account, account.email, password)
+    if not verdict.allowed:
+        return verdict.message()
+    return None if right else WRONG_CURRENT
+
+
+def address_throttle_error(kind: str) -> str | None:
+    """Count an attempt at a form throttled per client address; say how long to wait if over."""
+    verdict = throttle.check_address(kind, client_ip())
+    if not verdict.allowed:
+        return verdict.message()
+    throttle.record_address(kind, client_ip())
+    db.session.commit()  # counted even if the form then fails or answers without writing
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,7 +121,9 @@ def login():
         if account is not None:
             login_user(account)
             db.session.commit()
-            return redirect(next_url)
+            response = redirect(next_url)
+            devices.remember(response, account)  # this browser is now trusted for the account
+            return response
     elif request.method == "POST":
         error, status = "Inserisci email o codice cliente e password.", 400
     return render_template("login.html", form=form, error=error,

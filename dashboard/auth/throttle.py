@@ -1,7 +1,18 @@
-"""Slow down password guessing, per account and per client address, in the shared database.
+"""Slow down password guessing without letting strangers keep a member out.
+
+The design follows OWASP's "device cookies" and NIST SP 800-63B section 5.2.2:
+
+- a failure from an untrusted client slows down the pair (account or typed login, client
+  address), so guesses from one place never make the member wait somewhere else;
+- one address guessing many accounts is slowed down too, with room for an office or a family
+  behind one NAT;
+- a browser carrying a device cookie for the account (see devices.py) is judged by its own
+  failures only, and stops being trusted when it fails too often;
+- at most MAX_PER_HOUR failures an hour per account from untrusted clients, the ceiling NIST
+  sets, whatever the addresses.
 
 Counts live in the database so every worker and instance sees the same numbers. Windows
-slide: there is no permanent lockout an attacker could use to keep a member out.
+slide and delays are capped: there is no permanent lockout.
 """
 from __future__ import annotations
 
@@ -10,26 +21,37 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 
 from models import LoginFailure, db
 from models.entities import utcnow
 
+# What a row counts: a failed password check (login or «Il mio account»), or an attempt at a
+# form that is throttled per client address only.
+LOGIN = "login"
+REGISTER = "register"
+EMAIL_CHANGE = "email-change"
+
 WINDOW = timedelta(minutes=15)
 HOUR = timedelta(hours=1)
-FREE_FAILURES = 5            # per account (or login name) before delays start
-FREE_FAILURES_PER_IP = 20    # an office or a family shares an address
+FREE_FAILURES = 5            # per (account, address) pair, and per trusted device
+FREE_FAILURES_PER_IP = 30    # across accounts: an office or a family shares an address
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(minutes=15)
-MAX_PER_HOUR = 100           # failed attempts per account per hour, whatever the delays
-KEEP = timedelta(days=1)
+MAX_PER_HOUR = 100           # failures per account per hour from untrusted clients (NIST)
+DEVICE_MAX_FAILURES = 10     # a device cookie failing this often in a day is no longer trusted
+DEVICE_WINDOW = timedelta(days=1)
+# Per client address only, in a sliding hour: (free attempts, what is counted).
+FREE_PER_ADDRESS = {REGISTER: 10, EMAIL_CHANGE: 10}
+KEEP = timedelta(days=1)     # rows older than this no longer matter to any rule
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a login attempt may go ahead now, and otherwise how long to wait."""
+    """Whether an attempt may go ahead now, and otherwise how long to wait."""
 
     wait: timedelta
+    reason: str = "Troppi tentativi non riusciti."
 
     @property
     def allowed(self) -> bool:
@@ -40,8 +62,8 @@ class Verdict:
         """Tell the member, in Italian, how long to wait."""
         seconds = max(1, math.ceil(self.wait.total_seconds()))
         if seconds < 90:
-            return f"Troppi tentativi non riusciti. Riprova tra {seconds} secondi."
-        return f"Troppi tentativi non riusciti. Riprova tra {math.ceil(seconds / 60)} minuti."
+            return f"{self.reason} Riprova tra {seconds} secondi."
+        return f"{self.reason} Riprova tra {math.ceil(seconds / 60)} minuti."
 
 
 def subject_for(account_id: int | None, login: str) -> str:
@@ -59,41 +81,103 @@ def _delay(failures: int, free: int) -> timedelta:
     return min(FIRST_DELAY * 2 ** (failures - free), MAX_DELAY)
 
 
-def _recent(column, value: str, since: datetime) -> tuple[int, datetime | None]:
-    """Count the failures for a subject or address since a moment, and give the latest."""
+def _slowdown(free: int, now: datetime, window: timedelta,
+              *conditions: ColumnElement[bool]) -> timedelta:
+    """Return the wait owed by the failures matching the conditions in a sliding window."""
     count, latest = db.session.execute(
         select(func.count(LoginFailure.id), func.max(LoginFailure.at))
-        .where(column == value, LoginFailure.at >= since)
+        .where(LoginFailure.at >= now - window, *conditions)
     ).one()
-    return int(count), latest
+    if latest is None:
+        return timedelta(0)
+    return latest + _delay(int(count), free) - now
 
 
-def check(subject: str, ip: str, now: datetime | None = None) -> Verdict:
-    """Decide whether a login attempt may be checked now (before any password hashing)."""
+def _hourly_ceiling(subject: str, now: datetime) -> timedelta:
+    """Return the wait until an account's failures in the last hour drop below the ceiling."""
+    recent = (LoginFailure.kind == LOGIN, LoginFailure.subject == subject,
+              LoginFailure.at >= now - HOUR)
+    count = db.session.scalar(select(func.count(LoginFailure.id)).where(*recent))
+    if count < MAX_PER_HOUR:
+        return timedelta(0)
+    # The attempt may go ahead when enough of the oldest ones have left the hour.
+    expiring = db.session.scalar(select(LoginFailure.at).where(*recent)
+                                 .order_by(LoginFailure.at).offset(count - MAX_PER_HOUR)
+                                 .limit(1))
+    return expiring + HOUR - now
+
+
+def check_login(subject: str, ip: str, device: str | None = None,
+                now: datetime | None = None) -> Verdict:
+    """Decide whether a password check may run now (call it before any hashing).
+
+    `device` is the nonce of a device cookie trusted for this account (devices.py), or None.
+    """
     now = now or utcnow()
-    waits = [timedelta(0)]
-    for column, value, free in ((LoginFailure.subject, subject, FREE_FAILURES),
-                                (LoginFailure.ip, ip, FREE_FAILURES_PER_IP)):
-        count, latest = _recent(column, value, now - WINDOW)
-        if latest is not None:
-            waits.append(latest + _delay(count, free) - now)
-    hourly, _ = _recent(LoginFailure.subject, subject, now - HOUR)
-    if hourly >= MAX_PER_HOUR:
-        oldest = db.session.scalar(
-            select(func.min(LoginFailure.at))
-            .where(LoginFailure.subject == subject, LoginFailure.at >= now - HOUR))
-        waits.append(oldest + HOUR - now)
-    return Verdict(max(waits))
+    login = LoginFailure.kind == LOGIN
+    if device is not None:  # a trusted browser answers only for its own failures
+        return Verdict(_slowdown(FREE_FAILURES, now, WINDOW, login, LoginFailure.device == device))
+    # An untrusted client answers for every failure at its address, a device's ones included,
+    # so a device that lost its trust gets no fresh tries.
+    here = (login, LoginFailure.ip == ip)
+    return Verdict(max(
+        _slowdown(FREE_FAILURES, now, WINDOW, *here, LoginFailure.subject == subject),
+        _slowdown(FREE_FAILURES_PER_IP, now, WINDOW, *here),
+        _hourly_ceiling(subject, now),
+    ))
 
 
-def record_failure(subject: str, ip: str, now: datetime | None = None) -> None:
-    """Count a failed attempt and forget the ones too old to matter."""
+def device_trusted(device: str, now: datetime | None = None) -> bool:
+    """Tell whether a device cookie has failed few enough times to stay trusted (OWASP)."""
     now = now or utcnow()
-    db.session.add(LoginFailure(subject=subject, ip=ip, at=now))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.subject == subject,
-                                                  LoginFailure.at < now - KEEP))
+    failures = db.session.scalar(
+        select(func.count(LoginFailure.id))
+        .where(LoginFailure.kind == LOGIN, LoginFailure.device == device,
+               LoginFailure.at >= now - DEVICE_WINDOW))
+    return failures < DEVICE_MAX_FAILURES
 
 
-def clear(subject: str) -> None:
-    """Forget an account's failures after a successful login."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.subject == subject))
+def record_failure(subject: str, ip: str, device: str | None = None,
+                   now: datetime | None = None) -> None:
+    """Count a failed password check; the caller commits."""
+    now = now or utcnow()
+    db.session.add(LoginFailure(kind=LOGIN, subject=subject, ip=ip, device=device, at=now))
+    forget_old(now)
+
+
+def clear_success(subject: str, ip: str, device: str | None = None) -> None:
+    """Forget the failures a successful login answers for: this address's and this device's.
+
+    Failures from elsewhere stay: the member logging in must not hand a guesser fresh tries.
+    """
+    here = LoginFailure.ip == ip
+    db.session.execute(delete(LoginFailure).where(
+        LoginFailure.kind == LOGIN, LoginFailure.subject == subject,
+        or_(here, LoginFailure.device == device) if device is not None else here))
+
+
+def clear_account(account_id: int) -> None:
+    """Forget every failure counted against an account: after a password reset, or by staff."""
+    db.session.execute(delete(LoginFailure).where(
+        LoginFailure.kind == LOGIN, LoginFailure.subject == subject_for(account_id, "")))
+
+
+def check_address(kind: str, ip: str, now: datetime | None = None) -> Verdict:
+    """Decide whether a form throttled per client address may be handled now."""
+    now = now or utcnow()
+    return Verdict(_slowdown(FREE_PER_ADDRESS[kind], now, HOUR,
+                             LoginFailure.kind == kind, LoginFailure.ip == ip),
+                   "Troppe richieste da questo indirizzo.")
+
+
+def record_address(kind: str, ip: str, now: datetime | None = None) -> None:
+    """Count an attempt at a form throttled per client address; the caller commits."""
+    now = now or utcnow()
+    db.session.add(LoginFailure(kind=kind, subject=kind, ip=ip, at=now))
+    forget_old(now)
+
+
+def forget_old(now: datetime | None = None) -> None:
+    """Delete the rows too old for any rule (an index on the time keeps this cheap)."""
+    now = now or utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEEP))
