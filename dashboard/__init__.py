@@ -12,6 +12,7 @@ from models.database import engine_options, install_sqlite_pragmas, render_migra
 
 from . import bootstrap, config, formatting, router, security, static_compression, unavailable
 from .area import bp as area_bp
+from .audit_command import register_audit_commands
 from .auth import commands as auth_commands
 from .auth.accounts import bp as accounts_bp
 from .auth.identity import current_viewer
@@ -85,6 +86,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_templates(server)
     bootstrap.register_commands(server)
     auth_commands.register_commands(server)
+    register_audit_commands(server)
     # Browsers ask for /favicon.ico on pages that name none, such as a PDF opened in a tab.
     server.add_url_rule("/favicon.ico", "favicon",
                         lambda: redirect("/assets/favicon.ico", code=301))

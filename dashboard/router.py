@@ -7,13 +7,14 @@ from . import access, ids
 from .auth.identity import current_viewer
 from .labels import ROLE_LABELS
 from .layout import account_box
-from .pages import common, consumi, contabilita, contratto, home, invio
+from .pages import accessi, common, consumi, contabilita, contratto, home, invio
 
 MEMBER_PAGES = {
     contratto.PATH: contratto.layout,
     consumi.PATH: consumi.layout,
     contabilita.PATH: contabilita.layout,
     invio.PATH: invio.layout,
+    accessi.PATH: accessi.layout,
 }
 
 

@@ -2,6 +2,9 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from .entities import (
+    AccessChain,
+    AccessKind,
+    AccessRecord,
     Account,
     Base,
     Contract,
@@ -14,9 +17,15 @@ from .entities import (
 )
 from .security import AccountToken, LoginFailure, LoginSession
 
+# Importing the trail installs its guards: no session may change or remove a record.
+from . import audit  # noqa: F401  isort: skip
+
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
+    "AccessChain",
+    "AccessKind",
+    "AccessRecord",
     "Account",
     "AccountToken",
     "Base",

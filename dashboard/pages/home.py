@@ -39,6 +39,7 @@ def member_layout(customer: Customer, contracts: list[Contract]) -> list:
             ])
             for path, title, text in SERVICES
         ]),
+        html.P(dcc.Link("Chi ha consultato i miei dati", href="/accessi"), className="privacy"),
     ]
 
 
