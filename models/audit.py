@@ -158,27 +158,33 @@ class Verdict:
         return self.broken_id is None
 
 
-def _records(session: Session) -> Iterator[AccessRecord]:
-    """Yield every record oldest first, a batch at a time."""
+def _records(session: Session, up_to: int | None) -> Iterator[AccessRecord]:
+    """Yield the records oldest first, up to an id if given, a batch at a time."""
     after = 0
     while True:
-        batch = session.scalars(select(AccessRecord).where(AccessRecord.id > after)
-                                .order_by(AccessRecord.id).limit(VERIFY_BATCH)).all()
+        query = select(AccessRecord).where(AccessRecord.id > after)
+        if up_to is not None:
+            query = query.where(AccessRecord.id <= up_to)
+        batch = session.scalars(query.order_by(AccessRecord.id).limit(VERIFY_BATCH)).all()
         if not batch:
             return
         yield from batch
         after = batch[-1].id
-        session.expunge_all()
+        for record in batch:   # keep memory flat on a long trail
+            session.expunge(record)
 
 
 def verify(session: Session) -> Verdict:
-    """Walk the chain from the prune anchor and stop at the first record that does not hold."""
+    """Walk the chain from the prune anchor and stop at the first record that does not hold.
+
+    Records appended while it runs are left for the next run: it checks up to the head it
+    read first, so a busy trail does not look truncated.
+    """
     head = session.get(AccessChain, HEAD_ID)
     expected_id = (head.anchor_id if head else 0) + 1
     expected_prev = head.anchor_hash if head else None
-    head_id, head_hash = (head.last_id, head.last_hash) if head else (None, None)
     checked, last_hash = 0, expected_prev
-    for record in _records(session):
+    for record in _records(session, head.last_id if head else None):
         if expected_prev is None:   # no head row: trust the oldest record's link as anchor
             expected_id, expected_prev = record.id, record.prev_hash
         problem = ("manca il record precedente" if record.id != expected_id
@@ -191,9 +197,9 @@ def verify(session: Session) -> Verdict:
         checked += 1
         expected_id, expected_prev = record.id + 1, record.hash
         last_hash = record.hash
-    if head is not None and (head_id != expected_id - 1 or head_hash != last_hash):
+    if head is not None and (head.last_id != expected_id - 1 or head.last_hash != last_hash):
         # The newest records were removed, or the head was changed by hand.
-        return Verdict(checked, head_id, "mancano i record più recenti")
+        return Verdict(checked, head.last_id, "mancano i record più recenti")
     return Verdict(checked)
 
 
