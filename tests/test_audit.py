@@ -20,6 +20,7 @@ from models import AccessChain, AccessKind, AccessRecord, Account, Customer, db
 from models.audit import Access, AppendOnlyError, accesses_of_customer, append, digest, verify
 from models.entities import utcnow
 from models.enums import Role
+from models.passwords import PasswordPolicy
 from tests.helpers import outputs, post_callback
 
 STAFF = "assistenza@example.com"
@@ -251,7 +252,8 @@ def empty_app(backend, tmp_path_factory):
     url, options = _fresh_database_url(backend, tmp_path_factory.mktemp("trail"))
     schema = options.get("_schema")
     server = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATABASE_SCHEMA": schema,
-                         "SECRET_KEY": "x" * 32, "LOAD_DEMO": False})
+                         "SECRET_KEY": "x" * 32, "LOAD_DEMO": False,
+                         "PASSWORD_POLICY": PasswordPolicy.fast_for_tests()})
     prepare_database(server)
     yield server
     with server.app_context():
@@ -371,6 +373,43 @@ def test_a_failing_record_shows_no_data(app):
 def g_viewer_id(app) -> int:
     """Return the demo support account's id."""
     return staff_viewer(app).account_id
+
+
+def test_a_route_whose_record_fails_answers_503_without_the_data(empty_app):
+    from dashboard.auth.commands import create_staff
+    from tests.helpers import login
+
+    app = empty_app
+    with app.app_context():
+        holder = Customer(code="900001", name="Ada Prova", tax_code="PRVDAA80A41H501U",
+                          billing_street="Via Roma 1", billing_zip="33026",
+                          billing_city="Paluzza", billing_province="UD")
+        db.session.add(holder)
+        db.session.commit()
+        holder_id = holder.id
+        staff_id = create_staff("operatore@example.com", Role.SUPPORT, "Sportello!Carnia9").id
+
+    @audited(lambda customer_id: Planned(customer_id, AccessKind.PDF, "scheda", "Ticket 9"),
+             refused=refused_response)
+    def card(customer_id: int) -> str:
+        return db.session.get(Customer, customer_id).tax_code
+
+    app.add_url_rule("/prova/<int:customer_id>", "prova", card)
+    staff = login(app.test_client(), "operatore@example.com", "Sportello!Carnia9")
+    with inserts_failing(app):
+        refused = staff.get(f"/prova/{holder_id}")
+    assert refused.status_code == 503
+    assert "Dati non disponibili" in refused.get_data(as_text=True)
+    assert "PRVDAA80A41H501U" not in refused.get_data(as_text=True)
+    assert count(app) == 0
+
+    shown = staff.get(f"/prova/{holder_id}")
+    assert (shown.status_code, shown.get_data(as_text=True)) == (200, "PRVDAA80A41H501U")
+    with app.app_context():
+        only = db.session.scalars(select(AccessRecord)).one()
+        assert (only.account_id, only.staff_email, only.customer_id, only.kind, only.ip,
+                only.reason) == (staff_id, "operatore@example.com", holder_id, AccessKind.PDF,
+                                 "127.0.0.1", "Ticket 9")
 
 
 def test_no_reason_no_data(app):
