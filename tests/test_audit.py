@@ -487,3 +487,24 @@ def test_the_table_builder_writes_italian_local_times():
                        ensure_ascii=False)
     assert "02/07/2026 00:05" in table   # 22:05 UTC is past midnight in Rome in summer
     assert "Amministratore – Ada" in table and "Esportazione: estratto conto" in table
+
+
+@pytest.mark.browser
+def test_the_member_finds_the_access_in_the_browser(portal, app):
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import log_in
+    from tests.conftest import DEMO_MEMBER
+
+    with app.app_context():
+        append(db.engine, staff_access(customer_id_of(app, "socio@example.com"),
+                                       reason="Ticket BROWSER-1", target="/consumi"))
+    duo = portal
+    log_in(duo, *DEMO_MEMBER)
+    duo.driver.find_element(By.LINK_TEXT, "Chi ha consultato i miei dati").click()
+    duo.wait_for_contains_text("h1", "Chi ha consultato i miei dati")
+    duo.wait_for_contains_text("table", "Ticket BROWSER-1", timeout=10)
+    first = duo.find_element("tbody tr").text
+    assert "Assistenza clienti – Giulia Bianchi" in first
+    assert "Pagina: Visualizzazione consumi" in first
+    assert duo.get_logs() == []
