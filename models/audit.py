@@ -2,10 +2,10 @@
 
 Each record's hash is SHA-256 over a canonical serialization of all its fields and the
 previous record's hash (see canonical()). Appends are serialized by the chain's head row
-(AccessChain), updated first in the same transaction: on SQLite that UPDATE takes the single
-write lock before the last hash is read; on PostgreSQL it takes a row lock that a concurrent
-append waits on, and the waiting UPDATE then returns the head as the first one committed it.
-So two writers can never link to the same predecessor.
+(AccessChain), read and updated in the same transaction as the insert: on PostgreSQL it is
+read with SELECT ... FOR UPDATE, so a concurrent append waits and then reads the head as the
+first one committed it; on SQLite, which has no row locks, a no-op UPDATE of the head first
+takes the database's single write lock. So two writers can never link to the same predecessor.
 
 The ORM refuses to update or delete records (see install_guards()); the migration adds
 database triggers that refuse it too, except for old rows removed by prune().
@@ -107,16 +107,20 @@ def _clip(access: Access) -> Access:
 
 def _take_head(session: Session) -> tuple[int, str]:
     """Lock the chain head and return the last id and hash, creating the head if missing."""
-    bump = (update(AccessChain).where(AccessChain.id == HEAD_ID)
-            .values(last_id=AccessChain.last_id + 1)
-            .returning(AccessChain.last_id, AccessChain.last_hash))
-    row = session.execute(bump).first()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks: a write takes its one write lock before the read below.
+        session.execute(update(AccessChain).where(AccessChain.id == HEAD_ID)
+                        .values(last_id=AccessChain.last_id))
+    # PostgreSQL: FOR UPDATE makes a concurrent append wait here, then read the new head.
+    read = (select(AccessChain.last_id, AccessChain.last_hash)
+            .where(AccessChain.id == HEAD_ID).with_for_update())
+    row = session.execute(read).first()
     if row is None:
         # Only a schema made without the migration lacks the head (the tests' create_all).
         session.execute(insert(AccessChain).values(
             id=HEAD_ID, last_id=0, last_hash=GENESIS, anchor_id=0, anchor_hash=GENESIS))
-        row = session.execute(bump).first()
-    return row.last_id, row.last_hash
+        row = session.execute(read).first()
+    return row.last_id + 1, row.last_hash
 
 
 def append(engine: Engine, access: Access) -> AccessRecord:
@@ -140,7 +144,7 @@ def append(engine: Engine, access: Access) -> AccessRecord:
         session.add(record)
         session.flush()
         session.execute(update(AccessChain).where(AccessChain.id == HEAD_ID)
-                        .values(last_hash=record.hash))
+                        .values(last_id=new_id, last_hash=record.hash))
     return record
 
 
