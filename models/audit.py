@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, event, func, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from .entities import AccessChain, AccessKind, AccessRecord, utcnow
@@ -54,6 +65,10 @@ class Access:
     reason: str
 
 
+HASHED = ("id", "at", "account_id", "role", "staff_name", "staff_email", "customer_id",
+          "kind", "target", "ip", "reason", "prev_hash")
+
+
 def _text(value: object) -> object:
     """Serialize a value the same way at append and at verify time."""
     if isinstance(value, datetime):
@@ -63,46 +78,39 @@ def _text(value: object) -> object:
     return value
 
 
-def canonical(record_id: int, at: datetime, access: Access, prev_hash: str) -> bytes:
+def canonical(fields: Mapping[str, object]) -> bytes:
     """Serialize a record for hashing: sorted-key compact JSON in UTF-8, version 1.
 
     Keys: v, id, at (ISO 8601 UTC with microseconds, no offset), account_id, role,
     staff_name, staff_email, customer_id, kind, target, ip, reason, prev_hash.
     """
-    fields = {
-        "v": FORMAT_VERSION, "id": record_id, "at": at, "account_id": access.account_id,
-        "role": access.role, "staff_name": access.staff_name,
-        "staff_email": access.staff_email, "customer_id": access.customer_id,
-        "kind": access.kind, "target": access.target, "ip": access.ip,
-        "reason": access.reason, "prev_hash": prev_hash,
-    }
-    payload = {key: _text(value) for key, value in fields.items()}
+    payload = {"v": FORMAT_VERSION} | {key: _text(fields[key]) for key in HASHED}
     return json.dumps(payload, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode()
 
 
 def digest(record_id: int, at: datetime, access: Access, prev_hash: str) -> str:
-    """Return the hex SHA-256 of a record's canonical serialization."""
-    return hashlib.sha256(canonical(record_id, at, access, prev_hash)).hexdigest()
+    """Return the hex SHA-256 of a new record's canonical serialization."""
+    fields = asdict(access) | {"id": record_id, "at": at, "prev_hash": prev_hash}
+    return hashlib.sha256(canonical(fields)).hexdigest()
 
 
-def _access_of(record: AccessRecord) -> Access:
-    """Read back the fields a record was hashed from."""
-    return Access(record.account_id, Role(record.role), record.staff_name, record.staff_email,
-                  record.customer_id, AccessKind(record.kind), record.target, record.ip,
-                  record.reason)
+def record_hash(row: Mapping[str, object]) -> str:
+    """Recompute a stored record's hash from its columns."""
+    return hashlib.sha256(canonical(row)).hexdigest()
 
 
-def record_hash(record: AccessRecord) -> str:
-    """Recompute a stored record's hash from its fields."""
-    return digest(record.id, record.at, _access_of(record), record.prev_hash)
+def _clean(value: str, size: int) -> str:
+    """Drop control characters (PostgreSQL refuses NUL) and fit the column."""
+    return "".join(c for c in value if c.isprintable())[:size]
 
 
 def _clip(access: Access) -> Access:
     """Fit free text into its columns, so the stored value is exactly the hashed one."""
-    return Access(access.account_id, access.role, access.staff_name[:200],
-                  access.staff_email[:254], access.customer_id, access.kind,
-                  access.target[:300], access.ip[:45], access.reason[:500])
+    return replace(access, staff_name=_clean(access.staff_name, 200),
+                   staff_email=_clean(access.staff_email, 254),
+                   target=_clean(access.target, 300), ip=_clean(access.ip, 45),
+                   reason=_clean(access.reason, 500))
 
 
 def _take_head(session: Session) -> tuple[int, str]:
@@ -162,20 +170,25 @@ class Verdict:
         return self.broken_id is None
 
 
-def _records(session: Session, up_to: int | None) -> Iterator[AccessRecord]:
-    """Yield the records oldest first, up to an id if given, a batch at a time."""
+def _rows(session: Session, up_to: int | None) -> Iterator[Mapping[str, object]]:
+    """Yield the stored records oldest first as plain column mappings, a batch at a time.
+
+    Role and kind are read as the text stored, so a value altered outside the enum still
+    reaches the hash check instead of failing to load.
+    """
+    table = AccessRecord.__table__
+    columns = [type_coerce(table.c[name], String) if name in ("role", "kind") else table.c[name]
+               for name in HASHED + ("hash",)]
     after = 0
     while True:
-        query = select(AccessRecord).where(AccessRecord.id > after)
+        query = select(*columns).where(table.c.id > after)
         if up_to is not None:
-            query = query.where(AccessRecord.id <= up_to)
-        batch = session.scalars(query.order_by(AccessRecord.id).limit(VERIFY_BATCH)).all()
+            query = query.where(table.c.id <= up_to)
+        batch = session.execute(query.order_by(table.c.id).limit(VERIFY_BATCH)).mappings().all()
         if not batch:
             return
         yield from batch
-        after = batch[-1].id
-        for record in batch:   # keep memory flat on a long trail
-            session.expunge(record)
+        after = batch[-1]["id"]
 
 
 def verify(session: Session) -> Verdict:
@@ -188,19 +201,19 @@ def verify(session: Session) -> Verdict:
     expected_id = (head.anchor_id if head else 0) + 1
     expected_prev = head.anchor_hash if head else None
     checked, last_hash = 0, expected_prev
-    for record in _records(session, head.last_id if head else None):
+    for row in _rows(session, head.last_id if head else None):
         if expected_prev is None:   # no head row: trust the oldest record's link as anchor
-            expected_id, expected_prev = record.id, record.prev_hash
-        problem = ("manca il record precedente" if record.id != expected_id
+            expected_id, expected_prev = row["id"], row["prev_hash"]
+        problem = ("manca il record precedente" if row["id"] != expected_id
                    else "il collegamento al record precedente non corrisponde"
-                   if record.prev_hash != expected_prev
+                   if row["prev_hash"] != expected_prev
                    else "il contenuto non corrisponde al suo hash"
-                   if record_hash(record) != record.hash else "")
+                   if record_hash(row) != row["hash"] else "")
         if problem:
-            return Verdict(checked, record.id, problem)
+            return Verdict(checked, row["id"], problem)
         checked += 1
-        expected_id, expected_prev = record.id + 1, record.hash
-        last_hash = record.hash
+        expected_id, expected_prev = row["id"] + 1, row["hash"]
+        last_hash = row["hash"]
     if head is not None and (head.last_id != expected_id - 1 or head.last_hash != last_hash):
         # The newest records were removed, or the head was changed by hand.
         return Verdict(checked, head.last_id, "mancano i record più recenti")

@@ -130,8 +130,12 @@ def test_appends_link_each_record_to_the_one_before(app):
         assert made[1].prev_hash == made[0].hash and made[2].prev_hash == made[1].hash
         assert (head.last_id, head.last_hash) == (made[2].id, made[2].hash)
         stored = db.session.get(AccessRecord, made[2].id)
-        assert trail.record_hash(stored) == stored.hash
+        assert trail.record_hash({c: getattr(stored, c) for c in trail.HASHED}) == stored.hash
         assert stored.staff_name == "Giulia Bianchi" and stored.reason == "Ticket 2"
+        assert verify(db.session).intact
+        # Control characters (PostgreSQL refuses NUL) are dropped before hashing.
+        odd = append(db.engine, staff_access(member, reason="Ticket\x00 77\n" + "x" * 600))
+        assert db.session.get(AccessRecord, odd.id).reason == ("Ticket 77" + "x" * 600)[:500]
         assert verify(db.session).intact
 
 
