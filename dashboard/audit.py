@@ -5,11 +5,14 @@ callback with audited(): it writes the record first and runs the wrapped functio
 record is committed; otherwise the caller gets the refusal (a polite page, a 503 answer, a
 notice) and no data, since the function that reads it never ran.
 
-    @audited(lambda raw_id: Planned(customer_id, AccessKind.PDF, f"fattura {raw_id}", reason),
-             refused=refused_response)
+    def describe(raw_id):   # whose data, what, why: from the staff view the session holds
+        view = staff_view()   # (the support console's, to come); None for a member's own data
+        return view and Planned(view.customer_id, AccessKind.PDF, f"fattura {raw_id}", view.reason)
+
+    @audited(describe, refused=refused_response)
     def invoice_pdf(raw_id): ...
 
-describe (the lambda) returns None when nothing needs recording (a member on their own data).
+describe returns None when nothing needs recording (a member on their own data).
 """
 from __future__ import annotations
 
