@@ -22,6 +22,7 @@ from . import (
     unavailable,
 )
 from .area import bp as area_bp
+from .audit_command import register_audit_commands
 from .auth import commands as auth_commands
 from .auth.accounts import bp as accounts_bp
 from .auth.identity import current_viewer
@@ -100,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_templates(server)
     bootstrap.register_commands(server)
     auth_commands.register_commands(server)
+    register_audit_commands(server)
     # Browsers ask for /favicon.ico on pages that name none, such as a PDF opened in a tab.
     server.add_url_rule("/favicon.ico", "favicon",
                         lambda: redirect("/assets/favicon.ico", code=301))

@@ -66,6 +66,8 @@ def from_environment() -> dict:
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8050"),
         # How many reverse proxies set X-Forwarded-For in front of the app (0: none).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # Days staff access records are kept; `flask audit prune` refuses fewer than 183.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "183")),
     }
 
 

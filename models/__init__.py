@@ -5,6 +5,9 @@ from .advice import AdvisorConsent
 from .assistance import AssistanceCode, WrongAssistanceCode
 from .curves import QuarterHourDay
 from .entities import (
+    AccessChain,
+    AccessKind,
+    AccessRecord,
     Account,
     Base,
     Contract,
@@ -18,9 +21,15 @@ from .entities import (
 from .outbox import OutboxMail
 from .security import AccountToken, LoginFailure, LoginSession
 
+# Importing the trail installs its guards: no session may change or remove a record.
+from . import audit  # noqa: F401  isort: skip
+
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
+    "AccessChain",
+    "AccessKind",
+    "AccessRecord",
     "Account",
     "AccountToken",
     "AdvisorConsent",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import (
     Enum,
@@ -345,3 +346,57 @@ class DataGeneration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class AccessKind(StrEnum):
+    """What a staff member opened of a member's data."""
+
+    SEARCH = "ricerca"      # a search result opened
+    PAGE = "pagina"
+    PDF = "pdf"
+    EXPORT = "esportazione"
+    ACTION = "azione"
+
+
+class AccessRecord(Base):
+    """One staff access to a member's data: append-only, hash-chained to the record before.
+
+    Staff and member are plain integers, not foreign keys: a cascade from a deleted account
+    or customer would have to rewrite rows that are never rewritten. The staff details are a
+    snapshot of who they were at the time. Ids are assigned by models.audit under the chain
+    lock, consecutive, so the hash can cover them.
+    """
+
+    __tablename__ = "access_record"
+    __table_args__ = (Index("ix_access_record_customer_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(index=True)   # UTC
+    account_id: Mapped[int]
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    staff_name: Mapped[str] = mapped_column(String(200))
+    staff_email: Mapped[str] = mapped_column(String(254))
+    customer_id: Mapped[int]
+    kind: Mapped[AccessKind] = mapped_column(_enum(AccessKind))
+    target: Mapped[str] = mapped_column(String(300))   # page path, invoice id, action name
+    ip: Mapped[str] = mapped_column(String(45))
+    reason: Mapped[str] = mapped_column(String(500))   # the «Motivo» the staff member gave
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AccessChain(Base):
+    """The one head row of the access trail: serializes appends and anchors the verifier.
+
+    Every append updates it in the same transaction as the insert, which takes the write lock
+    on SQLite and a row lock on PostgreSQL before the last hash is read. The anchor is the
+    hash of the newest pruned record, so the oldest remaining one must link to it.
+    """
+
+    __tablename__ = "access_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)   # always 1
+    last_id: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    anchor_id: Mapped[int] = mapped_column(default=0)   # newest pruned record, 0: none yet
+    anchor_hash: Mapped[str] = mapped_column(String(64))

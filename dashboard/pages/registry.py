@@ -34,7 +34,7 @@ from dash import Dash
 from models.enums import Role
 
 from ..auth.identity import Viewer
-from . import consumi, contabilita, contratto, invio
+from . import accessi, consumi, contabilita, contratto, invio
 
 HOME = "/"
 
@@ -65,6 +65,10 @@ class Page:
 # them a member's area to view; their role alone does not open them.
 MEMBERS = frozenset({Role.MEMBER})
 
+
+def no_callbacks(_app: Dash) -> None:
+    """Wire nothing: the page is drawn once by the router."""
+
 PAGES: tuple[Page, ...] = (
     Page(contratto.PATH, "Dati contrattuali",
          "Intestatario, fornitura, offerta, potenza, contatore e modalità di pagamento.",
@@ -78,6 +82,9 @@ PAGES: tuple[Page, ...] = (
     Page(invio.PATH, "Modalità di invio della bolletta",
          "Bolletta web per email o bolletta cartacea per posta: scegli tu.",
          MEMBERS, invio.layout, invio.register_callbacks),
+    Page(accessi.PATH, "Chi ha consultato i miei dati",
+         "Chi del personale SECAB ha aperto i tuoi dati, quando e perché.",
+         MEMBERS, accessi.layout, no_callbacks),
 )
 
 
