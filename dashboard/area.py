@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from models import Contract, db
+from models import AccessKind, Contract, db
 from models.delivery import Result, first_bill_affected
 from models.entities import DeliveryConfirmation
 
 from . import access
 from . import formatting as fmt
+from .audit import Planned, audited, refused_response, staff_view_access
 from .auth.identity import Viewer, current_viewer
 from .pages import picker
 from .pages.common import contract_label
@@ -49,7 +50,13 @@ def _scope() -> tuple[Viewer | None, list[Contract] | None, object]:
     return viewer, access.contract_scope(viewer, value), value
 
 
+def _export_access() -> Planned | None:
+    """Describe a staff view's export of the statement, for the access trail."""
+    return staff_view_access(AccessKind.EXPORT, request.full_path.rstrip("?"))
+
+
 @bp.get("/contabilita/estratto.csv")
+@audited(_export_access, refused=refused_response)
 def statement_csv_export():
     """Send the statement's invoices as CSV for Excel."""
     viewer, contracts, _ = _scope()
@@ -63,6 +70,7 @@ def statement_csv_export():
 
 
 @bp.get("/contabilita/estratto.pdf")
+@audited(_export_access, refused=refused_response)
 def statement_pdf_export():
     """Send the statement as a PDF document."""
     viewer, contracts, value = _scope()
@@ -70,7 +78,8 @@ def statement_pdf_export():
         return not_found()
     scope = ("Tutti i contratti" if value == picker.ALL and len(contracts) > 1
              else contract_label(contracts[0]))
-    export = statements.pdf_export(access.customer(viewer), contracts, scope)
+    export = statements.pdf_export(access.customer(viewer), contracts, scope,
+                                   masked=viewer.screen_share)
     return Response(export.content, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{export.name}"'})
 

@@ -5,9 +5,8 @@ callback with audited(): it writes the record first and runs the wrapped functio
 record is committed; otherwise the caller gets the refusal (a polite page, a 503 answer, a
 notice) and no data, since the function that reads it never ran.
 
-    def describe(raw_id):   # whose data, what, why: from the staff view the session holds
-        view = staff_view()   # (the support console's, to come); None for a member's own data
-        return view and Planned(view.customer_id, AccessKind.PDF, f"fattura {raw_id}", view.reason)
+    def describe(raw_id):   # whose data, what, why: None for a member's own data
+        return staff_view_access(AccessKind.PDF, f"fattura {raw_id}")
 
     @audited(describe, refused=refused_response)
     def invoice_pdf(raw_id): ...
@@ -87,6 +86,17 @@ def audited(describe: Callable[P, Planned | None],
             return function(*args, **kwargs)
         return run
     return wrap
+
+
+def staff_view_access(kind: AccessKind, target: str) -> Planned | None:
+    """Describe this request's access if it comes from a staff view of a member's area.
+
+    A member on their own data, and staff outside a member's area, need no record: None.
+    """
+    viewer = current_viewer()
+    if viewer is None or not viewer.is_staff_view:
+        return None
+    return Planned(viewer.viewing_customer_id, kind, target[:200], viewer.viewing_reason or "")
 
 
 def refused_page() -> list:

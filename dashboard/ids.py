@@ -45,3 +45,12 @@ CONSUMI_RENDERED = "consumi-caricato"
 CONTRATTO_RENDERED = "contratto-caricato"
 CONTABILITA_RENDERED = "contabilita-caricato"
 INVIO_RENDERED = "invio-caricato"
+
+# The page frame: screen-share mode, the staff banner, the member's assistance code.
+SHELL = "cornice"
+ASSIST_BOX = "assistenza-riquadro"
+ASSIST_STORE = "assistenza-codice"
+ASSIST_ASK = "assistenza-chiedi"
+ASSIST_FOLLOW = "assistenza-segui"
+ASSIST_CLOSE = "assistenza-chiudi"
+FOLLOW_TICK = "assistenza-segui-timer"

@@ -5,9 +5,10 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template
 
-from models import db
+from models import AccessKind, db
 
 from . import access, masking, pdf_cache
+from .audit import Planned, audited, refused_response, staff_view_access
 from .auth.identity import current_viewer
 from .documents import detail_filename, invoice_filename, render_detail, render_invoice
 from .documents.data import InvoiceDocument
@@ -28,7 +29,13 @@ def not_found() -> tuple[str, int]:
                            message="Non troviamo questa fattura tra le tue."), 404
 
 
+def _pdf_access(raw_id: str, kind: str) -> Planned | None:
+    """Describe a staff view's opening of an invoice PDF, for the access trail."""
+    return staff_view_access(AccessKind.PDF, f"/fatture/{raw_id}/{kind}.pdf")
+
+
 @bp.get("/fatture/<raw_id>/<kind>.pdf")
+@audited(_pdf_access, refused=refused_response)
 def invoice_pdf(raw_id: str, kind: str):
     """Send one of the invoice's PDFs, if the viewer owns the invoice."""
     viewer = current_viewer()

@@ -9,8 +9,11 @@ from . import ids
 
 def shell() -> html.Div:
     """Build the static frame; the router callback fills it for a logged-in viewer."""
-    return html.Div([
+    return html.Div(id=ids.SHELL, children=[
         dcc.Location(id=ids.URL, refresh="callback-nav"),
+        # The member's assistance code outlives page changes, not the browser tab.
+        dcc.Store(id=ids.ASSIST_STORE, storage_type="session"),
+        dcc.Interval(id=ids.FOLLOW_TICK, interval=3000, disabled=True),
         html.Header(className="topbar", children=[
             html.A(className="brand", href="/", children=[
                 html.Img(src="/assets/logo.svg", alt="", width=40, height=40),
@@ -18,19 +21,45 @@ def shell() -> html.Div:
             ]),
             html.Div(id=ids.HEADER, className="account"),
         ]),
+        html.Div(id=ids.ASSIST_BOX, className="assist"),
         html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"}),
         html.Footer("SECAB Società Cooperativa · Paluzza (UD)", className="footer"),
     ])
 
 
-def account_box(name: str, detail: str) -> list:
-    """Show who is logged in and the logout button (a CSRF-protected POST)."""
+def _post_button(action: str, label: str, fields: dict[str, str] | None = None,
+                 form_class: str = "inline-form", **button: object) -> html.Form:
+    """Build a one-button form that posts to a Flask route with the CSRF token."""
+    hidden = [dcc.Input(type="hidden", name=name, value=value)
+              for name, value in (fields or {}).items()]
+    return html.Form(action=action, method="post", className=form_class, children=[
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()), *hidden,
+        html.Button(label, type="submit", className="button", **button),
+    ])
+
+
+def share_switch(on: bool, back: str) -> html.Form:
+    """Build «Modalità condivisione schermo»: a switch that posts and comes back to the page."""
+    return _post_button("/condivisione-schermo", "Modalità condivisione schermo",
+                        {"attiva": "0" if on else "1", "next": back},
+                        role="switch", **{"aria-checked": "true" if on else "false"})
+
+
+def account_box(name: str, detail: str, screen_share: bool = False, back: str = "/") -> list:
+    """Show who is logged in, the screen-share switch and the logout button (CSRF POSTs)."""
     return [
         html.Span([html.Span(name, className="who"), html.Small(detail, className="role")],
                   className="identity"),
+        share_switch(screen_share, back),
         html.A("Il mio account", href="/account", className="button"),
-        html.Form(action="/logout", method="post", className="logout", children=[
-            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-            html.Button("Esci", type="submit", className="button"),
-        ]),
+        _post_button("/logout", "Esci", form_class="inline-form logout"),
     ]
+
+
+def staff_banner(member_name: str) -> html.Div:
+    """Say, on every page of a staff view, whose area this is, and offer the way out."""
+    return html.Div(className="staff-banner", role="region",
+                    **{"aria-label": "Visualizzazione in sola lettura"}, children=[
+        html.Strong(f"Stai visualizzando l'area di {member_name} — sola lettura"),
+        _post_button("/assistenza/chiudi", "Esci dalla visualizzazione"),
+    ])

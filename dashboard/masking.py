@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from .documents.data import InvoiceDocument
+from .statement import Holder
 
 DOT = "•"
 # A house number: digits, maybe a letter or a slash part ("12", "12/A", "7b", "3-5").
@@ -69,3 +70,9 @@ def invoice_document(document: InvoiceDocument) -> InvoiceDocument:
                      billing_address=street(document.holder.billing_address))
     supply = replace(document.supply, address=street(document.supply.address))
     return replace(document, holder=holder, supply=supply)
+
+
+def holder(printed: Holder) -> Holder:
+    """Return a statement's holder with the codice fiscale and house number masked."""
+    return replace(printed, tax_code=tax_code(printed.tax_code),
+                   billing_address=street(printed.billing_address))

@@ -6,26 +6,43 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from models import Customer
+from models import AccessKind, Customer
 from models.enums import Role
 
-from . import access, ids
+from . import access, assist, ids
+from .audit import AccessNotRecorded, record, refused_page, staff_view_access
 from .auth.identity import Viewer, current_viewer
 from .labels import ROLE_LABELS
-from .layout import account_box
+from .layout import account_box, staff_banner
 from .pages import common, home, registry
 
 
-def render(pathname: object, search: object) -> tuple[list, list]:
-    """Return the header and the page for a path, for the current viewer only."""
+def render(pathname: object, search: object) -> tuple[list, list, str]:
+    """Return the header, the page and the frame's class for a path, for this viewer only."""
     viewer = current_viewer()
     if viewer is None:  # the auth hook answers 401 first; this guards a misconfiguration
-        return [], common.not_found()
+        return [], common.not_found(), ""
     customer = access.customer(viewer)
-    header = (account_box(customer.name, f"Codice cliente {customer.code}") if customer
-              else account_box(viewer.email, ROLE_LABELS[viewer.role]))
     path = pathname if isinstance(pathname, str) else registry.HOME
-    return header, page_for(viewer, customer, path, search if isinstance(search, str) else "")
+    query = search if isinstance(search, str) else ""
+    header = header_for(viewer, customer, path + query)
+    frame = "condivisione" if viewer.screen_share else ""
+    planned = staff_view_access(AccessKind.PAGE, path + query)
+    if planned is not None:  # a staff view: the page is accounted for before it is built
+        try:
+            record(viewer, planned)
+        except AccessNotRecorded:
+            return header, refused_page(), frame
+    return header, page_for(viewer, customer, path, query), frame
+
+
+def header_for(viewer: Viewer, customer: Customer | None, here: str) -> list:
+    """Build the header: who is logged in, and whose area a staff view shows."""
+    if viewer.is_member and customer is not None:
+        return account_box(customer.name, f"Codice cliente {customer.code}",
+                           viewer.screen_share, here)
+    box = account_box(viewer.email, ROLE_LABELS[viewer.role], viewer.screen_share, here)
+    return box + [staff_banner(customer.name)] if customer is not None else box
 
 
 def page_for(viewer: Viewer, customer: Customer | None, path: str, search: str) -> list:
@@ -50,5 +67,7 @@ def register_callbacks(app: Dash) -> None:
     """Wire the router on this app instance."""
     app.callback(
         Output(ids.HEADER, "children"), Output(ids.PAGE, "children"),
+        Output(ids.SHELL, "className"),
         Input(ids.URL, "pathname"), State(ids.URL, "search"),
     )(render)
+    assist.register_callbacks(app)

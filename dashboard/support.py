@@ -13,11 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from models import Customer, db
+from models import AccessKind, Customer, db
 from models import assistance as codes
 from models.entities import utcnow
 from models.enums import Role
 
+from .audit import REFUSED, AccessNotRecorded, Planned, record
 from .auth.forms import REQUIRED, printable
 from .auth.identity import Viewer, current_viewer, set_screen_share, set_staff_view
 from .auth.routes import safe_next
@@ -57,9 +58,19 @@ def _wait_message(seconds: float) -> str:
     return f"Troppi codici non validi. Riprova tra {seconds} secondi."
 
 
-def _open_area(viewer: Viewer, customer_id: int, reason: str) -> None:
-    """Point this staff session at the member's area, with the reason given."""
+def _open_area(viewer: Viewer, customer_id: int, reason: str, how: str) -> bool:
+    """Record the opening, then point this staff session at the member's area; False if refused.
+
+    The record comes first and in its own transaction: if it cannot be written, the area
+    stays closed (fail closed).
+    """
+    try:
+        record(viewer, Planned(customer_id, AccessKind.SEARCH, f"area aperta: {how}", reason))
+    except AccessNotRecorded:
+        return False
     set_staff_view(viewer, customer_id, reason.strip())
+    db.session.commit()
+    return True
 
 
 @bp.route(CONSOLE, methods=["GET", "POST"])
@@ -77,13 +88,13 @@ def console():
             error, status = _wait_message(wait.total_seconds()), 429
         else:
             found = codes.redeem(db.session, viewer.account_id, form.code.data, now)
+            db.session.commit()  # a wrong code counts; a right one is read before the record
             if found is None:
-                db.session.commit()  # the wrong code counts
                 error, status = WRONG_CODE, 400
-            else:
-                _open_area(viewer, found.customer_id, form.reason.data)
-                db.session.commit()
+            elif _open_area(viewer, found.customer_id, form.reason.data, "codice per l'assistenza"):
                 return redirect(found.location.url, code=303)
+            else:
+                error, status = REFUSED, 503
     elif request.method == "POST":
         error, status = "Scrivi il codice che ti legge il cliente e il motivo.", 400
     viewing = (db.session.get(Customer, viewer.viewing_customer_id)

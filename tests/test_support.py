@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import delete, select
 
-from models import Customer, Invoice, db
+from models import AccessRecord, Customer, Invoice, db
 from models import assistance as codes
 from models.delivery import in_force
 from models.entities import utcnow
@@ -133,3 +133,114 @@ def test_advisors_are_told_the_console_is_not_for_their_profile(app):
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/assistenza")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- every staff access on the trail, before the data ------------------------------------
+
+def trail(app, customer_code: str = "100234") -> list[tuple[str, str, str, str]]:
+    """Return the trail's records about a member: kind, target, reason, staff email."""
+    with app.app_context():
+        member = db.session.scalar(select(Customer.id).where(Customer.code == customer_code))
+        rows = db.session.scalars(select(AccessRecord).where(AccessRecord.customer_id == member)
+                                  .order_by(AccessRecord.id))
+        return [(r.kind.value, r.target, r.reason, r.staff_email) for r in rows]
+
+
+def test_opening_each_page_and_pdf_is_recorded_with_the_reason(staff, mario_code, app):
+    code, main_home = mario_code
+    before = len(trail(app))
+    open_by_code(staff, code, reason="Ticket 4711: bolletta alta")
+    page = post_callback(staff, "header-account", {"url.pathname": "/consumi"},
+                         {"url.search": f"?contratto={main_home}&anno=2023"})
+    assert "Stai visualizzando l'area di Mario Rossi — sola lettura" in json.dumps(
+        outputs(page), ensure_ascii=False)
+    with app.app_context():
+        invoice = db.session.scalar(select(Invoice.id).where(Invoice.number == 1636))
+    assert staff.get(f"/fatture/{invoice}/dettaglio.pdf").status_code == 200
+    added = trail(app)[before:]
+    reason, who = "Ticket 4711: bolletta alta", STAFF[0]
+    assert added == [
+        ("ricerca", "area aperta: codice per l'assistenza", reason, who),
+        ("pagina", f"/consumi?contratto={main_home}&anno=2023", reason, who),
+        ("pdf", f"/fatture/{invoice}/dettaglio.pdf", reason, who),
+    ]
+
+
+def test_the_member_reads_the_access_in_chi_ha_consultato(staff, mario_code, member):
+    code, _ = mario_code
+    open_by_code(staff, code, reason="Ticket 9001")
+    response = post_callback(member, "header-account", {"url.pathname": "/accessi"})
+    text = json.dumps(outputs(response)["page.children"], ensure_ascii=False)
+    assert "Ticket 9001" in text and "Assistenza clienti" in text
+
+
+def test_no_record_no_data(staff, mario_code, app):
+    from tests.test_audit import inserts_failing
+
+    code, main_home = mario_code
+    open_by_code(staff, code)
+    with app.app_context():
+        invoice = db.session.scalar(select(Invoice.id).where(Invoice.number == 1636))
+        tax_code = db.session.scalar(select(Customer.tax_code).where(Customer.code == "100234"))
+    with inserts_failing(app):
+        pdf = staff.get(f"/fatture/{invoice}/fattura.pdf")
+        page = post_callback(staff, "header-account", {"url.pathname": "/contratto"},
+                             {"url.search": f"?contratto={main_home}"})
+        closed = staff.post("/assistenza", data={
+            "code": code, "reason": "x",
+            "csrf_token": form_token(staff.get("/assistenza").get_data(as_text=True))})
+    assert pdf.status_code == 503 and pdf.mimetype == "text/html"
+    text = json.dumps(outputs(page), ensure_ascii=False)
+    assert "Dati non disponibili" in text and tax_code not in text
+    assert closed.status_code in (429, 503)  # the area is not opened without its record
+
+
+# --- the member's code, by the page's own controls ----------------------------------------
+
+def moved_to(response) -> str | None:
+    """Return where the follow timer's answer sends the staff view, if anywhere."""
+    if response.status_code == 204:
+        return None
+    return response.get_json()["response"].get("url", {}).get("href")
+
+
+def test_the_member_asks_for_a_code_and_staff_follow_him(app, member, staff):
+    main_home = contract_ids(app, "100234")[0]
+    search = f"?contratto={main_home}&anno=2023"
+    asked = outputs(post_callback(member, "assistenza-codice", {
+        "assistenza-chiedi.n_clicks": 1}, {"url.pathname": "/consumi", "url.search": search}))
+    code = asked["assistenza-codice.data"]["code"]
+    try:
+        shown = outputs(post_callback(member, "assistenza-riquadro", {
+            "url.pathname": "/consumi", "url.search": search,
+            "assistenza-codice.data": {"code": code}}))
+        assert code in json.dumps(shown["assistenza-riquadro.children"])
+        assert open_by_code(staff, code).headers["Location"] == f"/consumi{search}"
+        timer = outputs(post_callback(staff, "assistenza-riquadro", {
+            "url.pathname": "/consumi", "url.search": search, "assistenza-codice.data": None}))
+        assert timer["assistenza-segui-timer.disabled"] is False
+        # Not followed until the member says so; then the staff view goes where he goes.
+        tick = {"assistenza-segui-timer.n_intervals": 1}
+        here = {"url.pathname": "/consumi", "url.search": search}
+        assert moved_to(post_callback(staff, "url.href", tick, here)) is None
+        post_callback(member, "assistenza-codice.data", {"assistenza-segui.n_clicks": 1},
+                      {"assistenza-codice.data": {"code": code}})
+        post_callback(member, "assistenza-riquadro", {
+            "url.pathname": "/contabilita", "url.search": f"?contratto={main_home}",
+            "assistenza-codice.data": {"code": code, "follow": True}})
+        moved = post_callback(staff, "url.href", tick, here)
+        assert moved_to(moved) == f"/contabilita?contratto={main_home}"
+        post_callback(member, "assistenza-codice.data", {"assistenza-chiudi.n_clicks": 1},
+                      {"assistenza-codice.data": {"code": code}})
+        assert moved_to(post_callback(staff, "url.href", tick, here)) is None
+    finally:
+        with app.app_context():
+            mario = db.session.scalar(select(Customer.id).where(Customer.code == "100234"))
+            codes.end(db.session, mario)
+            db.session.commit()
+
+
+def test_only_members_get_a_code(staff):
+    answer = post_callback(staff, "assistenza-codice", {"assistenza-chiedi.n_clicks": 1},
+                           {"url.pathname": "/", "url.search": ""})
+    assert answer.status_code == 204 or "assistenza-codice" not in answer.get_json()["response"]

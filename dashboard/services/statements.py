@@ -8,7 +8,7 @@ from models.enums import PaymentMethod
 from models.queries import billed_invoices, received_payments
 from models.statement import Statement, build_statement
 
-from .. import access
+from .. import access, masking
 from ..documents.statement import render_statement
 from ..statement import (
     ContractRef,
@@ -64,10 +64,16 @@ def csv_export(customer: Customer, contracts: list[Contract]) -> Export:
     return Export(name, statement_csv(statement, refs))
 
 
-def pdf_export(customer: Customer, contracts: list[Contract], scope: str) -> Export:
-    """Write the statement as a PDF document; scope names what it covers."""
+def pdf_export(customer: Customer, contracts: list[Contract], scope: str,
+               masked: bool = False) -> Export:
+    """Write the statement as a PDF document; scope names what it covers.
+
+    masked hides the holder's personal data, for a screen being shared.
+    """
     refs = contract_refs(contracts)
     statement = statement_of(contracts)
-    document = statement_document(statement, refs, holder_of(customer), scope)
+    holder = holder_of(customer)
+    document = statement_document(statement, refs,
+                                  masking.holder(holder) if masked else holder, scope)
     name = export_name(customer.code, list(refs.values()), statement.as_of, "pdf")
     return Export(name, render_statement(document))
