@@ -6,12 +6,14 @@ from .entities import (
     Base,
     Contract,
     Customer,
+    CustomerSearch,
     Invoice,
     InvoiceLine,
     MeterReading,
     MonthlyConsumption,
     Payment,
 )
+from .search import refresh_search  # importing it keeps the search rows current on flush
 from .security import AccountToken, LoginFailure, LoginSession
 
 db = SQLAlchemy(model_class=Base)
@@ -22,6 +24,7 @@ __all__ = [
     "Base",
     "Contract",
     "Customer",
+    "CustomerSearch",
     "Invoice",
     "InvoiceLine",
     "LoginFailure",
@@ -30,4 +33,5 @@ __all__ = [
     "MonthlyConsumption",
     "Payment",
     "db",
+    "refresh_search",
 ]
