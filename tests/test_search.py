@@ -284,3 +284,21 @@ def test_a_registered_login_is_found_by_its_email(app, client, spare):
     with app.app_context():
         assert codes(search_customers(db.session, f"registrato.{spare['code']}")) == [
             spare["code"]]
+
+
+def test_the_csv_import_keeps_the_search_current(demo_session, tmp_path):
+    import shutil
+
+    from models.importing import import_folder
+    from tests.test_import import EXAMPLE, edit
+
+    folder = tmp_path / "export"
+    shutil.copytree(EXAMPLE, folder)
+    assert import_folder(demo_session, folder).ok
+    for query in ("del fabbro", "200001", "e00900001", "dlfmra60", "maria.delfabbro@"):
+        assert codes(search_customers(demo_session, query)) == ["200001"], query
+    edit(folder, "clienti.csv", 2, "nome", "Maria Del Fabbro Screm")
+    edit(folder, "contratti.csv", 2, "codice_cliente", "200002")   # the POD changes holder
+    assert import_folder(demo_session, folder).ok
+    assert "200001" in codes(search_customers(demo_session, "fabbro screm"))
+    assert codes(search_customers(demo_session, "e00900001")) == ["200002"]
