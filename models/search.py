@@ -313,20 +313,14 @@ def _matching(session: Session, words: Sequence[str]):
                      for w in words if len(w) < MIN_WORD)))
 
 
-def _hits(session: Session, ids: Sequence[int]) -> tuple[SearchHit, ...]:
-    """Load what the result list shows of the customers, in the order given."""
+def _pods(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Return the PODs of each customer, oldest supply first."""
     pods: dict[int, list[str]] = {}
     for customer_id, pod in session.execute(
             select(Contract.customer_id, Contract.pod)
             .where(Contract.customer_id.in_(ids)).order_by(Contract.start_date, Contract.pod)):
         pods.setdefault(customer_id, []).append(pod)
-    rows = {row.id: row for row in session.execute(
-        select(Customer.id, Customer.code, Customer.name, Customer.tax_code,
-               Customer.member_since, Account.email)
-        .outerjoin(Account, Account.customer_id == Customer.id).where(Customer.id.in_(ids)))}
-    return tuple(SearchHit(i, rows[i].code, rows[i].name, rows[i].tax_code, rows[i].email,
-                           tuple(pods.get(i, ())), rows[i].member_since is not None)
-                 for i in ids if i in rows)
+    return {i: tuple(p) for i, p in pods.items()}
 
 
 def _clamp(value: object, low: int, high: int, default: int) -> int:
@@ -347,12 +341,25 @@ def search_customers(session: Session, query: object, page: object = 1,
     if problem:
         return SearchPage("", (), 0, page_number, size, problem)
     matching = _matching(session, words).subquery()
+    # The page (and the total, by a window) first; then only its rows meet the customers.
+    page_rows = (select(matching.c.customer_id, matching.c.sort_name,
+                        func.count().over().label("total"))
+                 .order_by(matching.c.sort_name, matching.c.customer_id)
+                 .limit(size).offset((page_number - 1) * size).subquery())
     rows = session.execute(
-        select(matching.c.customer_id, func.count().over())
-        .order_by(matching.c.sort_name, matching.c.customer_id)
-        .limit(size).offset((page_number - 1) * size)).all()
-    # Past the last page (or with nothing found) the window had no row to count on.
-    total = rows[0][1] if rows else session.scalar(
-        select(func.count()).select_from(matching)) or 0
-    return SearchPage(normalize(str(query)), _hits(session, [r[0] for r in rows]), total,
-                      page_number, size)
+        select(page_rows.c.customer_id, Customer.code, Customer.name, Customer.tax_code,
+               Account.email, Customer.member_since, page_rows.c.total)
+        .join(Customer, Customer.id == page_rows.c.customer_id)
+        .outerjoin(Account, Account.customer_id == Customer.id)
+        .order_by(page_rows.c.sort_name, page_rows.c.customer_id)).all()
+    if rows:
+        total = rows[0].total
+    elif page_number == 1:
+        total = 0
+    else:  # past the last page: the window had no row to count on
+        total = session.scalar(select(func.count()).select_from(matching)) or 0
+    pods = _pods(session, [r.customer_id for r in rows]) if rows else {}
+    hits = tuple(SearchHit(r.customer_id, r.code, r.name, r.tax_code, r.email,
+                           pods.get(r.customer_id, ()), r.member_since is not None)
+                 for r in rows)
+    return SearchPage(normalize(str(query)), hits, total, page_number, size)
