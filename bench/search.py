@@ -176,19 +176,25 @@ def queries(engine: Engine) -> list[Query]:
         login = session.scalar(text(
             "SELECT email FROM account WHERE customer_id >= :id ORDER BY customer_id LIMIT 1"),
             {"id": middle})
-    local = login.split("@")[0]
+        names = session.scalars(text(
+            "SELECT name FROM customer WHERE id >= :id ORDER BY id LIMIT 100"), {"id": middle})
+    frequent = {normalize(w) for w in (*COMMON, *ACCENTED, *FIRMS)}
+    rare = next(n.split()[-1] for n in names if normalize(n.split()[-1]) not in frequent
+                and n.split()[0] not in FIRMS)
+    local = login.split("@")[0].split(".", 1)[1]   # the login minus its code prefix
     return [
         Query("surname (common)", "Rossi"),
-        Query("surname (rare)", "Forgiarin"),
+        Query("surname (rare)", rare),
+        Query("surname with an accent, typed plain", "Forgiarin"),
         Query("first name and surname", "mario rossi"),
         Query("customer code prefix", code[:4]),
         Query("full customer code", code),
         Query("POD fragment", pod[-8:]),
-        Query("email fragment", local[7:17]),
+        Query("email fragment", local[:local.index(".") + 4]),   # «mario.ros»
         Query("codice fiscale fragment", tax[3:11]),
-        Query("accented name typed plain", "nicolo dell'agnol"),
+        Query("accented name and surname typed plain", "nicolo dell'agnol"),
         Query("no match", "zzqqzz"),
-        Query("first name alone (≈1.3 %)", "Giovanni"),
+        Query("first name alone (1.5 % of customers)", "Giovanni"),
     ]
 
 
