@@ -37,7 +37,7 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm import Session, attributes, scoped_session
 
 from .entities import Account, Contract, Customer, CustomerSearch
 
@@ -131,9 +131,10 @@ def _search_rows(connection: Connection, ids: Sequence[int]) -> list[dict]:
     return rows
 
 
-def refresh_search(bind: Connection | Session, customer_ids: Iterable[int] | None = None) -> int:
+def refresh_search(bind: Connection | Session | scoped_session,
+                   customer_ids: Iterable[int] | None = None) -> int:
     """Rewrite the search rows of the given customers (of all when None); return how many."""
-    connection = bind.connection() if isinstance(bind, Session) else bind
+    connection = bind if isinstance(bind, Connection) else bind.connection()
     if customer_ids is None:
         customer_ids = connection.execute(select(Customer.id).order_by(Customer.id)).scalars()
     written = 0
