@@ -22,12 +22,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, islice
 from typing import TypeVar
 
 from sqlalchemy import (
     DDL,
     Connection,
+    Select,
+    bindparam,
     column,
     delete,
     event,
@@ -300,26 +303,58 @@ def _match_expression(words: Sequence[str]) -> str:
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _matching(session: Session, words: Sequence[str]):
-    """Return the select of matching customer ids for the session's backend."""
+def _matching(dialect: str, long_words: int, short_words: int) -> Select:
+    """Select the ids and sort names of the matching customers, words as parameters."""
     ids = select(CustomerSearch.customer_id, CustomerSearch.sort_name)
-    if session.get_bind().dialect.name != "sqlite":
-        return ids.where(*(CustomerSearch.terms.like(f"%{_escape_like(w)}%", escape="\\")
-                           for w in words))
+    if dialect != "sqlite":
+        return ids.where(*(CustomerSearch.terms.like(bindparam(f"w{i}"), escape="\\")
+                           for i in range(long_words + short_words)))
     # FTS5's trigrams find words of three characters or more; shorter ones only filter.
-    long_words = [w for w in words if len(w) >= MIN_WORD]
     return (ids.join(_fts, _fts.c.rowid == CustomerSearch.customer_id)
-            .where(_fts.c.terms.op("MATCH")(_match_expression(long_words)),
-                   *(func.instr(CustomerSearch.terms, w) > 0
-                     for w in words if len(w) < MIN_WORD)))
+            .where(_fts.c.terms.op("MATCH")(bindparam("match")),
+                   *(func.instr(CustomerSearch.terms, bindparam(f"s{i}")) > 0
+                     for i in range(short_words))))
+
+
+# Building a statement costs more than running it: each shape is built once per process.
+@lru_cache(maxsize=64)
+def _statements(dialect: str, long_words: int, short_words: int) -> tuple[Select, Select]:
+    """Build the page statement (rows and total) and the count statement for a query shape."""
+    matching = _matching(dialect, long_words, short_words).subquery()
+    # The page (and the total, by a window) first; then only its rows meet the customers.
+    page_rows = (select(matching.c.customer_id, matching.c.sort_name,
+                        func.count().over().label("total"))
+                 .order_by(matching.c.sort_name, matching.c.customer_id)
+                 .limit(bindparam("size")).offset(bindparam("skip")).subquery())
+    page = (select(page_rows.c.customer_id, Customer.code, Customer.name, Customer.tax_code,
+                   Account.email, Customer.member_since, page_rows.c.total)
+            .join(Customer, Customer.id == page_rows.c.customer_id)
+            .outerjoin(Account, Account.customer_id == Customer.id)
+            .order_by(page_rows.c.sort_name, page_rows.c.customer_id))
+    return page, select(func.count()).select_from(matching)
+
+
+_PODS = (select(Contract.customer_id, Contract.pod)
+         .where(Contract.customer_id.in_(bindparam("ids", expanding=True)))
+         .order_by(Contract.start_date, Contract.pod))
+
+
+def _parameters(dialect: str, words: Sequence[str]) -> tuple[tuple[int, int], dict]:
+    """Return a query's shape (long and short words) and its parameters for the backend."""
+    long_words = [w for w in words if len(w) >= MIN_WORD]
+    short_words = [w for w in words if len(w) < MIN_WORD]
+    if dialect != "sqlite":
+        patterns = {f"w{i}": f"%{_escape_like(w)}%" for i, w in enumerate(words)}
+        return (len(long_words), len(short_words)), patterns
+    return (len(long_words), len(short_words)), {
+        "match": _match_expression(long_words),
+        **{f"s{i}": w for i, w in enumerate(short_words)}}
 
 
 def _pods(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     """Return the PODs of each customer, oldest supply first."""
     pods: dict[int, list[str]] = {}
-    for customer_id, pod in session.execute(
-            select(Contract.customer_id, Contract.pod)
-            .where(Contract.customer_id.in_(ids)).order_by(Contract.start_date, Contract.pod)):
+    for customer_id, pod in session.execute(_PODS, {"ids": list(ids)}):
         pods.setdefault(customer_id, []).append(pod)
     return {i: tuple(p) for i, p in pods.items()}
 
@@ -341,24 +376,17 @@ def search_customers(session: Session, query: object, page: object = 1,
     words, problem = query_words(query)
     if problem:
         return SearchPage("", (), 0, page_number, size, problem)
-    matching = _matching(session, words).subquery()
-    # The page (and the total, by a window) first; then only its rows meet the customers.
-    page_rows = (select(matching.c.customer_id, matching.c.sort_name,
-                        func.count().over().label("total"))
-                 .order_by(matching.c.sort_name, matching.c.customer_id)
-                 .limit(size).offset((page_number - 1) * size).subquery())
-    rows = session.execute(
-        select(page_rows.c.customer_id, Customer.code, Customer.name, Customer.tax_code,
-               Account.email, Customer.member_since, page_rows.c.total)
-        .join(Customer, Customer.id == page_rows.c.customer_id)
-        .outerjoin(Account, Account.customer_id == Customer.id)
-        .order_by(page_rows.c.sort_name, page_rows.c.customer_id)).all()
+    dialect = session.get_bind().dialect.name
+    shape, parameters = _parameters(dialect, words)
+    page_statement, count_statement = _statements(dialect, *shape)
+    rows = session.execute(page_statement, {**parameters, "size": size,
+                                            "skip": (page_number - 1) * size}).all()
     if rows:
         total = rows[0].total
     elif page_number == 1:
         total = 0
     else:  # past the last page: the window had no row to count on
-        total = session.scalar(select(func.count()).select_from(matching)) or 0
+        total = session.scalar(count_statement, parameters) or 0
     pods = _pods(session, [r.customer_id for r in rows]) if rows else {}
     hits = tuple(SearchHit(r.customer_id, r.code, r.name, r.tax_code, r.email,
                            pods.get(r.customer_id, ()), r.member_since is not None)
