@@ -261,7 +261,7 @@ def main() -> None:
                            for name, r in results.items())
         print(f"| {query.label} | `{query.text}` | {found:,} | {cells} |".replace(",", "."))
     cells = " | ".join(f"{f:.2f} | 1.0" for f in floors.values())
-    print(f"| floor: one primary-key lookup, same session | | | {cells} |".replace(",", "."))
+    print(f"| floor: one primary-key lookup on the same session | | | {cells} |".replace(",", "."))
 
 
 if __name__ == "__main__":
