@@ -1,9 +1,9 @@
 """Find customers by name, customer code, POD, email or codice fiscale, fast and forgiving.
 
-Every customer has one row in `customer_search`: its name and codes, written the way a query
-is written after `normalize`. One normalization, Python's, serves the data and the query on
-both backends (PostgreSQL's unaccent follows other rules, is not immutable, and SQLite has
-none): a query finds the same customers on SQLite and on PostgreSQL.
+Every customer has one row in `customer_search`: its name, codes, emails and PODs, written
+by `search_key` as every query word is. One normalization, Python's, serves the data and the
+query on both backends (PostgreSQL's unaccent follows other rules, is not immutable, and
+SQLite has none): a query finds the same customers on SQLite and on PostgreSQL.
 
 A query is split into words; a customer matches when each word is a substring of its text
 (both written by `search_key`: normalized, doubled letters once).
@@ -82,8 +82,8 @@ def _fold(value: str) -> str:
 
 def normalize(value: str) -> str:
     """Return text as it is searched: lower-case, accents stripped, spaces collapsed."""
-    # Fold twice: casefold can produce decomposable letters or marks (İ → i̇, ǰ), and NFKD
-    # can produce capitals (the Kelvin sign K → K).
+    # Fold before casefold (NFKD can produce capitals: ᴬ → A, the Kelvin sign → K) and after
+    # it (casefold can produce combining marks: İ → i + dot above).
     return " ".join(_fold(_fold(value).casefold()).split())
 
 
