@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -253,13 +253,16 @@ def test_refresh_rebuilds_every_row(demo_session):
 @given(st.text(string.ascii_letters + "àèéìòùÀÈÉÌÒÙçÇ' -", min_size=3, max_size=40),
        st.data())
 def test_any_part_of_a_name_finds_it(demo_engine, name, data):
-    start = data.draw(st.integers(0, len(name)))
-    end = data.draw(st.integers(start, len(name)))
-    part = name[start:end]
-    assume(any(len(w) >= 3 for w in search_key(part).split()))
+    size = data.draw(st.integers(3, len(name)))
+    start = data.draw(st.integers(0, len(name) - size))
+    part = name[start:start + size]
     with Session(demo_engine) as session:
         add_customer(session, "999999", name)
-        assert "999999" in codes(search_customers(session, part, per_page=100))
+        page = search_customers(session, part, per_page=100)
+        if page.problem:   # only words of one or two letters once normalized: «a b», «'a»
+            assert page.problem == TOO_SHORT
+        else:
+            assert "999999" in codes(page)
         session.rollback()
 
 
