@@ -12,6 +12,7 @@ from .entities import (
     Base,
     Contract,
     Customer,
+    CustomerSearch,
     Invoice,
     InvoiceLine,
     MeterReading,
@@ -19,6 +20,7 @@ from .entities import (
     Payment,
 )
 from .outbox import OutboxMail
+from .search import refresh_search  # importing it keeps the search rows current on flush
 from .security import AccountToken, LoginFailure, LoginSession
 
 # Importing the trail installs its guards: no session may change or remove a record.
@@ -37,6 +39,7 @@ __all__ = [
     "Base",
     "Contract",
     "Customer",
+    "CustomerSearch",
     "Invoice",
     "InvoiceLine",
     "LoginFailure",
@@ -48,4 +51,5 @@ __all__ = [
     "QuarterHourDay",
     "WrongAssistanceCode",
     "db",
+    "refresh_search",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
     true,
@@ -89,6 +90,22 @@ class Customer(Base):
     def is_member(self) -> bool:
         """Tell whether the customer is a member of the cooperative."""
         return self.member_since is not None
+
+
+class CustomerSearch(Base):
+    """A customer's searchable text, normalized by models.search; one row per customer.
+
+    models.search keeps it current. The substring index lives outside the models: a trigram
+    GIN index on PostgreSQL, an FTS5 trigram table on SQLite (see models.search).
+    """
+
+    __tablename__ = "customer_search"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    sort_name: Mapped[str] = mapped_column(String(200))   # the normalized name: the order
+    terms: Mapped[str] = mapped_column(Text)   # code, name, codes, emails, PODs, normalized
 
 
 class Account(Base):

@@ -4,11 +4,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from models import Base, db
+from models.search import include_object
 
 
 def test_models_match_the_migrated_schema(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": include_object})
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -18,6 +18,7 @@ from ..entities import (
     Payment,
 )
 from ..generation import bump_generation
+from ..search import holders, refresh_search
 from .checks import chunks, invoice_key
 from .formats import CONTRACTS, CUSTOMERS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Record
@@ -92,6 +93,9 @@ def write(session: Session, files: FileSet, progress: Progress) -> dict[str, Cou
     """Write every file of a checked export in dependency order; the caller commits."""
     counts: dict[str, Counts] = {}
     get = files.get
+    codes = {r["code"] for r in get(CUSTOMERS.name, [])}
+    held = {r["pod"] for r in get(CONTRACTS.name, [])}
+    searched = holders(session, codes, held)   # before: a POD may move to another holder
     counts[CUSTOMERS.name] = _upsert(session, Customer, ("code",),
                                      _rows(get(CUSTOMERS.name, [])), progress)
     customers = _ids(session, Customer.code, Customer.id,
@@ -99,6 +103,7 @@ def write(session: Session, files: FileSet, progress: Progress) -> dict[str, Cou
     counts[CONTRACTS.name] = _upsert(session, Contract, ("pod",), _rows(
         get(CONTRACTS.name, []), drop=("customer_code",),
         customer_id=lambda r: customers[r["customer_code"]]), progress)
+    refresh_search(session, searched | holders(session, codes, held))
     pods = _ids(session, Contract.pod, Contract.id,
                 {r["pod"] for name in (MONTHS, READINGS, INVOICES) for r in get(name.name, [])})
     by_pod = {"contract_id": lambda r: pods[r["pod"]]}
