@@ -119,6 +119,7 @@ def app(backend, tmp_path_factory):
         "LOAD_DEMO": True,
         "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
         "BASE_URL": "http://portale.test",
+        "SESSION_CHECK_SECONDS": 1,  # the browser tests see the timeout warning at once
     })
     prepare_database(server)
     from models import db
