@@ -1,5 +1,6 @@
 """Each test starts from the demo data: what one test writes, the next one never sees."""
 from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
 
 from models import Account, Contract, Customer, Invoice, db
 from models.enums import Role
@@ -51,3 +52,12 @@ def test_a_test_s_writes_are_gone_for_the_next_one(app):
     assert "Scritto a mano" not in names
     assert "socio@example.com" in emails
     assert not any(e.startswith("nuovo.") for e in emails)
+
+
+def test_what_a_test_commits_on_the_demo_session_stays_in_its_transaction(demo_session,
+                                                                          demo_engine):
+    demo_session.execute(update(Customer).values(name="Scritto e confermato"))
+    demo_session.commit()
+    assert "Scritto e confermato" in set(demo_session.scalars(select(Customer.name)))
+    with Session(demo_engine) as other:  # what every other test sees
+        assert "Scritto e confermato" not in set(other.scalars(select(Customer.name)))
