@@ -18,7 +18,9 @@ test cannot hold their commits (Flask-SQLAlchemy picks the engine, not a given c
 one connection cannot serve two threads). A fresh database per test costs create_app (0.7 s)
 plus migrations and demo data (3.9 s), or on PostgreSQL a reload of every table (0.7 s); even
 TRUNCATE and reload of the four login tables took 0.1 s. Undoing only what was written takes
-about 4 ms after a login, and nothing after a read-only test.
+about 4 ms after a login, and nothing after a read-only test. The non-browser suite, run side
+by side before and after this change: SQLite 62.7 s and 63.2 s of CPU (541 and 545 tests),
+SQLite and PostgreSQL 101.0 s and 101.6 s.
 """
 from __future__ import annotations
 
