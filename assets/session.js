@@ -1,9 +1,16 @@
-/* Session timeout: warn two minutes before the server ends an idle session, offer to stay,
+/* Session timeout: warn (two minutes) before the server ends an idle session, offer to stay,
    and when it has ended (or a callback is refused with 401) go to the login page, which
    brings the member back to the same view afterwards. */
 (function () {
   "use strict";
-  var WARN_SECONDS = 120;
+  // The server's SESSION_WARNING_SECONDS and SESSION_CHECK_SECONDS, from the page's meta tags.
+  function setting(name, fallback) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    var value = meta ? parseFloat(meta.getAttribute("content")) : NaN;
+    return value > 0 ? value : fallback;
+  }
+  var WARN_SECONDS = setting("session-warning-seconds", 120);
+  var CHECK_SECONDS = setting("session-check-seconds", 15);
   var banner = null;
   var leaving = false;
 
@@ -73,6 +80,6 @@
     });
   };
 
-  window.setInterval(check, 15000);
+  window.setInterval(check, CHECK_SECONDS * 1000);
   document.addEventListener("DOMContentLoaded", check);
 })();

@@ -78,7 +78,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         compress=True,  # Flask-Compress; COMPRESS_MIMETYPES in config.defaults()
         suppress_callback_exceptions=True,
         index_string=INDEX,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   *security.session_timing_meta(server.config)],
     )
     # Dash writes callback answers with plotly's JSON writer, whose "auto" engine picks orjson
     # when it is installed and then walks every component first: 3 ms more per consumption
@@ -111,7 +112,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_templates(server: Flask) -> None:
     """Give the Jinja pages the viewer and the Italian formats."""
-    server.context_processor(lambda: {"viewer": current_viewer()})
+    server.context_processor(lambda: {
+        "viewer": current_viewer(),
+        "session_meta": security.session_timing_meta(server.config)})
     server.add_template_filter(formatting.moment, "local_datetime")
     server.add_template_filter(formatting.device, "device")
 

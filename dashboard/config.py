@@ -79,6 +79,10 @@ def defaults() -> dict:
         "PASSWORD_POLICY": PasswordPolicy.production(),
         "WTF_CSRF_TIME_LIMIT": None,   # the token lives as long as the session
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The page warns this long before an idle session ends, checking this often
+        # (assets/session.js reads both from the page's meta tags).
+        "SESSION_WARNING_SECONDS": 120,
+        "SESSION_CHECK_SECONDS": 15,
         # Scripts, styles and callback JSON; not HTML, where forms put CSRF tokens beside
         # echoed input (BREACH).
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "application/javascript",

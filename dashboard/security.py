@@ -20,6 +20,12 @@ EXPIRY_COOKIE = "session_expires"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
+def session_timing_meta(config: dict) -> list[dict[str, str]]:
+    """Return the meta tags that tell assets/session.js when to warn and how often to check."""
+    return [{"name": "session-warning-seconds", "content": str(config["SESSION_WARNING_SECONDS"])},
+            {"name": "session-check-seconds", "content": str(config["SESSION_CHECK_SECONDS"])}]
+
+
 def content_security_policy(app: Dash) -> dict:
     """Allow only this site's scripts plus Dash's inline ones, pinned by hash."""
     return {
