@@ -309,9 +309,31 @@ def check_sample(engine: Engine, contract_id: int) -> None:
 
 # --- the run ------------------------------------------------------------------------------
 
-def per_reading(size: int, readings: int) -> str:
-    """Write bytes per reading with two decimals."""
-    return f"{size / readings:.2f}"
+def summary(backend: str, results: dict) -> list[str]:
+    """Write the measured figures as lines of text."""
+    load, sizes, reads = results["load"], results["sizes"], results["reads"]
+    readings, rows = load["readings"], load["rows"]
+    stored = sizes.get("total", sizes["heap"] + sizes["indexes"])
+    lines = [
+        f"{backend}: {rows:,} day rows, {readings:,} readings",
+        f"  stored {stored:,} B = {stored / readings:.2f} B/reading "
+        f"(table {sizes['heap']:,}, indexes {sizes['indexes']:,}, "
+        f"TOAST {sizes.get('toast', 0):,}; {stored / rows:.0f} B/day row)",
+        f"  load {load['seconds']:.1f} s: {rows / load['seconds']:,.0f} rows/s, "
+        f"{readings / load['seconds']:,.0f} readings/s"
+        + (f" (generating {load['generating']:.1f} s of it)" if "generating" in load else ""),
+        f"  days_of p50: one year {reads['year_ms']:.2f} ms, one day {reads['day_ms']:.2f} ms",
+    ]
+    if "file" in sizes:
+        lines.append(f"  file {sizes['before']:,} -> {sizes['file']:,} B "
+                     f"({(sizes['file'] - sizes['before']) / readings:.2f} B/reading)")
+    for name, step in results.get("importer", {}).items():
+        if isinstance(step, dict):
+            lines.append(f"  import {name}: {step['readings']:,} readings in "
+                         f"{step['total']:.2f} s (check {step['check']:.2f}, write+commit "
+                         f"{step['write']:.2f}) = {step['readings'] / step['total']:,.0f}/s, "
+                         f"days {step['counts']}")
+    return lines
 
 
 def run_postgresql(url: str, supplies: int, keep: bool, report) -> dict:
@@ -363,9 +385,11 @@ def main() -> None:
         print(line, file=sys.stderr, flush=True)
 
     if args.postgresql:
-        print("PostgreSQL:", run_postgresql(args.postgresql, args.supplies, args.keep, report))
+        results = run_postgresql(args.postgresql, args.supplies, args.keep, report)
+        print("\n".join(summary("PostgreSQL", results)), results, sep="\n")
     if args.sqlite:
-        print("SQLite:", run_sqlite(args.sqlite, args.supplies, args.keep, report))
+        results = run_sqlite(args.sqlite, args.supplies, args.keep, report)
+        print("\n".join(summary("SQLite", results)), results, sep="\n")
 
 
 if __name__ == "__main__":
