@@ -20,8 +20,8 @@ from bench.curves import (
     spread,
     supply_year,
 )
-from models.curves import pack, slots_in, unpack
-from models.importing.curves import parse_kwh, parse_moment
+from models.curves import local_label, pack, slots_in, unpack
+from models.importing.curves import parse_kwh, parse_moment, read_curve_file
 
 SPRING_FORWARD, FALL_BACK = date(2023, 3, 26), date(2023, 10, 29)
 
@@ -125,3 +125,13 @@ def test_parse_moment_still_refuses_bad_times_every_time():
             parse_moment("2023-10-29", "02:10")
         with pytest.raises(ValueError, match="inesistente"):
             parse_moment("2023-02-30", "02:15")
+
+
+def test_a_repeated_quarter_hour_is_still_named(tmp_path):
+    pod = "IT125E500000001"
+    rows = [f"{pod},29/10/2023,{local_label(FALL_BACK, i)[:5]},0.1" for i in range(100)]
+    rows.insert(13, rows[12])  # 02:00 a third time: the hour comes back only once
+    path = tmp_path / "ore.csv"
+    path.write_text("pod,data,ora,kwh\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    read = read_curve_file(path, {pod})
+    assert [str(p) for p in read.problems] == ["ore.csv:15: ora: quarto d'ora ripetuto"]

@@ -123,10 +123,10 @@ def _slot_of(day: date, key: TimeKey, seen: Container[int]) -> int:
                   if offset is None or offset == minutes]
     if not candidates:
         raise ValueError("quest'ora non esiste in quel giorno (cambio dell'ora legale)")
-    free = [slot for slot in candidates if slot not in seen]
-    if not free:
-        raise ValueError("quarto d'ora ripetuto")
-    return free[0]
+    for slot in candidates:
+        if slot not in seen:
+            return slot
+    raise ValueError("quarto d'ora ripetuto")
 
 
 def _text_of(path: Path, problems: list[Problem]) -> str | None:
