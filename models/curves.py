@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ForeignKey, LargeBinary, select
+from sqlalchemy import ForeignKey, LargeBinary, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .bands import ROME, Band, band_at
@@ -174,14 +174,16 @@ def store_days(session: Session, contract_id: int,
     existing = {row.day: row for row in session.scalars(select(QuarterHourDay).where(
         QuarterHourDay.contract_id == contract_id,
         QuarterHourDay.day.in_(list(incoming))))}
-    new = changed = 0
+    added, changed = [], 0
     for day, values in incoming.items():
         blob = pack(values)
         row = existing.get(day)
         if row is None:
-            session.add(QuarterHourDay(contract_id=contract_id, day=day, wh=blob))
-            new += 1
+            added.append({"contract_id": contract_id, "day": day, "wh": blob})
         elif row.wh != blob:
             row.wh = blob
             changed += 1
-    return new, changed, len(incoming) - new - changed
+    if added:
+        # One multi-row INSERT: new ORM objects cost the importer half its writing time.
+        session.execute(insert(QuarterHourDay), added)
+    return len(added), changed, len(incoming) - len(added) - changed
