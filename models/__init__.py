@@ -18,6 +18,7 @@ from .entities import (
     MonthlyConsumption,
     Payment,
 )
+from .import_run import ImportRun
 from .outbox import OutboxMail
 from .security import AccountToken, LoginFailure, LoginSession
 
@@ -37,6 +38,7 @@ __all__ = [
     "Base",
     "Contract",
     "Customer",
+    "ImportRun",
     "Invoice",
     "InvoiceLine",
     "LoginFailure",
