@@ -28,8 +28,8 @@ from models.audit import Access, append
 from models.entities import AuditEvent, utcnow
 from models.enums import Role
 from tests.conftest import DEMO_MEMBER
-from tests.test_accounts import outbox_link
 from tests.helpers import login, outputs, post_callback
+from tests.test_accounts import outbox_link
 
 ADMIN = ("admin@example.com", "Amministra!2023")
 SUPPORT = ("assistenza@example.com", "Assistenza!2023")
