@@ -442,3 +442,22 @@ def staff_invite_path() -> str:
     from dashboard.admin.staff import INVITE_PATH
 
     return INVITE_PATH
+
+
+def test_a_clean_export_is_written_and_counted(app, admin):
+    files = {path.name: path.read_bytes() for path in EXAMPLE.glob("*.csv")}
+    try:
+        response = upload(admin, files)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Importazione completata" in text, text[-2000:]
+        assert "clienti.csv: 2 nuovi, 0 modificati" in text
+        with app.app_context():
+            assert db.session.scalar(select(Customer.name).where(Customer.code == "200001")
+                                     ) == "Maria Del Fabbro"
+            run = db.session.scalars(select(ImportRun).order_by(ImportRun.id.desc())).first()
+            assert run.outcome == "scritto" and "clienti.csv: 2 nuovi" in run.summary
+        assert events(app, "importazione.scritto", "clienti.csv")
+    finally:
+        with app.app_context():
+            db.session.execute(delete(Customer).where(Customer.code.in_(["200001", "200002"])))
+            db.session.commit()

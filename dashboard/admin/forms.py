@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import AccessKind
@@ -12,7 +13,7 @@ from ..auth.forms import EMAIL, REQUIRED, printable
 from ..labels import ROLE_LABELS
 from .staff import STAFF_ROLES
 
-ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in STAFF_ROLES]
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in STAFF_ROLES]
 KIND_LABELS = {
     AccessKind.SEARCH: "Ricerca",
     AccessKind.PAGE: "Pagina",
@@ -53,8 +54,8 @@ class TrailForm(FlaskForm):
     personale = StringField("Personale (email)", validators=[Optional(), Length(max=254),
                                                             printable])
     cliente = StringField("Codice cliente", validators=[Optional(), Length(max=16), printable])
-    tipo = SelectField("Tipo", choices=[("", "Tutti")] + [(k.value, v)
-                                                           for k, v in KIND_LABELS.items()])
+    tipo = SelectField("Tipo", choices=[SelectChoice("", "Tutti")] + [
+        SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     dal = DateField("Dal", validators=[Optional()], format="%Y-%m-%d")
     al = DateField("Al", validators=[Optional()], format="%Y-%m-%d")
     pagina = IntegerField("Pagina", validators=[Optional(), NumberRange(min=1, max=1_000_000)])
