@@ -461,3 +461,39 @@ def test_a_clean_export_is_written_and_counted(app, admin):
         with app.app_context():
             db.session.execute(delete(Customer).where(Customer.code.in_(["200001", "200002"])))
             db.session.commit()
+
+
+def test_other_staff_cannot_act_as_admin(app, colleague):
+    support = login(app.test_client(), *SUPPORT)
+    home = support.get("/assistenza").get_data(as_text=True)
+    for action in (f"{tools.STAFF}/{colleague['id']}/disattiva", f"{tools.STAFF}/invita",
+                   f"{tools.OUTBOX}/riprova", tools.IMPORTS):
+        response = support.post(action, data={"conferma": "1", "email": "x@example.com",
+                                              "role": "admin", "csrf_token": token_of(home)})
+        assert response.status_code == 403, action
+        assert "non è disponibile per il profilo" in response.get_data(as_text=True)
+    assert account(app, colleague["id"]).is_active
+
+
+def test_the_invitation_shows_its_expiry_and_an_expired_link_is_refused(app, admin):
+    email = f"nuovo-{uuid.uuid4().hex[:8]}@example.com"
+    post_form(admin, tools.STAFF, f"{tools.STAFF}/invita", {"email": email, "role": "admin"})
+    assert "il link scade il" in admin.get(tools.STAFF).get_data(as_text=True)
+    link = outbox_link(app, email, "/personale/invito/")
+    with app.app_context():
+        invited_id = db.session.scalar(select(Account.id).where(Account.email == email))
+        db.session.execute(AccountToken.__table__.update().where(
+            AccountToken.account_id == invited_id).values(expires_at=utcnow()))
+        db.session.commit()
+    assert app.test_client().get(link).status_code == 404
+    assert "link scaduto" in admin.get(tools.STAFF).get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(delete(Account).where(Account.id == invited_id))
+        db.session.commit()
+
+
+def test_an_upload_over_the_limit_is_refused_politely(app, admin):
+    big = b"codice_cliente\n" + b"1" * (app.config["MAX_CONTENT_LENGTH"] + 1024)
+    response = upload(admin, {"clienti.csv": big})
+    assert response.status_code == 413 and "Richiesta troppo grande" in response.get_data(
+        as_text=True)

@@ -21,6 +21,7 @@ from flask import (
 )
 
 from models import AccessKind, db
+from models.entities import utcnow
 from models.enums import Role
 
 from ..auth.forms import ResetForm
@@ -64,7 +65,7 @@ def _staff_page(form: InviteForm | None = None, error: str | None = None, status
     """Draw the staff list with the invitation form."""
     return render_template(
         "admin/staff.html", rows=staff.staff_rows(), form=form or InviteForm(),
-        role_form=RoleForm, action_form=ConfirmForm(), labels=ROLE_LABELS,
+        labels=ROLE_LABELS, now=utcnow(),
         me=current_viewer().account_id, error=error,
         notice=NOTICES.get(request.args.get(NOTICE, "")), roles=staff.STAFF_ROLES), status
 
@@ -122,11 +123,12 @@ def _account_action(account_id: int, apply: Callable[[], object], done: str,
 def change_role(account_id: int):
     """Change a staff account's profile, once confirmed."""
     form = RoleForm()
-    role = Role(form.role.data) if form.role.data in Role._value2member_map_ else Role.SUPPORT
+    role = staff.staff_role(form.role.data)   # None for a value no form offers: refused below
+    label = ROLE_LABELS[role] if role else ""
     return _account_action(
         account_id, lambda: staff.change_role(current_viewer(), account_id, role), "profilo",
-        f"Vuoi dare il profilo «{ROLE_LABELS[role]}» a questo account? Le sue sessioni "
-        "aperte verranno chiuse.", form)
+        f"Vuoi dare il profilo «{label}» a questo account? Le sue sessioni aperte verranno "
+        "chiuse.", form)
 
 
 @bp.post(f"{pages.STAFF}/<int:account_id>/disattiva")

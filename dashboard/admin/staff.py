@@ -46,6 +46,12 @@ class StaffRow:
     last_login_at: datetime | None
     invited: bool
     active: bool
+    invite_expires_at: datetime | None = None
+
+
+def staff_role(value: object) -> Role | None:
+    """Return the staff profile a form value names, or None."""
+    return next((role for role in STAFF_ROLES if role.value == value), None)
 
 
 def is_invited(account: Account) -> bool:
@@ -61,11 +67,16 @@ def state_of(account: Account) -> str:
 
 
 def staff_rows() -> list[StaffRow]:
-    """List every staff account, by email."""
+    """List every staff account, by email, with when a pending invitation's link expires."""
     accounts = db.session.scalars(select(Account).where(Account.role != Role.MEMBER)
-                                  .order_by(Account.email))
+                                  .order_by(Account.email)).all()
+    expiries = dict(db.session.execute(
+        select(AccountToken.account_id, func.max(AccountToken.expires_at))
+        .where(AccountToken.purpose == INVITE, AccountToken.used_at.is_(None))
+        .group_by(AccountToken.account_id)).all())
     return [StaffRow(a.id, a.email, a.role, state_of(a), a.last_login_at, is_invited(a),
-                     a.is_active) for a in accounts]
+                     a.is_active, expiries.get(a.id) if is_invited(a) else None)
+            for a in accounts]
 
 
 def staff_account(account_id: int) -> Account:
@@ -139,7 +150,7 @@ def _keeps_an_admin(account: Account) -> None:
         raise StaffError("È l'ultimo amministratore attivo: non può perdere il profilo.")
 
 
-def change_role(viewer: Viewer, account_id: int, role: Role) -> Account:
+def change_role(viewer: Viewer, account_id: int, role: Role | None) -> Account:
     """Give a staff account another profile and end its sessions; the caller commits."""
     account = staff_account(account_id)
     if role not in STAFF_ROLES:
