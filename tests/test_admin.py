@@ -254,10 +254,12 @@ def test_an_admin_cannot_lock_themselves_out(app, admin):
     with app.app_context():
         me = db.session.scalar(select(Account.id).where(Account.email == ADMIN[0]))
     for action, data in ((f"{tools.STAFF}/{me}/disattiva", {"conferma": "1"}),
+                         (f"{tools.STAFF}/{me}/disattiva", {}),
                          (f"{tools.STAFF}/{me}/profilo", {"role": "assistenza", "conferma": "1"})):
         response = post_form(admin, tools.STAFF, action, data)
         assert response.status_code == 400, action
-        assert "Non puoi" in response.get_data(as_text=True)
+        assert "Non puoi cambiare il profilo né disattivare il tuo account" in response.get_data(
+            as_text=True) and "Sì, conferma" not in response.get_data(as_text=True)
     found = account(app, me)
     assert found.is_active and found.role is Role.ADMIN
     assert admin.get(tools.STAFF).status_code == 200

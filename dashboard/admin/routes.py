@@ -106,6 +106,8 @@ def _account_action(account_id: int, apply: Callable[[], object], done: str,
         return _staff_page(error="La richiesta non è valida. Riprova.", status=400)
     try:
         target = staff.staff_account(account_id)
+        if target.id == current_viewer().account_id:
+            raise staff.StaffError(staff.SELF_REFUSED)   # before asking for any confirmation
         if confirm and form.conferma.data != "1":
             return render_template("admin/confirm.html", form=form, account=target,
                                    question=confirm, action=request.path,

@@ -29,6 +29,8 @@ INVITE_LIFETIME = timedelta(hours=72)
 INVITE_PATH = "/personale/invito/"
 STAFF_ROLES = tuple(role for role in Role if role is not Role.MEMBER)
 INVITE_SUBJECT = "Invito all'Area Riservata SECAB"
+SELF_REFUSED = ("Non puoi cambiare il profilo né disattivare il tuo account: chiedilo a un "
+                "altro amministratore.")
 
 
 class StaffError(Exception):
@@ -156,7 +158,7 @@ def change_role(viewer: Viewer, account_id: int, role: Role | None) -> Account:
     if role not in STAFF_ROLES:
         raise StaffError("Scegli un profilo del personale.")
     if account.id == viewer.account_id:
-        raise StaffError("Non puoi cambiare il tuo profilo: chiedilo a un altro amministratore.")
+        raise StaffError(SELF_REFUSED)
     if role is account.role:
         raise StaffError("L'account ha già questo profilo.")
     if role is not Role.ADMIN:
@@ -172,7 +174,7 @@ def set_active(viewer: Viewer, account_id: int, active: bool) -> Account:
     """Disable (ending every session) or enable a staff account; the caller commits."""
     account = staff_account(account_id)
     if account.id == viewer.account_id:
-        raise StaffError("Non puoi disattivare il tuo account.")
+        raise StaffError(SELF_REFUSED)
     if is_invited(account):
         raise StaffError("L'invito è ancora in attesa: l'account si attiva quando il "
                          "destinatario sceglie la password.")
