@@ -28,7 +28,7 @@ from models.audit import Access, append
 from models.entities import AuditEvent, utcnow
 from models.enums import Role
 from tests.conftest import DEMO_MEMBER
-from tests.helpers import login, outputs, post_callback
+from tests.helpers import login, outputs, post_callback, without_csrf
 from tests.test_accounts import outbox_link
 
 ADMIN = ("admin@example.com", "Amministra!2023")
@@ -94,6 +94,11 @@ def events(app, action: str, detail_part: str) -> list[AuditEvent]:
             AuditEvent.action == action, AuditEvent.detail.contains(detail_part))))
 
 
+def shell(response) -> str:
+    """Return a page without what changes on every request (CSRF token, Dash's end id)."""
+    return re.sub(r'"end_id":"[^"]+"', "", without_csrf(response.get_data(as_text=True)))
+
+
 def page_text(response) -> str:
     """Return the page the Dash router answered, as text."""
     return json.dumps(outputs(response)["page.children"], ensure_ascii=False)
@@ -111,6 +116,8 @@ def test_anonymous_is_sent_to_login(client, path):
 def test_members_find_nothing_and_staff_are_told_it_is_not_their_profile(app, member, path):
     answer = member.get(path)
     assert answer.status_code == 200 and PAGES[path] not in answer.get_data(as_text=True)
+    # The same shell as for an address that does not exist: nothing tells the page exists.
+    assert shell(answer) == shell(member.get("/non-esiste-affatto"))
     routed = page_text(post_callback(member, "header-account", {"url.pathname": path},
                                      {"url.search": ""}))
     assert "Pagina non trovata" in routed and "non è disponibile" not in routed
