@@ -506,3 +506,16 @@ def test_an_upload_over_the_limit_is_refused_politely(app, admin):
     response = upload(admin, {"clienti.csv": big})
     assert response.status_code == 413 and "Richiesta troppo grande" in response.get_data(
         as_text=True)
+
+
+def test_the_trail_is_paged_keeping_the_filters(admin, trail, monkeypatch):
+    from dashboard.admin import trail as service
+
+    monkeypatch.setattr(service, "PER_PAGE", 1)
+    first = admin.get(f"{tools.TRAIL}?cliente=100234").get_data(as_text=True)
+    assert "pagina 1 di" in first and "fattura 1" in first   # newest first
+    assert "cliente=100234&amp;pagina=2" in first
+    second = admin.get(f"{tools.TRAIL}?cliente=100234&pagina=2").get_data(as_text=True)
+    assert "pagina 2 di" in second and "/consumi</td>" in second
+    beyond = admin.get(f"{tools.TRAIL}?cliente=100234&pagina=999999").get_data(as_text=True)
+    assert "Nessun accesso" not in beyond   # past the end: the last page
