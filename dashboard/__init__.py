@@ -21,6 +21,7 @@ from . import (
     static_compression,
     unavailable,
 )
+from .admin.routes import bp as admin_bp
 from .area import bp as area_bp
 from .audit_command import register_audit_commands
 from .auth import commands as auth_commands
@@ -39,7 +40,7 @@ PUBLIC_ROUTES = [
     "/login", "/registrazione", "/registrazione/conferma/<raw>", "/password/dimenticata",
     "/password/reimposta/<raw>", "/account/email/<raw>",
     "/assets/<path:path>.svg", "/assets/<path:path>.png", "/assets/<path:path>.ico",
-    "/favicon.ico", "/health", "/ready",
+    "/favicon.ico", "/health", "/ready", "/personale/invito/<raw>",
 ]
 INDEX = """<!DOCTYPE html>
 <html lang="it">
@@ -95,6 +96,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(area_bp)
     server.register_blueprint(health_bp)
     server.register_blueprint(support_bp)
+    server.register_blueprint(admin_bp)
     static_compression.install(server)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)

@@ -1,6 +1,7 @@
 """Protection on every response: CSRF for forms and callbacks, headers, caching rules."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 
 from dash import Dash
@@ -125,9 +126,17 @@ def _matches(body: dict, spec: dict) -> bool:
             and isinstance(changed, list) and all(isinstance(c, str) for c in changed))
 
 
+def accepts_files(view: Callable) -> Callable:
+    """Mark a Flask view whose form takes files (the admin's import): the file guard skips it."""
+    view.accepts_files = True
+    return view
+
+
 def _refuse_files():
-    """Answer a form post that carries a file with a polite 400."""
+    """Answer a form post that carries a file with a polite 400, unless its view takes files."""
     if request.method != "POST" or not request.files:
+        return None
+    if getattr(current_app.view_functions.get(request.endpoint), "accepts_files", False):
         return None
     return render_template("message.html", title="Richiesta non valida",
                            message="Questo modulo non accetta file. Ricarica la pagina e "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -17,7 +17,10 @@ from models import AccessKind, Customer, db
 from models import assistance as codes
 from models.entities import utcnow
 from models.enums import Role
+from models.search import SearchHit, search_customers
 
+from . import masking
+from .access import parse_id
 from .audit import REFUSED, AccessNotRecorded, Planned, record
 from .auth.forms import REQUIRED, printable
 from .auth.identity import Viewer, current_viewer, set_screen_share, set_staff_view
@@ -32,6 +35,17 @@ WRONG_CODE = ("Il codice non corrisponde a nessuna assistenza aperta. Controllal
               "cliente: vale 30 minuti e ne esiste uno solo alla volta.")
 
 
+MAX_QUERY = 100
+
+
+class OpenForm(FlaskForm):
+    """A search result to open, and why."""
+
+    customer = StringField("Cliente", validators=[InputRequired(REQUIRED), Length(max=12)])
+    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
+                                               printable])
+
+
 class CodeForm(FlaskForm):
     """The code the member reads out, and why staff open the area."""
 
@@ -42,7 +56,14 @@ class CodeForm(FlaskForm):
 
 
 def unavailable(viewer: Viewer):
-    """Answer a staff or member login that has no business on the console."""
+    """Answer a login that has no business on the console, as for any page not theirs.
+
+    A GET gets the portal's page shell, whose router says «Pagina non trovata» to members and
+    «non disponibile per il profilo …» to other staff (pages/registry.py); a POST gets that
+    answer directly.
+    """
+    if request.method == "GET":
+        return current_app.extensions["dash_app"].index()
     if viewer.role is Role.MEMBER:
         return render_template("message.html", title="Pagina non trovata",
                                message="L'indirizzo non corrisponde a nessuna pagina."), 404
@@ -97,10 +118,46 @@ def console():
                 error, status = REFUSED, 503
     elif request.method == "POST":
         error, status = "Scrivi il codice che ti legge il cliente e il motivo.", 400
+    return _console_page(viewer, form, error, status)
+
+
+def _console_page(viewer: Viewer, form: CodeForm, error: str | None, status: int):
+    """Render the console: the open view, the code form, the search and its results."""
     viewing = (db.session.get(Customer, viewer.viewing_customer_id)
                if viewer.is_staff_view else None)
+    query = request.args.get("q", "")
+    found = (search_customers(db.session, query, request.args.get("pagina", 1))
+             if query else None)
+    hits = [_shown(hit, viewer.screen_share) for hit in found.hits] if found else []
     return render_template("support.html", form=form, error=error, viewing=viewing,
-                           role=ROLE_LABELS[viewer.role]), status
+                           role=ROLE_LABELS[viewer.role], query=query[:MAX_QUERY],
+                           found=found, hits=hits), status
+
+
+def _shown(hit: SearchHit, masked: bool) -> dict[str, object]:
+    """Describe a result for the list, masked while the screen is shared."""
+    return {"id": hit.customer_id, "code": hit.code, "name": hit.name,
+            "tax_code": masking.tax_code(hit.tax_code) if masked else hit.tax_code,
+            "email": (masking.email(hit.login_email) if masked else hit.login_email) or "–",
+            "pods": ", ".join(hit.pods) or "–",
+            "status": "Socio" if hit.is_member else "Cliente"}
+
+
+@bp.post(f"{CONSOLE}/apri")
+def open_result():
+    """Open a search result's area, read-only, with the reason given."""
+    viewer = current_viewer()
+    if viewer.role not in STAFF_VIEWERS:
+        return unavailable(viewer)
+    form = OpenForm()
+    customer_id = parse_id(form.customer.data) if form.validate_on_submit() else None
+    customer = db.session.get(Customer, customer_id) if customer_id else None
+    if customer is None:
+        return _console_page(viewer, CodeForm(formdata=None),
+                             "Scegli un risultato e scrivi il motivo.", 400)
+    if not _open_area(viewer, customer.id, form.reason.data, "risultato di ricerca"):
+        return _console_page(viewer, CodeForm(formdata=None), REFUSED, 503)
+    return redirect("/", code=303)
 
 
 @bp.post(f"{CONSOLE}/chiudi")

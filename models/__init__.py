@@ -19,6 +19,7 @@ from .entities import (
     MonthlyConsumption,
     Payment,
 )
+from .import_run import ImportRun
 from .outbox import OutboxMail
 from .search import refresh_search  # importing it keeps the search rows current on flush
 from .security import AccountToken, LoginFailure, LoginSession
@@ -40,6 +41,7 @@ __all__ = [
     "Contract",
     "Customer",
     "CustomerSearch",
+    "ImportRun",
     "Invoice",
     "InvoiceLine",
     "LoginFailure",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import delete, select
@@ -118,16 +119,27 @@ def test_a_code_needs_a_reason(staff, mario_code):
     assert "motivo" in response.get_data(as_text=True).lower()
 
 
+def console_as_routed(client) -> str:
+    """Return what the portal's router shows at the console's address."""
+    response = post_callback(client, "header-account", {"url.pathname": "/assistenza"})
+    return json.dumps(outputs(response)["page.children"], ensure_ascii=False)
+
+
 def test_members_do_not_find_the_console(member):
-    assert member.get("/assistenza").status_code == 404
+    assert "Codice per l&#39;assistenza" not in member.get("/assistenza").get_data(as_text=True)
+    assert "Pagina non trovata" in console_as_routed(member)
+    assert member.post("/assistenza", data={"code": "AAAAAA"}).status_code in (400, 404)
 
 
 def test_advisors_are_told_the_console_is_not_for_their_profile(app):
     advisor = login(app.test_client(), *ADVISOR)
-    response = advisor.get("/assistenza")
-    assert response.status_code == 403
-    assert "non è disponibile per il profilo «Consulente energetico»" in response.get_data(
-        as_text=True)
+    assert "non è disponibile per il profilo Consulente energetico" in console_as_routed(
+        advisor)
+    page = advisor.get("/assistenza").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if token:
+        refused = advisor.post("/assistenza", data={"csrf_token": token.group(1)})
+        assert refused.status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -244,3 +256,47 @@ def test_only_members_get_a_code(staff):
     answer = post_callback(staff, "assistenza-codice", {"assistenza-chiedi.n_clicks": 1},
                            {"url.pathname": "/", "url.search": ""})
     assert answer.status_code == 204 or "assistenza-codice" not in answer.get_json()["response"]
+
+
+# --- «Cerca socio o cliente» ---------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["rossi", "100234", "IT125E00012345", "RSSMRA52", "ROSSI mario"])
+def test_staff_find_mario_by_name_code_pod_and_tax_code(staff, query):
+    page = staff.get(f"/assistenza?q={query}").get_data(as_text=True)
+    assert "Mario Rossi" in page and "codice cliente 100234" in page
+
+
+def test_opening_a_result_asks_a_reason_and_is_recorded(staff, app):
+    page = staff.get("/assistenza?q=100234").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    customer = re.search(r'name="customer" value="(\d+)"', page).group(1)
+    refused = staff.post("/assistenza/apri", data={"customer": customer, "reason": "",
+                                                   "csrf_token": token})
+    assert refused.status_code == 400
+    before = len(trail(app))
+    opened = staff.post("/assistenza/apri", data={"customer": customer, "reason": "Ticket 77",
+                                                  "csrf_token": token})
+    assert opened.status_code == 303
+    assert trail(app)[before:] == [
+        ("ricerca", "area aperta: risultato di ricerca", "Ticket 77", STAFF[0])]
+    home = post_callback(staff, "header-account", {"url.pathname": "/"})
+    assert "Stai visualizzando l'area di Mario Rossi" in json.dumps(outputs(home),
+                                                                    ensure_ascii=False)
+
+
+def test_results_are_masked_while_the_screen_is_shared(staff, app):
+    with app.app_context():
+        tax_code = db.session.scalar(select(Customer.tax_code).where(Customer.code == "100234"))
+    assert tax_code in staff.get("/assistenza?q=100234").get_data(as_text=True)
+    page = staff.get("/assistenza").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    staff.post("/condivisione-schermo", data={"attiva": "1", "next": "/assistenza",
+                                              "csrf_token": token})
+    masked = staff.get("/assistenza?q=100234").get_data(as_text=True)
+    assert tax_code not in masked and "socio@example.com" not in masked
+
+
+@pytest.mark.parametrize("query", ["", "a", "%", "x" * 500, "\x00", "'; drop table customer"])
+def test_odd_searches_get_a_polite_answer(staff, query):
+    response = staff.get("/assistenza", query_string={"q": query, "pagina": "-3"})
+    assert response.status_code == 200

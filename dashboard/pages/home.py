@@ -27,9 +27,12 @@ COMING = {
 
 
 def tool_links(tools: list[Page], label: str) -> html.Nav:
-    """List the pages a role may open, each with its title and what it does."""
+    """List the pages a role may open, each with its title and what it does.
+
+    A Flask-served page gets a plain <a>: the browser loads it from the server.
+    """
     return html.Nav(className="services", **{"aria-label": label}, children=[
-        dcc.Link(href=page.path, className="service", children=[
+        (html.A if page.flask_served else dcc.Link)(href=page.path, className="service", children=[
             html.Span(page.title, className="service-title"),
             html.Span(page.summary, className="service-text"),
         ])

@@ -19,6 +19,11 @@ who open a page their role may not see read «Questa sezione non è disponibile 
 member cannot tell which staff pages there are. Flask routes that belong to a page (exports,
 emailed links) may stay blueprints; they ask the access gate like the page does.
 
+A whole page may be a Flask route instead (plain HTML forms, uploads, downloads): declare it
+with `flask_served=True` and a layout that links to it. The home then lists it with a plain
+<a> link, which loads it from the server instead of Dash's router; the route answers anyone
+its roles do not include with the page shell, so the router's answer is the same as above.
+
 A page declared for Role.MEMBER belongs to a member's area: it opens to whoever the access
 gate serves a member's area (the member, or staff viewing it read-only), not to a role as such.
 The role check here only decides which pages open; which member data a page shows is still
@@ -33,6 +38,8 @@ from dash import Dash
 
 from models.enums import Role
 
+from .. import support
+from ..admin import pages as admin
 from ..auth.identity import Viewer
 from . import accessi, consumi, contabilita, contratto, invio
 
@@ -49,6 +56,7 @@ class Page:
     roles: frozenset[Role]
     layout: Callable[[str], list]
     register_callbacks: Callable[[Dash], None]
+    flask_served: bool = False   # a Flask route serves the path; the home links it plainly
 
     def open_to(self, viewer: Viewer, in_area: bool) -> bool:
         """Tell whether the viewer may open this page.
@@ -64,6 +72,8 @@ class Page:
 # The pages of a member's area. Staff reach them only through the access gate, when it serves
 # them a member's area to view; their role alone does not open them.
 MEMBERS = frozenset({Role.MEMBER})
+ADMINS = frozenset({Role.ADMIN})
+SUPPORT_STAFF = frozenset({Role.SUPPORT, Role.ADMIN})
 
 
 def no_callbacks(_app: Dash) -> None:
@@ -85,6 +95,26 @@ PAGES: tuple[Page, ...] = (
     Page(accessi.PATH, "Chi ha consultato i miei dati",
          "Chi del personale SECAB ha aperto i tuoi dati, quando e perché.",
          MEMBERS, accessi.layout, no_callbacks),
+    Page(support.CONSOLE, "Assistenza clienti",
+         "Cerca un socio o cliente, apri la sua area in sola lettura con il codice che ti "
+         "legge o da un risultato, sempre con un motivo.",
+         SUPPORT_STAFF, admin.opener("Assistenza clienti", support.CONSOLE), no_callbacks,
+         True),
+    Page(admin.STAFF, "Account del personale",
+         "Invita i colleghi, cambia il loro profilo, disattiva un account.",
+         ADMINS, admin.opener("Account del personale", admin.STAFF), no_callbacks, True),
+    Page(admin.TRAIL, "Registro degli accessi",
+         "Chi del personale ha consultato i dati dei soci: filtri, CSV e verifica della catena.",
+         ADMINS, admin.opener("Registro degli accessi", admin.TRAIL), no_callbacks, True),
+    Page(admin.IMPORTS, "Importazioni",
+         "Carica i file CSV del gestionale, controllali e importali; lo storico con gli errori.",
+         ADMINS, admin.opener("Importazioni", admin.IMPORTS), no_callbacks, True),
+    Page(admin.OUTBOX, "Posta in uscita",
+         "I messaggi inviati e quelli non riusciti, con la possibilità di riprovare.",
+         ADMINS, admin.opener("Posta in uscita", admin.OUTBOX), no_callbacks, True),
+    Page(admin.HEALTH, "Stato del servizio",
+         "Le risposte di /health e /ready, il database e la revisione dello schema.",
+         ADMINS, admin.opener("Stato del servizio", admin.HEALTH), no_callbacks, True),
 )
 
 
