@@ -146,12 +146,22 @@ class MonthCheck:
 def month_checks(session: Session, contract_id: int, year: int) -> list[MonthCheck]:
     """Compare each month's curve with the monthly band totals of the same supply."""
     days = days_of(session, contract_id, date(year, 1, 1), date(year, 12, 31))
-    billed = {row.month: BandWh(row.f1_kwh * WH_PER_KWH, row.f2_kwh * WH_PER_KWH,
-                                row.f3_kwh * WH_PER_KWH)
-              for row in session.scalars(select(MonthlyConsumption).where(
-                  MonthlyConsumption.contract_id == contract_id,
-                  MonthlyConsumption.month >= date(year, 1, 1),
-                  MonthlyConsumption.month <= date(year, 12, 1)))}
+    return checks_of(year, days, monthly_billed(session, contract_id, year))
+
+
+def monthly_billed(session: Session, contract_id: int, year: int) -> dict[date, BandWh]:
+    """Return a year's monthly band totals from the meter readings, in Wh, by month."""
+    return {row.month: BandWh(row.f1_kwh * WH_PER_KWH, row.f2_kwh * WH_PER_KWH,
+                              row.f3_kwh * WH_PER_KWH)
+            for row in session.scalars(select(MonthlyConsumption).where(
+                MonthlyConsumption.contract_id == contract_id,
+                MonthlyConsumption.month >= date(year, 1, 1),
+                MonthlyConsumption.month <= date(year, 12, 1)))}
+
+
+def checks_of(year: int, days: dict[date, tuple[int, ...]],
+              billed: dict[date, BandWh]) -> list[MonthCheck]:
+    """Compare a year's days of curve, already loaded, with its monthly band totals."""
     checks = []
     for month_number in range(1, 13):
         month = date(year, month_number, 1)
