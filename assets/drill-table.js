@@ -11,15 +11,15 @@
     return {namespace: namespace || "dash_html_components", type: type, props: p};
   }
 
-  function head(row, columns) {
-    var label = row[0], href = row[1];
+  function head(row, columns, href) {
+    var label = row[0];
     var content = href ? el("Link", {href: href, title: "Apri " + label}, label,
                             "dash_core_components") : label;
     return el("Th", {scope: "row", "data-label": columns[0][0]}, content);
   }
 
   function cells(row, columns) {
-    return row.slice(2).map(function (value, i) {
+    return row.slice(1).map(function (value, i) {
       var column = columns[i + 1];
       return el("Td", {className: column[1] ? "num" : undefined, "data-label": column[0]},
                 value);
@@ -37,11 +37,13 @@
           return el("Th", {scope: "col", className: c[1] ? "num" : undefined}, c[0]);
         }))),
         el("Tbody", {}, data.rows.map(function (row, i) {
-          return el("Tr", {key: String(i)}, [head(row, columns)].concat(cells(row, columns)));
+          var href = data.links ? data.links[i] : null;
+          return el("Tr", {key: String(i)}, [head(row, columns, href)]
+            .concat(cells(row, columns)));
         }))
       ];
       if (data.footer) {
-        parts.push(el("Tfoot", {}, el("Tr", {}, [head(data.footer, columns)]
+        parts.push(el("Tfoot", {}, el("Tr", {}, [head(data.footer, columns, null)]
           .concat(cells(data.footer, columns)))));
       }
       return el("Table", {className: "drill"}, parts);

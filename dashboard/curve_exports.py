@@ -115,7 +115,7 @@ def table_xlsx(data: dict) -> bytes:
     rows = [*data["rows"], *([data["footer"]] if data.get("footer") else [])]
     for r, row in enumerate(rows, start=1):
         sheet.write_string(r, 0, row[0])
-        for c, cell in enumerate(row[2:], start=1):
+        for c, cell in enumerate(row[1:], start=1):
             number = italian_number(cell) if data["columns"][c][1] and cell else None
             if number is None:
                 sheet.write_string(r, c, cell)

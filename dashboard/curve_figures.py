@@ -13,14 +13,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from models.curves import BandWh, local_label, slot_bands
+from models.curves import BandWh, slot_bands
 
 from . import formatting as fmt
-from .curve_tables import KIND_LABELS, KINDS, hourly_watts
+from .curve_tables import KIND_LABELS, KINDS, clock_labels
 from .figures import BANDS, FONT_FAMILY
 from .palette import BAND_COLORS, MUTED, PRIMARY_DARK
 
 DAY_MS = 86_400_000
+QUARTER_MS = 900_000
 KIND_COLORS = {"feriale": BAND_COLORS["F1"], "sabato": BAND_COLORS["F2"],
                "domenica": BAND_COLORS["F3"]}
 HEAT_SCALE = [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"],
@@ -82,34 +83,43 @@ def month_figure(year: int, month: int, days: Sequence[date],
 def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
                available_kw: Decimal) -> dict:
     """Chart a day's quarter hours as power (kW) coloured by band, with the two power lines."""
-    bands = slot_bands(day)
-    ambiguous = len(values) != 96  # on the daylight-saving days a clock time repeats or is gone
-    labels = [local_label(day, i) if ambiguous else local_label(day, i)[:5]
-              for i in range(len(values))]
-    traces = []
-    for band in BANDS:
-        slots = [i for i, b in enumerate(bands) if b.name == band]
-        if not slots:
-            continue
-        traces.append({
-            "type": "bar", "name": band, "x": slots,
-            "y": [round(values[i] * 4 / 1000, 3) for i in slots],
-            "text": [labels[i] for i in slots], "textposition": "none",
-            "marker": {"color": BAND_COLORS[band]},
-            "hovertemplate": f"<b>%{{text}}</b><br>{band}: %{{y:,.2f}} kW<extra></extra>",
-        })
-    hours = [i for i in range(len(values)) if labels[i][3:5] == "00"]
+    bands = [b.name for b in slot_bands(day)]
+    # One trace whose band is a colour code (three empty traces give the legend F1, F2, F3),
+    # x implied by x0 and dx: a small answer. An ordinary day sits on a time axis; the
+    # daylight-saving days (92 and 100 quarter hours) number their slots and name each one.
+    bars = {
+        "type": "bar", "showlegend": False, "y": [round(v * 4 / 1000, 2) for v in values],
+        "marker": {"color": [BANDS.index(b) for b in bands], "cmin": 0, "cmax": 2,
+                   "colorscale": [[0, BAND_COLORS["F1"]], [0.5, BAND_COLORS["F2"]],
+                                  [1, BAND_COLORS["F3"]]]},
+    }
+    if len(values) == 96:
+        # offset 0: each bar starts at its quarter hour's start, which the hover writes
+        bars.update(x0=f"{day.isoformat()} 00:00", dx=QUARTER_MS, offset=0,
+                    width=QUARTER_MS * 0.9,
+                    hovertemplate="<b>%{x|%H:%M}</b>: %{y:,.2f} kW<extra></extra>")
+        xaxis = {"type": "date", "tickformat": "%H", "dtick": 2 * 3_600_000,
+                 "range": [f"{day.isoformat()} 00:00", f"{day.isoformat()} 23:59:59"]}
+    else:
+        labels = clock_labels(day)
+        hours = [i for i, label in enumerate(labels) if label[3:5] == "00"]
+        bars.update(x0=0, dx=1, text=labels, textposition="none",
+                    hovertemplate="<b>%{text}</b>: %{y:,.2f} kW<extra></extra>")
+        xaxis = {"tickmode": "array", "tickvals": hours[::2],
+                 "ticktext": [labels[i][:2] for i in hours[::2]],
+                 "range": [-0.5, len(values) - 0.5]}
+    legend = [{"type": "bar", "name": band, "x": [None], "y": [None],
+               "marker": {"color": BAND_COLORS[band]}, "hoverinfo": "skip"} for band in BANDS]
     lines = [(Decimal(committed_kw), f"Potenza impegnata {fmt.kw(committed_kw)}", MUTED,
               "bottom"),
              (Decimal(available_kw), f"Potenza disponibile {fmt.kw(available_kw)}",
               PRIMARY_DARK, "top")]
     peak = max([v * 4 / 1000 for v in values] + [float(available_kw)])
-    return {"data": traces, "layout": _layout(
-        "kW", barmode="overlay", bargap=0.1,
-        xaxis={"tickmode": "array", "tickvals": hours[::2],
-               "ticktext": [labels[i][:2] for i in hours[::2]],
-               "title": {"text": f"Ora del {fmt.day(day)}"}, "fixedrange": True,
-               "range": [-0.5, len(values) - 0.5]},
+    return {"data": [bars, *legend], "layout": _layout(
+        "kW", barmode="overlay", bargap=0.1, legend={
+            "orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16}, "itemclick": False,
+            "itemdoubleclick": False},
+        xaxis={**xaxis, "title": {"text": f"Ora del {fmt.day(day)}"}, "fixedrange": True},
         yaxis={"title": {"text": "kW"}, "fixedrange": True, "range": [0, peak * 1.15]},
         shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(kw),
                  "y1": float(kw), "line": {"color": color, "width": 2, "dash": "dash"}}
@@ -120,16 +130,9 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
                      for kw, text, color, anchor in lines])}
 
 
-def heatmap_figure(year: int, days: Mapping[date, Sequence[int]]) -> dict:
+def heatmap_figure(year: int, grid: Sequence[Sequence[int | None]]) -> dict:
     """Chart the year as days × clock hours, coloured by average power (W), as typed arrays."""
     first = date(year, 1, 1)
-    count = (date(year + 1, 1, 1) - first).days
-    grid = [[None] * count for _ in range(24)]
-    for day, values in days.items():
-        index = (day - first).days
-        if 0 <= index < count:
-            for hour, w in enumerate(hourly_watts(day, values)):
-                grid[hour][index] = w
     top = max((w for row in grid for w in row if w is not None), default=1) or 1
     traces = [{
         "type": "bar", "name": f"{hour:02d}:00", "showlegend": False,

@@ -83,23 +83,38 @@ class PowerStats:
     quarters: int
 
 
+@lru_cache(maxsize=4096)
+def hour_runs(day: date) -> tuple[tuple[int, int, int], ...]:
+    """Return a day's local clock hours as runs of quarter hours: (hour, first, end)."""
+    runs: list[list[int]] = []
+    for slot, hour in enumerate(local_hours(day)):
+        if runs and runs[-1][0] == hour:
+            runs[-1][2] = slot + 1
+        else:
+            runs.append([hour, slot, slot + 1])
+    return tuple((hour, first, end) for hour, first, end in runs)
+
+
+def night_slots(day: date) -> int:
+    """Count a day's quarter hours before 05:00 local time (they come first)."""
+    return sum(end - first for hour, first, end in hour_runs(day) if hour < NIGHT_END_HOUR)
+
+
 def power_stats(days: Days, available_kw: Decimal) -> PowerStats:
     """Compute base load, peak and the quarter hours above the available power."""
-    limit_w = int(Decimal(available_kw) * 1000)
+    # W = Wh × 4 above the limit in W, for whole Wh: Wh > limit // 4.
+    limit_wh = int(Decimal(available_kw) * 1000) // 4
     night: list[int] = []
-    peak_w, peak_at, over, quarters = None, None, 0, 0
+    peak, peak_at, over, quarters = -1, None, 0, 0
     for day, values in days.items():
-        hours = local_hours(day)
-        for slot, (wh, hour) in enumerate(zip(values, hours, strict=True)):
-            w = wh * 4
-            if hour < NIGHT_END_HOUR:
-                night.append(w)
-            if peak_w is None or w > peak_w:
-                peak_w, peak_at = w, (day, slot)
-            over += w > limit_w
+        night.extend(values[:night_slots(day)])
+        top = max(values)
+        if top > peak:
+            peak, peak_at = top, (day, values.index(top))
+        over += sum(map(limit_wh.__lt__, values))
         quarters += len(values)
-    base = sorted(night)[int(BASE_LOAD_QUANTILE * (len(night) - 1))] if night else None
-    return PowerStats(base, peak_w, peak_at, over, quarters)
+    base = sorted(night)[int(BASE_LOAD_QUANTILE * (len(night) - 1))] * 4 if night else None
+    return PowerStats(base, peak * 4 if peak_at else None, peak_at, over, quarters)
 
 
 def stats_text(stats: PowerStats, available_kw: Decimal) -> str | None:
@@ -125,12 +140,23 @@ def bands_by_day(days: Days) -> dict[date, BandWh]:
 
 def hourly_watts(day: date, values: Sequence[int]) -> list[int | None]:
     """Return a day's average power in W for each local clock hour 0–23 (None if missing)."""
-    energy = [0] * 24
-    count = [0] * 24
-    for wh, hour in zip(values, local_hours(day), strict=True):
-        energy[hour] += wh
-        count[hour] += 1
-    return [energy[h] * 4 // count[h] if count[h] else None for h in range(24)]
+    watts_by_hour: list[int | None] = [None] * 24
+    for hour, first, end in hour_runs(day):
+        watts_by_hour[hour] = sum(values[first:end]) * 4 // (end - first)
+    return watts_by_hour
+
+
+def hourly_grid(year: int, days: Days) -> list[list[int | None]]:
+    """Lay a year out as 24 rows (clock hours) of one average power (W) per day of the year."""
+    first = date(year, 1, 1)
+    count = (date(year + 1, 1, 1) - first).days
+    grid: list[list[int | None]] = [[None] * count for _ in range(24)]
+    for day, values in days.items():
+        index = (day - first).days
+        if 0 <= index < count:
+            for hour, w in enumerate(hourly_watts(day, values)):
+                grid[hour][index] = w
+    return grid
 
 
 def typical_day(days: Days) -> dict[str, list[int | None]]:
@@ -139,9 +165,9 @@ def typical_day(days: Days) -> dict[str, list[int | None]]:
     count = {kind: [0] * 24 for kind in KINDS}
     for day, values in days.items():
         kind = day_kind(day)
-        for wh, hour in zip(values, local_hours(day), strict=True):
-            energy[kind][hour] += wh
-            count[kind][hour] += 1
+        for hour, first, end in hour_runs(day):
+            energy[kind][hour] += sum(values[first:end])
+            count[kind][hour] += end - first
     return {kind: [energy[kind][h] * 4 // count[kind][h] if count[kind][h] else None
                    for h in range(24)] for kind in KINDS}
 
@@ -153,27 +179,36 @@ def _band_cells(bands: BandWh, decimals: int) -> list[str]:
     return [fmt.wh_as_kwh(v, decimals) for v in (bands.f1, bands.f2, bands.f3, bands.total)]
 
 
-def table(caption: str, first: str, columns: list, rows: list, footer: list | None = None) -> dict:
-    """Shape a table for the browser: caption, columns, rows [label, link, cells…], footer."""
+def table(caption: str, first: str, columns: list, rows: list, footer: list | None = None,
+          links: list[str | None] | None = None) -> dict:
+    """Shape a table for the browser: caption, columns, rows [label, cells…], each row's link."""
     return {"caption": caption, "columns": [[first, False], *columns], "rows": rows,
-            "footer": footer}
+            "footer": footer, "links": links if links and any(links) else None}
+
+
+def clock_labels(day: date) -> list[str]:
+    """Write each quarter hour's local start, with the UTC offset only where the clock repeats."""
+    labels = [local_label(day, slot) for slot in range(slots_in(day))]
+    short = [label[:5] for label in labels]
+    if len(labels) == 96:
+        return short
+    return [label if short.count(label[:5]) > 1 else label[:5] for label in labels]
 
 
 def year_table(year: int, months: Sequence[MonthRow], links: Mapping[int, str]) -> dict:
     """Tabulate a year month by month; a month with curves links to its days."""
-    rows = []
-    for row in months:
-        bands = BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000)
-        rows.append([fmt.month_name(row.month).capitalize(), links.get(row.month.month),
-                     *_band_cells(bands, 0)])
+    rows = [[fmt.month_name(row.month).capitalize(),
+             *_band_cells(BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000), 0)]
+            for row in months]
     total = sum((BandWh(r.f1 * 1000, r.f2 * 1000, r.f3 * 1000) for r in months), BandWh())
     return table(f"Consumi per mese, {year}", "Mese", BAND_COLUMNS, rows,
-                 ["Totale", None, *_band_cells(total, 0)] if months else None)
+                 ["Totale", *_band_cells(total, 0)] if months else None,
+                 [links.get(row.month.month) for row in months])
 
 
 def period_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
     """Tabulate the invoices issued in a year, one row per billing period."""
-    rows = [[fmt.date_range(i.period_start, i.period_end), None,
+    rows = [[fmt.date_range(i.period_start, i.period_end),
              *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0)] for i in invoices]
     return table(f"Consumi per periodo di fatturazione, fatture emesse nel {year}",
                  "Periodo", BAND_COLUMNS, rows)
@@ -182,39 +217,38 @@ def period_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
 def month_table(year: int, month: int, by_day: Mapping[date, BandWh],
                 links: Mapping[date, str]) -> dict:
     """Tabulate a month day by day (kWh with one decimal); each day links to its hours."""
-    rows = [[fmt.day(day), links.get(day), *_band_cells(bands, 1)]
-            for day, bands in sorted(by_day.items())]
+    ordered = sorted(by_day.items())
+    rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
     total = sum(by_day.values(), BandWh())
     label = fmt.month_name(date(year, month, 1))
     return table(f"Consumi per giorno, {label}", "Giorno", BAND_COLUMNS, rows,
-                 ["Totale", None, *_band_cells(total, 1)] if by_day else None)
+                 ["Totale", *_band_cells(total, 1)] if by_day else None,
+                 [links.get(day) for day, _ in ordered])
 
 
 def day_table(day: date, values: Sequence[int]) -> dict:
     """Tabulate a day's quarter hours: the band's column holds the kWh, then the power."""
-    ambiguous = slots_in(day) != 96  # write the UTC offset only where the clock repeats
     rows = []
-    for slot, (wh, band) in enumerate(zip(values, slot_bands(day), strict=True)):
-        label = local_label(day, slot)
+    for label, wh, band in zip(clock_labels(day), values, slot_bands(day), strict=True):
         energy = fmt.wh_as_kwh(wh)
         cells = [energy if band.name == name else "" for name in ("F1", "F2", "F3")]
-        rows.append([label if ambiguous else label[:5], None, *cells, energy,
-                     fmt.wh_as_kwh(wh * 4, 2)])
+        rows.append([label, *cells, energy, fmt.wh_as_kwh(wh * 4, 2)])
     total = day_bands(day, values)
     return table(f"Quarti d'ora del {fmt.day(day)}", "Ora", [*BAND_COLUMNS, ["kW", True]],
-                 rows, ["Totale", None, *_band_cells(total, 3), ""])
+                 rows, ["Totale", *_band_cells(total, 3), ""])
 
 
 def heatmap_table(year: int, by_day: Mapping[date, BandWh], links: Mapping[date, str]) -> dict:
     """Tabulate the heatmap's days with their band totals; each day links to its hours."""
-    rows = [[fmt.day(day), links.get(day), *_band_cells(bands, 1)]
-            for day, bands in sorted(by_day.items())]
-    return table(f"Consumi per giorno, {year}", "Giorno", BAND_COLUMNS, rows)
+    ordered = sorted(by_day.items())
+    rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
+    return table(f"Consumi per giorno, {year}", "Giorno", BAND_COLUMNS, rows, None,
+                 [links.get(day) for day, _ in ordered])
 
 
 def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> dict:
     """Tabulate the typical days hour by hour, in kW."""
-    rows = [[f"{hour:02d}:00–{hour + 1:02d}:00", None,
+    rows = [[f"{hour:02d}:00–{hour + 1:02d}:00",
              *["" if typical[k][hour] is None else fmt.wh_as_kwh(typical[k][hour], 2)
                for k in KINDS]] for hour in range(24)]
     return table(f"Giornata tipo, {label}: potenza media (kW)", "Ora",
@@ -271,16 +305,14 @@ def day_summary(day: date, values: Sequence[int], available_kw: Decimal) -> str:
             f"{fmt.kw(available_kw)}.")
 
 
-def heatmap_summary(year: int, days: Days) -> str:
+def heatmap_summary(year: int, grid: Sequence[Sequence[int | None]]) -> str:
     """Sum up the year's heatmap in one sentence: which hour of the day draws the most."""
-    if not days:
+    shown = sum(1 for w in grid[12] if w is not None)
+    if not shown:
         return f"Per il {year} non ci sono misure al quarto d'ora."
-    by_hour = [0] * 24
-    for day, values in days.items():
-        for wh, hour in zip(values, local_hours(day), strict=True):
-            by_hour[hour] += wh
+    by_hour = [sum(w for w in row if w is not None) for row in grid]
     top = max(range(24), key=lambda h: by_hour[h])
-    return (f"La mappa mostra {len(days)} giorni del {year}, ora per ora; l'ora del giorno "
+    return (f"La mappa mostra {shown} giorni del {year}, ora per ora; l'ora del giorno "
             f"con più consumi è tra le {top} e le {top + 1}.")
 
 
@@ -436,5 +468,5 @@ def table_csv(data: dict) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([title for title, _ in data["columns"]])
     for row in [*data["rows"], *([data["footer"]] if data.get("footer") else [])]:
-        writer.writerow([row[0], *row[2:]])
+        writer.writerow(row)
     return out.getvalue()

@@ -100,9 +100,10 @@ def _year(contract: Contract, sel: Selection, link: Link) -> View:
         table, summary = ct.year_table(year, months, links), ct.year_summary(year, months)
     figure = None
     if sel.view == HEATMAP:
-        figure = (cf.heatmap_figure(year, days) if days
+        grid = ct.hourly_grid(year, days)
+        figure = (cf.heatmap_figure(year, grid) if days
                   else cf.empty_figure(NO_CURVE.format(what=f"il {year}")))
-        summary = ct.heatmap_summary(year, days)
+        summary = ct.heatmap_summary(year, grid)
     stats = ct.stats_text(ct.power_stats(days, contract.power_available_kw),
                           contract.power_available_kw)
     panel = ct.reconciliation_text(ct.reconcile(year, months, invoices, checks))

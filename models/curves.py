@@ -100,11 +100,26 @@ class BandWh:
         return self.f1 + self.f2 + self.f3
 
 
+@lru_cache(maxsize=4096)
+def band_runs(day: date) -> tuple[tuple[Band, int, int], ...]:
+    """Return a day's bands as runs of consecutive quarter hours: (band, first, end)."""
+    runs: list[list] = []
+    for slot, band in enumerate(slot_bands(day)):
+        if runs and runs[-1][0] is band:
+            runs[-1][2] = slot + 1
+        else:
+            runs.append([band, slot, slot + 1])
+    return tuple((band, first, end) for band, first, end in runs)
+
+
 def day_bands(day: date, values: Sequence[int]) -> BandWh:
     """Sum a day's quarter hours by band."""
+    if len(values) != slots_in(day):
+        raise ValueError(f"{day} has {slots_in(day)} quarter hours, not {len(values)}")
     sums = dict.fromkeys(Band, 0)
-    for band, value in zip(slot_bands(day), values, strict=True):
-        sums[band] += value
+    # A day has five or fewer runs of one band: summing slices beats a loop over 96 values.
+    for band, first, end in band_runs(day):
+        sums[band] += sum(values[first:end])
     return BandWh(sums[Band.F1], sums[Band.F2], sums[Band.F3])
 
 

@@ -61,8 +61,8 @@ def test_month_shows_its_days_stacked_by_band(member, app, home):
     table = out["consumi-tabella-dati.data"]
     assert len(table["rows"]) == 31
     assert table["rows"][13][0] == "14/03/2023"
-    assert table["rows"][13][1].endswith("&mese=3&giorno=14")     # the row leads down too
-    assert table["footer"][5] == f"{month_total / 1000:.1f}".replace(".", ",")
+    assert table["links"][13].endswith("&mese=3&giorno=14")     # the row leads down too
+    assert table["footer"][4] == f"{month_total / 1000:.1f}".replace(".", ",")
     text = json.dumps(out["consumi-livello.children"])
     assert '"2023"' in text and '"marzo"' in text
     assert "A marzo 2023 hai prelevato" in out["consumi-sintesi.children"]
@@ -75,9 +75,12 @@ def test_day_shows_quarter_hours_as_power_with_the_power_lines(member, app, home
     figure = out["consumi-grafico.figure"]
     with app.app_context():
         values = days_of(db.session, home, date(2023, 3, 14), date(2023, 3, 14))[date(2023, 3, 14)]
-    points = {x: y for t in figure["data"] for x, y in zip(t["x"], t["y"], strict=True)}
-    assert sorted(points) == list(range(96))
-    assert all(abs(points[i] - values[i] * 4 / 1000) < 1e-9 for i in range(96))
+    bars = figure["data"][0]
+    assert bars["x0"] == "2023-03-14 00:00" and bars["dx"] == 15 * 60 * 1000
+    assert len(bars["y"]) == 96
+    assert all(abs(bars["y"][i] - values[i] * 4 / 1000) < 0.005 for i in range(96))
+    assert bars["marker"]["color"][0] == 2 and bars["marker"]["color"][40] == 0  # F3, F1
+    assert [t["name"] for t in figure["data"][1:]] == ["F1", "F2", "F3"]
     lines = sorted(s["y0"] for s in figure["layout"]["shapes"])
     assert lines == [3.0, 3.3]
     notes = [a["text"] for a in figure["layout"]["annotations"]]
@@ -109,7 +112,7 @@ def test_year_panel_reconciles_months_with_invoices(member, home):
     assert "consumi-grafico.figure" not in out   # show() draws the year's months
     table = out["consumi-tabella-dati.data"]
     assert [r[0] for r in table["rows"]][:2] == ["Gennaio 2023", "Febbraio 2023"]
-    assert table["footer"][5] == "5.145"
+    assert table["footer"][4] == "5.145"
     links = json.dumps(out["consumi-scarica.children"])
     assert "Scarica i quarti d&#x27;ora (CSV)" in links or "Scarica i quarti d'ora (CSV)" in links
 
