@@ -22,6 +22,7 @@ from .palette import BAND_COLORS, MUTED, PRIMARY_DARK
 
 DAY_MS = 86_400_000
 QUARTER_MS = 900_000
+U2_MAX = 65_535
 KIND_COLORS = {"feriale": BAND_COLORS["F1"], "sabato": BAND_COLORS["F2"],
                "domenica": BAND_COLORS["F3"]}
 HEAT_SCALE = [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"],
@@ -133,13 +134,16 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
 def heatmap_figure(year: int, grid: Sequence[Sequence[int | None]]) -> dict:
     """Chart the year as days × clock hours, coloured by average power (W), as typed arrays."""
     first = date(year, 1, 1)
-    top = max((w for row in grid for w in row if w is not None), default=1) or 1
+    top = max((max(filter(None, row), default=0) for row in grid), default=0) or 1
+    if top > U2_MAX:  # 65 kW over an hour: beyond any supply this page serves, but clamp
+        grid = [[None if w is None else min(w, U2_MAX) for w in row] for row in grid]
+        top = U2_MAX
     traces = [{
         "type": "bar", "name": f"{hour:02d}:00", "showlegend": False,
         "x0": first.isoformat(), "dx": DAY_MS, "width": DAY_MS, "base": hour,
         # y is 1 where the hour has data and 0 where it has none (no cell is drawn)
         "y": typed([0 if w is None else 1 for w in row], "u1"),
-        "marker": {"color": typed([min(w or 0, 65_535) for w in row], "u2"),
+        "marker": {"color": typed([0 if w is None else w for w in row], "u2"),
                    "coloraxis": "coloraxis", "line": {"width": 0}},
         "hovertemplate": (f"<b>%{{x|%d/%m/%Y}}</b>, ore {hour:02d}–{hour + 1:02d}<br>"
                           "%{marker.color:,.0f} W in media<extra></extra>"),

@@ -95,6 +95,7 @@ def hour_runs(day: date) -> tuple[tuple[int, int, int], ...]:
     return tuple((hour, first, end) for hour, first, end in runs)
 
 
+@lru_cache(maxsize=4096)
 def night_slots(day: date) -> int:
     """Count a day's quarter hours before 05:00 local time (they come first)."""
     return sum(end - first for hour, first, end in hour_runs(day) if hour < NIGHT_END_HOUR)
@@ -140,6 +141,9 @@ def bands_by_day(days: Days) -> dict[date, BandWh]:
 
 def hourly_watts(day: date, values: Sequence[int]) -> list[int | None]:
     """Return a day's average power in W for each local clock hour 0–23 (None if missing)."""
+    if len(values) == 96:
+        # Four quarter hours a clock hour: the mean power in W is the hour's Wh (4 × Wh / 4).
+        return list(map(sum, zip(*[iter(values)] * 4, strict=True)))
     watts_by_hour: list[int | None] = [None] * 24
     for hour, first, end in hour_runs(day):
         watts_by_hour[hour] = sum(values[first:end]) * 4 // (end - first)
@@ -150,13 +154,13 @@ def hourly_grid(year: int, days: Days) -> list[list[int | None]]:
     """Lay a year out as 24 rows (clock hours) of one average power (W) per day of the year."""
     first = date(year, 1, 1)
     count = (date(year + 1, 1, 1) - first).days
-    grid: list[list[int | None]] = [[None] * count for _ in range(24)]
+    missing = [None] * 24
+    columns = [missing] * count
     for day, values in days.items():
         index = (day - first).days
         if 0 <= index < count:
-            for hour, w in enumerate(hourly_watts(day, values)):
-                grid[hour][index] = w
-    return grid
+            columns[index] = hourly_watts(day, values)
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 def typical_day(days: Days) -> dict[str, list[int | None]]:
@@ -307,10 +311,10 @@ def day_summary(day: date, values: Sequence[int], available_kw: Decimal) -> str:
 
 def heatmap_summary(year: int, grid: Sequence[Sequence[int | None]]) -> str:
     """Sum up the year's heatmap in one sentence: which hour of the day draws the most."""
-    shown = sum(1 for w in grid[12] if w is not None)
+    shown = len(grid[12]) - grid[12].count(None)
     if not shown:
         return f"Per il {year} non ci sono misure al quarto d'ora."
-    by_hour = [sum(w for w in row if w is not None) for row in grid]
+    by_hour = [sum(filter(None, row)) for row in grid]
     top = max(range(24), key=lambda h: by_hour[h])
     return (f"La mappa mostra {shown} giorni del {year}, ora per ora; l'ora del giorno "
             f"con più consumi è tra le {top} e le {top + 1}.")

@@ -90,24 +90,24 @@ def _year(contract: Contract, sel: Selection, link: Link) -> View:
     year = sel.year
     days = days_of(db.session, contract.id, date(year, 1, 1), date(year, 12, 31))
     months = monthly_consumption(db.session, contract.id, year)
+    links = {m: link(BY_MONTH, m, None) for m in {d.month for d in days}}
+    stats = ct.stats_text(ct.power_stats(days, contract.power_available_kw),
+                          contract.power_available_kw)
+    if sel.view == HEATMAP:  # the months' table, their links; the panel is the months' view's
+        grid = ct.hourly_grid(year, days)
+        figure = (cf.heatmap_figure(year, grid) if days
+                  else cf.empty_figure(NO_CURVE.format(what=f"il {year}")))
+        return View(figure, [(str(year), None)], ct.heatmap_summary(year, grid),
+                    ct.year_table(year, months, links), stats, message=_notice(sel),
+                    has_curves=bool(days))
     invoices = invoices_issued_in(db.session, contract.id, year)
     checks = checks_of(year, days, monthly_billed(db.session, contract.id, year))
-    with_curve = {d.month for d in days}
-    links = {m: link(BY_MONTH, m, None) for m in with_curve}
     if sel.view == BY_PERIOD:
         table, summary = ct.period_table(year, invoices), ct.period_summary(year, invoices)
     else:
         table, summary = ct.year_table(year, months, links), ct.year_summary(year, months)
-    figure = None
-    if sel.view == HEATMAP:
-        grid = ct.hourly_grid(year, days)
-        figure = (cf.heatmap_figure(year, grid) if days
-                  else cf.empty_figure(NO_CURVE.format(what=f"il {year}")))
-        summary = ct.heatmap_summary(year, grid)
-    stats = ct.stats_text(ct.power_stats(days, contract.power_available_kw),
-                          contract.power_available_kw)
     panel = ct.reconciliation_text(ct.reconcile(year, months, invoices, checks))
-    return View(figure, [(str(year), None)], summary, table, stats, panel, _notice(sel),
+    return View(None, [(str(year), None)], summary, table, stats, panel, _notice(sel),
                 has_curves=bool(days))
 
 
