@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 
 from models.bands import ROME, is_holiday
 from models.curves import (
@@ -103,19 +104,21 @@ def night_slots(day: date) -> int:
 
 def power_stats(days: Days, available_kw: Decimal) -> PowerStats:
     """Compute base load, peak and the quarter hours above the available power."""
-    # W = Wh × 4 above the limit in W, for whole Wh: Wh > limit // 4.
+    order = [d for d in sorted(days) if days[d]]
+    if not order:
+        return PowerStats(None, None, None, 0, 0)
+    # W = Wh × 4 above the limit in W, for whole Wh: Wh > limit // 4. Only the days whose
+    # maximum passes the limit are scanned: most days of most supplies never do.
     limit_wh = int(Decimal(available_kw) * 1000) // 4
-    night: list[int] = []
-    peak, peak_at, over, quarters = -1, None, 0, 0
-    for day, values in days.items():
-        night.extend(values[:night_slots(day)])
-        top = max(values)
-        if top > peak:
-            peak, peak_at = top, (day, values.index(top))
-        over += sum(map(limit_wh.__lt__, values))
-        quarters += len(values)
-    base = sorted(night)[int(BASE_LOAD_QUANTILE * (len(night) - 1))] * 4 if night else None
-    return PowerStats(base, peak * 4 if peak_at else None, peak_at, over, quarters)
+    maxima = [max(days[d]) for d in order]
+    over = sum(sum(map(limit_wh.__lt__, days[d]))
+               for d, top in zip(order, maxima, strict=True) if top > limit_wh)
+    peak = max(maxima)
+    day = order[maxima.index(peak)]
+    night = sorted(chain.from_iterable(days[d][:night_slots(d)] for d in order))
+    base = night[int(BASE_LOAD_QUANTILE * (len(night) - 1))] * 4 if night else None
+    return PowerStats(base, peak * 4, (day, days[day].index(peak)), over,
+                      sum(map(len, days.values())))
 
 
 def stats_text(stats: PowerStats, available_kw: Decimal) -> str | None:
