@@ -258,3 +258,19 @@ def test_each_view_downloads_as_csv_and_xlsx(member, home):
     assert sheet.count("<row ") == 33   # header, 31 days, total
     foreign = member.get("/consumi/tabella.csv?contratto=999999&anno=2023")
     assert foreign.status_code == 404
+
+
+def test_a_supply_without_curves_says_so_politely(member, app):
+    second = contract_ids(app, "100234")[1]
+    base = f"?contratto={second}&anno=2023"
+    heat = outputs(detail(member, base + "&vista=mappa"))
+    note = heat["consumi-grafico.figure"]["layout"]["annotations"][0]["text"]
+    assert note == "Per il 2023 non abbiamo le misure al quarto d'ora di questo contratto."
+    year = outputs(detail(member, base))
+    assert year["consumi-tabella-dati.data"]["links"] is None    # no month leads down
+    assert "quarti-d-ora" not in json.dumps(year["consumi-scarica.children"])
+    day = outputs(detail(member, base + "&mese=3&giorno=14"))
+    assert "non abbiamo le misure" in json.dumps(day["consumi-grafico.figure"],
+                                                 ensure_ascii=False)
+    assert day["consumi-tabella-dati.data"] is None
+    assert member.get(f"/consumi/quarti-d-ora.csv{base}").status_code == 404

@@ -102,4 +102,11 @@ def test_heatmap_and_quarter_hour_download(portal, app):
     data, kind = fetch(duo, link.get_attribute("href"))
     assert kind.startswith("text/csv")
     assert data.decode("utf-8-sig").count("\r\n") == 35_041   # header + 35.040 quarter hours
+
+    duo.driver.set_window_size(375, 900)                       # a phone: nothing spills over
+    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2023&mese=3&giorno=14")
+    wait_rows(duo, 96)
+    overflow = duo.driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
     assert duo.get_logs() == []
