@@ -43,7 +43,8 @@ def _layout(y_title: str, **extra: object) -> dict:
         "font": {"size": 14, "family": FONT_FAMILY},
         "hoverlabel": {"font": {"size": 15}},
         "margin": {"l": 56, "r": 8, "t": 40, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16}},
+        "legend": {"orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16},
+                   "traceorder": "normal"},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "fixedrange": True},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
@@ -111,15 +112,16 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
                  "range": [-0.5, len(values) - 0.5]}
     legend = [{"type": "bar", "name": band, "x": [None], "y": [None],
                "marker": {"color": BAND_COLORS[band]}, "hoverinfo": "skip"} for band in BANDS]
+    # The two lines are close (3 and 3,3 kW): one label under its line, the other above.
     lines = [(Decimal(committed_kw), f"Potenza impegnata {fmt.kw(committed_kw)}", MUTED,
-              "bottom"),
+              "top"),
              (Decimal(available_kw), f"Potenza disponibile {fmt.kw(available_kw)}",
-              PRIMARY_DARK, "top")]
-    peak = max([v * 4 / 1000 for v in values] + [float(available_kw)])
+              PRIMARY_DARK, "bottom")]
+    peak = max([v * 4 / 1000 for v in values] + [float(available_kw)]) * 1.1
     return {"data": [bars, *legend], "layout": _layout(
         "kW", barmode="overlay", bargap=0.1, legend={
             "orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16}, "itemclick": False,
-            "itemdoubleclick": False},
+            "itemdoubleclick": False, "traceorder": "normal"},
         xaxis={**xaxis, "title": {"text": f"Ora del {fmt.day(day)}"}, "fixedrange": True},
         yaxis={"title": {"text": "kW"}, "fixedrange": True, "range": [0, peak * 1.15]},
         shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(kw),
