@@ -274,3 +274,21 @@ def test_a_supply_without_curves_says_so_politely(member, app):
                                                  ensure_ascii=False)
     assert day["consumi-tabella-dati.data"] is None
     assert member.get(f"/consumi/quarti-d-ora.csv{base}").status_code == 404
+
+
+@pytest.mark.parametrize("value", [None, "", [], {}, True, 3.5, -7, "x" * 100_000, ["?mese=3"],
+                                   {"mese": 3}, "?contratto=1&anno=2023&mese=3&giorno=14" * 20])
+def test_hostile_values_for_the_curve_callback_never_fail(member, value):
+    response = post_callback(member, DETAIL, {"url.search": value})
+    assert response.status_code in (200, 204)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_exports_refuse_hostile_query_strings_politely(member, home):
+    for query in ("", "?contratto=", f"?contratto={home}&anno=abc", "?" + "a=1&" * 300,
+                  f"?contratto={home}&anno=2023&mese=99", f"?contratto={home}&anno=%FF%FE"):
+        for path in ("/consumi/tabella.csv", "/consumi/tabella.xlsx",
+                     "/consumi/quarti-d-ora.csv"):
+            response = member.get(path + query)
+            assert response.status_code in (200, 404), (path, query)
+            assert b"Traceback" not in response.get_data()
