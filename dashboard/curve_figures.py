@@ -104,11 +104,14 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
                  "range": [f"{day.isoformat()} 00:00", f"{day.isoformat()} 23:59:59"]}
     else:
         labels = clock_labels(day)
-        hours = [i for i, label in enumerate(labels) if label[3:5] == "00"]
+        # Ticks on the even clock hours, once each (02:00 comes twice on the 25-hour day).
+        firsts = {label[:2]: i for i, label in reversed(list(enumerate(labels)))
+                  if label[3:5] == "00"}
+        hours = sorted(i for hour, i in firsts.items() if int(hour) % 2 == 0)
         bars.update(x0=0, dx=1, text=labels, textposition="none",
                     hovertemplate="<b>%{text}</b>: %{y:,.2f} kW<extra></extra>")
-        xaxis = {"tickmode": "array", "tickvals": hours[::2],
-                 "ticktext": [labels[i][:2] for i in hours[::2]],
+        xaxis = {"tickmode": "array", "tickvals": hours,
+                 "ticktext": [labels[i][:2] for i in hours],
                  "range": [-0.5, len(values) - 0.5]}
     legend = [{"type": "bar", "name": band, "x": [None], "y": [None],
                "marker": {"color": BAND_COLORS[band]}, "hoverinfo": "skip"} for band in BANDS]
