@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def wait_url(duo, fragment: str) -> None:
     """Wait until the address bar holds a fragment of query string."""
-    WebDriverWait(duo.driver, 10).until(lambda d: fragment in d.current_url)
+    WebDriverWait(duo.driver, 20).until(lambda d: fragment in d.current_url)
 
 
 def table_rows(duo) -> int:
@@ -28,7 +28,7 @@ def table_rows(duo) -> int:
 
 def wait_rows(duo, count: int) -> None:
     """Wait until the data table shows a number of rows."""
-    WebDriverWait(duo.driver, 10).until(lambda _: table_rows(duo) == count)
+    WebDriverWait(duo.driver, 20).until(lambda _: table_rows(duo) == count)
 
 
 def click_bar(duo, index: int) -> None:
@@ -94,7 +94,7 @@ def test_heatmap_and_quarter_hour_download(portal, app):
     home = contract_ids(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
     duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2023&vista=mappa")
-    WebDriverWait(duo.driver, 20).until(lambda d: len(d.find_elements(
+    WebDriverWait(duo.driver, 30).until(lambda d: len(d.find_elements(
         By.CSS_SELECTOR, f"#{ids.GRAPH} .trace.bars")) == 24)
     duo.wait_for_contains_text(f"#{ids.SUMMARY}", "365 giorni del 2023", timeout=10)
     link = duo.find_element(f"#{ids.DOWNLOADS} a[href*='quarti-d-ora.csv']")

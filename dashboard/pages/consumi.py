@@ -161,7 +161,9 @@ def layout(search: str) -> list:
                 html.Div(id=ids.TOTALS),
                 html.Div(id=ids.RECONCILE, className="reconcile"),
                 dcc.Store(id=ids.DRILL_DATA),
-                html.Div(id=ids.DRILL_TABLE, className="table-scroll drill-table"),
+                # A scrolling box: focusable, so the keyboard can scroll it too.
+                html.Div(id=ids.DRILL_TABLE, className="table-scroll drill-table", tabIndex="0",
+                         role="region", **{"aria-label": "Dati del grafico"}),
                 html.Div(id=ids.DOWNLOADS, className="downloads"),
             ]),
             html.Div(className="card", children=[
