@@ -29,6 +29,7 @@ from .auth.accounts import bp as accounts_bp
 from .auth.identity import current_viewer
 from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
+from .curve_exports import bp as curve_exports_bp
 from .health import bp as health_bp
 from .invoices import bp as invoices_bp
 from .layout import shell
@@ -94,6 +95,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(accounts_bp)
     server.register_blueprint(invoices_bp)
     server.register_blueprint(area_bp)
+    server.register_blueprint(curve_exports_bp)
     server.register_blueprint(health_bp)
     server.register_blueprint(support_bp)
     server.register_blueprint(admin_bp)

@@ -125,3 +125,14 @@ def device(user_agent: str) -> str:
     browser = next((name for key, name in browsers if key in text), "Browser")
     system = next((name for key, name in systems if key in text), "")
     return f"{browser} su {system}" if system else browser
+
+
+def wh_as_kwh(wh: int, decimals: int = 3) -> str:
+    """Write integer Wh as kWh with a decimal comma, exactly: 1234 as 1,234 (no float)."""
+    scale = 10 ** (3 - decimals)
+    rounded, rest = divmod(abs(wh), scale)
+    rounded += 2 * rest >= scale  # half up, as number() rounds
+    whole, fraction = divmod(rounded, 10 ** decimals)
+    sign = "-" if wh < 0 and rounded else ""
+    text = f"{whole:,}".translate(_ITALIAN_SEPARATORS)
+    return f"{sign}{text},{fraction:0{decimals}d}" if decimals else f"{sign}{text}"

@@ -1,7 +1,13 @@
-"""Visualizzazione consumi: pick contract and year, see the F1/F2/F3 chart and the invoices."""
+"""Visualizzazione consumi: pick contract and year, see the F1/F2/F3 chart and the invoices.
+
+For the supplies with quarter-hour curves the chart drills down from the year to a month's
+days and a day's quarter hours (?mese=3&giorno=14), and offers the year's heatmap and the
+typical day of a month. The URL holds every choice, so reload, back and a shared link keep it.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from calendar import monthrange
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -10,33 +16,54 @@ from dash.exceptions import PreventUpdate
 from models import Contract, db
 from models.queries import invoices_issued_in, monthly_consumption, years_with_data
 
-from .. import access, figures, ids, tables
+from .. import access, drill, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from ..drill import BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, VIEWS, Selection
 from . import picker
 from .common import contract_label, notice, page_title
 
 PATH = "/consumi"
-BY_MONTH, BY_PERIOD = "mesi", "periodi"
 YEAR_RANGE = range(1990, 2101)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the URL asks to show; every field is still untrusted."""
-
-    contract: str | None = None
-    year: int | None = None
-    view: str = BY_MONTH
-    sort: tuple[str, bool] | None = None   # (column, descending) of the invoice table
+VIEW_OPTIONS = [
+    {"label": "Per mese", "value": BY_MONTH},
+    {"label": "Per periodo di fatturazione", "value": BY_PERIOD},
+    {"label": "Mappa di calore", "value": HEATMAP},
+    {"label": "Giornata tipo", "value": TYPICAL},
+]
 
 
 def parse_selection(search: object) -> Selection:
-    """Read ?contratto=…&anno=…&vista=… from an untrusted query string."""
+    """Read ?contratto=…&anno=…&vista=…&mese=…&giorno=… from an untrusted query string."""
     first = picker.query_fields(search)
     year = parse_year(first.get("anno"))
-    view = BY_PERIOD if first.get("vista") == BY_PERIOD else BY_MONTH
-    return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")))
+    view = first.get("vista") if first.get("vista") in VIEWS else BY_MONTH
+    month, day, rejected = parse_drill(first, year, view)
+    return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")),
+                     month, day, rejected)
+
+
+def parse_small(raw: object, top: int) -> int | None:
+    """Read a number 1..top (a month or a day) from untrusted input."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 2:
+        value = int(raw)
+        return value if 1 <= value <= top else None
+    return None
+
+
+def parse_drill(first: dict, year: int | None, view: str) -> tuple[int | None, int | None, bool]:
+    """Read the drill-down's month and day; a bad one falls back to the level above."""
+    month = parse_small(first.get("mese"), 12)
+    day = parse_small(first.get("giorno"), 31)
+    rejected = ("mese" in first and month is None) or ("giorno" in first and day is None)
+    if day is not None and (month is None or year is None
+                            or day > monthrange(year, month)[1]):
+        day, rejected = None, True
+    if view in (BY_PERIOD, HEATMAP):
+        return None, None, False  # these views show the whole year
+    if view == TYPICAL:
+        return month, None, rejected
+    return month, day, rejected
 
 
 def parse_year(raw: object) -> int | None:
@@ -51,11 +78,16 @@ def parse_year(raw: object) -> int | None:
 
 
 def selection_search(contract_id: int, year: int, view: str,
-                     sort: tuple[str, bool] | None = None) -> str:
-    """Write the query string that shows a contract and year (view and order if not default)."""
+                     sort: tuple[str, bool] | None = None, month: int | None = None,
+                     day: int | None = None) -> str:
+    """Write the query string that shows a contract and year (view, drill-down, order)."""
     query: dict = {"contratto": contract_id, "anno": year}
-    if view == BY_PERIOD:
-        query["vista"] = BY_PERIOD
+    if view in VIEWS and view != BY_MONTH:
+        query["vista"] = view
+    if month is not None and view in (BY_MONTH, TYPICAL):
+        query["mese"] = month
+        if day is not None and view == BY_MONTH:
+            query["giorno"] = day
     if sort is not None:
         key, descending = sort
         query["ordina"] = f"-{key}" if descending else key
@@ -110,12 +142,22 @@ def layout(search: str) -> list:
                     html.H2("Energia prelevata per fasce F1 – F2 – F3"),
                     dcc.RadioItems(
                         id=ids.VIEW, className="switch", inline=True, value=selection.view,
-                        options=[{"label": "Per mese", "value": BY_MONTH},
-                                 {"label": "Per periodo di fatturazione", "value": BY_PERIOD}],
+                        options=VIEW_OPTIONS,
                     ),
                 ]),
+                html.Nav(id=ids.BREADCRUMBS, className="crumbs",
+                         **{"aria-label": "Livello del grafico"}),
+                html.Div(id=ids.DRILL_MESSAGE),
+                html.P(id=ids.SUMMARY, className="chart-summary"),
                 dcc.Graph(id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph"),
+                html.P(id=ids.STATS, className="power-stats"),
                 html.Div(id=ids.TOTALS),
+                html.Div(id=ids.RECONCILE, className="reconcile"),
+                dcc.Store(id=ids.DRILL_DATA),
+                # A scrolling box: focusable, so the keyboard can scroll it too.
+                html.Div(id=ids.DRILL_TABLE, className="table-scroll drill-table", tabIndex="0",
+                         role="region", **{"aria-label": "Dati del grafico"}),
+                html.Div(id=ids.DOWNLOADS, className="downloads"),
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
@@ -164,8 +206,12 @@ def show(search: object, _rendered: object = None) -> tuple:
     months = monthly_consumption(db.session, contract.id, selection.year)
     invoices = invoices_issued_in(db.session, contract.id, selection.year)
     by_period = selection.view == BY_PERIOD
-    figure = (figures.consumption_by_period(invoices) if by_period
-              else figures.consumption_by_month(months, selection.year))
+    if selection.curve_view:
+        figure = no_update  # detail() draws the month, the day, the heatmap or the typical day
+    elif by_period:
+        figure = figures.consumption_by_period(invoices)
+    else:
+        figure = figures.consumption_by_month(months, selection.year)
     empty = notice("Nessuna fattura emessa in quest'anno.") if by_period and not invoices else None
     return (figure, totals_block(tables.band_totals(months), selection.year),
             tables.invoice_table_data(tables.invoice_rows(invoices), selection.sort), empty, False)
@@ -174,7 +220,7 @@ def show(search: object, _rendered: object = None) -> tuple:
 def navigate(clicks: object, view: object, contract: object, year: object,
              search: object) -> tuple[str, object]:
     """Put the confirmed contract and year (or the new view) into the URL."""
-    view = BY_PERIOD if view == BY_PERIOD else BY_MONTH
+    view = view if view in VIEWS else BY_MONTH
     # Dash also calls this when the page appears: only a real click or switch may navigate.
     if ctx.triggered_id is None or (ctx.triggered_id == ids.CONFIRM and not clicks):
         raise PreventUpdate
@@ -183,13 +229,14 @@ def navigate(clicks: object, view: object, contract: object, year: object,
         if current.contract is None or current.year is None:
             raise PreventUpdate
         contract, year, sort = current.contract, current.year, current.sort
+        month = current.month if view == TYPICAL else None  # the typical day keeps its month
     else:
-        sort = None  # a new contract or year starts in issue order
+        sort, month = None, None  # a new contract or year starts in issue order, at the top
     chosen = access.contract(current_viewer(), contract)
     year = parse_year(year)
     if chosen is None or year is None:
         return no_update, notice("Scegli il contratto e l'anno da visualizzare.", "alert")
-    target = selection_search(chosen.id, year, view, sort)
+    target = selection_search(chosen.id, year, view, sort, month)
     if target == search:
         raise PreventUpdate  # already showing it: no new history entry
     return target, None
@@ -207,7 +254,104 @@ def reorder(*args: object) -> str:
     if chosen is None or current.year is None:
         raise PreventUpdate
     descending = current.sort == (key, False)
-    return selection_search(chosen.id, current.year, current.view, (key, descending))
+    return selection_search(chosen.id, current.year, current.view, (key, descending),
+                            current.month, current.day)
+
+
+def page_link(contract_id: int, selection: Selection) -> drill.Link:
+    """Return the function that writes this page's address for a view of the same year."""
+    def link(view: str, month: int | None, day: int | None) -> str:
+        return PATH + selection_search(contract_id, selection.year, view, selection.sort,
+                                       month, day)
+    return link
+
+
+def crumbs_block(crumbs: list[tuple[str, str | None]]) -> html.Ol:
+    """Show where the chart is: «2023 › marzo › 14 marzo», each level above a link."""
+    return html.Ol([
+        html.Li(dcc.Link(label, href=href) if href else
+                html.Span(label, **{"aria-current": "location"}))
+        for label, href in crumbs
+    ])
+
+
+def months_block(months: list[tuple[str, str | None]]) -> list:
+    """Offer the typical day's months as links; the month shown is marked."""
+    if not months:
+        return []
+    return [html.Span("Mese: ", className="label"), html.Ul(className="month-links", children=[
+        html.Li(dcc.Link(label, href=href) if href else
+                html.Strong(label, **{"aria-current": "true"}))
+        for label, href in months
+    ])]
+
+
+def downloads_block(contract_id: int, selection: Selection, has_curves: bool) -> list:
+    """Offer the view's table as CSV and XLSX and, with curves, the year's quarter hours."""
+    query = selection_search(contract_id, selection.year, selection.view, None,
+                             selection.month, selection.day)
+    links = [html.A("Scarica la tabella (CSV)", href=f"{PATH}/tabella.csv{query}",
+                    className="button", download=""),
+             html.A("Scarica la tabella (Excel)", href=f"{PATH}/tabella.xlsx{query}",
+                    className="button", download="")]
+    if has_curves:
+        year = urlencode({"contratto": contract_id, "anno": selection.year})
+        links.append(html.A("Scarica i quarti d'ora (CSV)",
+                            href=f"{PATH}/quarti-d-ora.csv?{year}", className="button",
+                            download=""))
+    return links
+
+
+def detail(search: object, _rendered: object = None) -> tuple:
+    """Draw the curve views and fill the breadcrumbs, summary, table, panel and downloads."""
+    selection = parse_selection(search)
+    empty = (no_update, [], None, None, None, None, None, None)
+    if selection.contract is None or selection.year is None:
+        return empty
+    contract = access.contract(current_viewer(), selection.contract)
+    if contract is None:
+        return empty
+    view = drill.compose(contract, selection, page_link(contract.id, selection))
+    crumbs = [crumbs_block(view.crumbs), *months_block(view.months)]
+    panel = [html.P(line) for line in view.panel] or None
+    return (view.figure if view.figure is not None else no_update, crumbs, view.summary,
+            view.stats, view.table, panel,
+            downloads_block(contract.id, selection, view.has_curves),
+            notice(view.message) if view.message else None)
+
+
+def point_index(click: object) -> int | None:
+    """Read the clicked bar's index from untrusted click data."""
+    if not isinstance(click, dict) or not isinstance(click.get("points"), list):
+        return None
+    points = click["points"]
+    point = points[0] if points and isinstance(points[0], dict) else {}
+    index = point.get("pointNumber", point.get("pointIndex"))
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 366:
+        return None
+    return index
+
+
+def drill_down(click: object, search: object) -> str:
+    """Go one level down from the clicked bar: a month's days, a day's quarter hours."""
+    index = point_index(click)
+    current = parse_selection(search)
+    if index is None or current.year is None:
+        raise PreventUpdate
+    chosen = access.contract(current_viewer(), current.contract)
+    if chosen is None:
+        raise PreventUpdate
+    year, month, day = current.year, None, None
+    if current.view == BY_MONTH and current.level == "year" and index < 12:
+        month = index + 1
+    elif current.view == BY_MONTH and current.level == "month":
+        month, day = current.month, index + 1
+    elif current.view == HEATMAP:
+        clicked = date(year, 1, 1) + timedelta(days=index)
+        month, day = (clicked.month, clicked.day) if clicked.year == year else (None, None)
+    if month is None or (day is not None and day > monthrange(year, month)[1]):
+        raise PreventUpdate
+    return selection_search(chosen.id, year, BY_MONTH, current.sort, month, day)
 
 
 def update_years(contract_id: object, year: object) -> tuple[list[dict], object]:
@@ -235,6 +379,24 @@ def register_callbacks(app: Dash) -> None:
         State(ids.CONTRACT, "value"), State(ids.YEAR, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(navigate)
+    app.callback(
+        Output(ids.GRAPH, "figure", allow_duplicate=True),
+        Output(ids.BREADCRUMBS, "children"), Output(ids.SUMMARY, "children"),
+        Output(ids.STATS, "children"), Output(ids.DRILL_DATA, "data"),
+        Output(ids.RECONCILE, "children"), Output(ids.DOWNLOADS, "children"),
+        Output(ids.DRILL_MESSAGE, "children"),
+        Input(ids.URL, "search"), Input(ids.CONSUMI_RENDERED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )(detail)
+    app.clientside_callback(
+        ClientsideFunction(namespace="secab", function_name="drillTable"),
+        Output(ids.DRILL_TABLE, "children"), Input(ids.DRILL_DATA, "data"),
+    )
+    app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.GRAPH, "clickData"), State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )(drill_down)
     app.callback(
         Output(ids.YEAR, "options"), Output(ids.YEAR, "value"),
         Input(ids.CONTRACT, "value"), State(ids.YEAR, "value"),

@@ -1,0 +1,128 @@
+"""Downloads of the consumption page: the chart's table as CSV or XLSX, a year's quarter hours.
+
+Each route asks the access gate for the contract in the query string: a foreign, an unknown
+and a malformed id get the same polite 404. The CSV files are for Italian Excel: semicolons,
+decimal commas, a UTF-8 BOM.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import xlsxwriter
+from flask import Blueprint, Response, request
+
+from models import Contract, db
+from models.curves import days_of
+
+from . import access, drill
+from .area import not_found
+from .auth.identity import current_viewer
+from .curve_tables import quarter_hour_csv, table_csv
+from .pages import consumi
+
+bp = Blueprint("curve_exports", __name__)
+
+NO_CURVE = "Per quest'anno non ci sono misure al quarto d'ora di questo contratto."
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _selection() -> tuple[Contract | None, drill.Selection]:
+    """Return the contract the query string names, if the viewer may see it, and the choice."""
+    selection = consumi.parse_selection(request.query_string.decode("latin-1"))
+    return access.contract(current_viewer(), selection.contract), selection
+
+
+def _attachment(body: str | bytes, name: str, mimetype: str) -> Response:
+    """Send a download with a file name safe on any system."""
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _name(contract: Contract, selection: drill.Selection, extension: str) -> str:
+    """Name a table export after the POD, the year and the level shown."""
+    parts = [selection.view, str(selection.year)]
+    parts += [f"{n:02d}" for n in (selection.month, selection.day) if n is not None]
+    pod = "".join(c for c in contract.pod if c.isascii() and c.isalnum())
+    return f"consumi-{pod}-{'-'.join(parts)}.{extension}"
+
+
+def _table(contract: Contract, selection: drill.Selection) -> dict | None:
+    """Build the data table the page shows under the chart for the same address."""
+    if selection.year is None:
+        return None
+    view = drill.compose(contract, selection, consumi.page_link(contract.id, selection))
+    return view.table
+
+
+@bp.get("/consumi/quarti-d-ora.csv")
+def quarter_hours_csv():
+    """Send a year's quarter hours: local date and time, UTC offset, kWh and band."""
+    contract, selection = _selection()
+    if contract is None:
+        return not_found()
+    year = selection.year
+    days = days_of(db.session, contract.id, date(year, 1, 1), date(year, 12, 31)) if year else {}
+    if not days:
+        return not_found("Nessuna misura", NO_CURVE)
+    pod = "".join(c for c in contract.pod if c.isascii() and c.isalnum())
+    return _attachment(quarter_hour_csv(days), f"quarti-d-ora-{pod}-{year}.csv",
+                       "text/csv; charset=utf-8")
+
+
+@bp.get("/consumi/tabella.csv")
+def view_csv():
+    """Send the table under the chart as CSV."""
+    contract, selection = _selection()
+    if contract is None:
+        return not_found()
+    data = _table(contract, selection)
+    if data is None:
+        return not_found("Nessun dato", "Per questa scelta non ci sono dati da scaricare.")
+    return _attachment(table_csv(data), _name(contract, selection, "csv"),
+                       "text/csv; charset=utf-8")
+
+
+@bp.get("/consumi/tabella.xlsx")
+def view_xlsx():
+    """Send the table under the chart as an Excel workbook, numbers as numbers."""
+    contract, selection = _selection()
+    if contract is None:
+        return not_found()
+    data = _table(contract, selection)
+    if data is None:
+        return not_found("Nessun dato", "Per questa scelta non ci sono dati da scaricare.")
+    return _attachment(table_xlsx(data), _name(contract, selection, "xlsx"), XLSX)
+
+
+def italian_number(text: str) -> float | None:
+    """Read back a number the table wrote the Italian way: 1.234,5 as 1234.5."""
+    try:
+        return float(text.replace(".", "").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def table_xlsx(data: dict) -> bytes:
+    """Write a view's table as an XLSX workbook: a header row, numbers with their decimals."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Consumi")
+    bold = book.add_format({"bold": True})
+    formats = {n: book.add_format({"num_format": "#,##0" + ("." + "0" * n if n else "")})
+               for n in range(4)}
+    sheet.write_row(0, 0, [title for title, _ in data["columns"]], bold)
+    rows = [*data["rows"], *([data["footer"]] if data.get("footer") else [])]
+    for r, row in enumerate(rows, start=1):
+        sheet.write_string(r, 0, row[0])
+        for c, cell in enumerate(row[1:], start=1):
+            number = italian_number(cell) if data["columns"][c][1] and cell else None
+            if number is None:
+                sheet.write_string(r, c, cell)
+            else:
+                decimals = len(cell.rsplit(",", 1)[1]) if "," in cell else 0
+                sheet.write_number(r, c, number, formats[min(decimals, 3)])
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, len(data["columns"]), 14)
+    book.close()
+    return out.getvalue()
