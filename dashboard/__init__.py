@@ -16,6 +16,7 @@ from . import (
     config,
     formatting,
     mail,
+    masking,
     router,
     security,
     static_compression,
@@ -121,6 +122,7 @@ def _register_templates(server: Flask) -> None:
         "session_meta": security.session_timing_meta(server.config)})
     server.add_template_filter(formatting.moment, "local_datetime")
     server.add_template_filter(formatting.device, "device")
+    server.add_template_filter(masking.for_viewer, "shared")
 
 
 def _register_errors(server: Flask) -> None:

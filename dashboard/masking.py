@@ -76,3 +76,12 @@ def holder(printed: Holder) -> Holder:
     """Return a statement's holder with the codice fiscale and house number masked."""
     return replace(printed, tax_code=tax_code(printed.tax_code),
                    billing_address=street(printed.billing_address))
+
+
+def for_viewer(value: str | None, viewer: object, mask: str) -> str:
+    """Mask a value with the named mask while the viewer shares the screen (a Jinja filter)."""
+    masks = {"email": email, "network_address": network_address, "tax_code": tax_code,
+             "iban": iban, "phone": phone, "street": street}
+    if getattr(viewer, "screen_share", False):
+        return masks[mask](value)
+    return value or ""

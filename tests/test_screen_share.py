@@ -1,6 +1,7 @@
 """«Modalità condivisione schermo»: personal data masked on the server, pages and PDFs alike."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -82,3 +83,36 @@ def test_no_mask_reveals_more_than_its_tail(value):
         shown = mask(value).replace(masking.DOT, "")
         assert len(shown) <= visible
         assert compact.endswith(shown)
+
+
+def test_the_contract_page_hides_personal_data_but_keeps_the_figures(member, app, mario):
+    from tests.helpers import outputs, post_callback
+    from tests.test_consumi import contract_ids
+
+    home = contract_ids(app, "100234")[0]
+
+    def page() -> str:
+        answer = post_callback(member, "contratto-dati", {"url.search": f"?contratto={home}"})
+        return json.dumps(outputs(answer), ensure_ascii=False)
+
+    plain = page()
+    assert mario["tax_code"] in plain and mario["supply"] in plain
+    switch(member, True, "/contratto")
+    try:
+        shared = page()
+    finally:
+        switch(member, False)
+    assert mario["tax_code"] not in shared and mario["supply"] not in shared
+    assert "socio@example.com" not in shared
+    assert "3 kW" in shared or "3,0" in shared or "kW" in shared  # power figures stay
+
+
+def test_the_account_page_hides_email_and_login_addresses(member):
+    switch(member, True, "/account")
+    try:
+        page = member.get("/account").get_data(as_text=True)
+    finally:
+        switch(member, False)
+    assert "socio@example.com" not in page.split("</header>", 1)[1]
+    assert "127.0.0.1" not in page
+    assert 'class="condivisione"' in page

@@ -1,7 +1,7 @@
 """Dati contrattuali: everything about the chosen contract, ceased ones too, with its story."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from models.enums import (
 )
 from models.queries import delivery_changes, invoice_span
 
-from .. import access, ids
+from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
 from ..labels import CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, TARIFF_LABELS
@@ -260,7 +260,22 @@ def show(search: object, _rendered: object = None) -> list:
     contract = picker.chosen_contract(search)
     if contract is None:
         return [notice(picker.NOT_FOUND, "alert")]
-    return render_facts(facts_of(contract))
+    facts = facts_of(contract)
+    viewer = current_viewer()
+    return render_facts(masked(facts) if viewer is not None and viewer.screen_share else facts)
+
+
+def masked(facts: ContractFacts) -> ContractFacts:
+    """Hide the holder's personal data while the screen is shared; the figures stay."""
+    return replace(
+        facts, tax_code=masking.tax_code(facts.tax_code),
+        billing_address=masking.street(facts.billing_address),
+        supply_address=masking.street(facts.supply_address),
+        iban=masking.iban(facts.iban) if facts.iban else None,
+        delivery=replace(facts.delivery, email=masking.email(facts.delivery.email)
+                         if facts.delivery.email else None),
+        delivery_steps=tuple(replace(step, email=masking.email(step.email) if step.email
+                                     else None) for step in facts.delivery_steps))
 
 
 def register_callbacks(app: Dash) -> None:
