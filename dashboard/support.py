@@ -26,6 +26,7 @@ from .auth.forms import REQUIRED, printable
 from .auth.identity import Viewer, current_viewer, set_screen_share, set_staff_view
 from .auth.routes import safe_next
 from .labels import ROLE_LABELS
+from .services import account_help
 
 bp = Blueprint("support", __name__)
 
@@ -36,12 +37,21 @@ WRONG_CODE = ("Il codice non corrisponde a nessuna assistenza aperta. Controllal
 
 
 MAX_QUERY = 100
+HELP_DONE = "Fatto. Il cliente riceve un'email che gli dice cosa hai fatto e perché."
 
 
 class OpenForm(FlaskForm):
     """A search result to open, and why."""
 
     customer = StringField("Cliente", validators=[InputRequired(REQUIRED), Length(max=12)])
+    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
+                                               printable])
+
+
+class HelpForm(FlaskForm):
+    """An account-help action and why."""
+
+    action = StringField("Operazione", validators=[InputRequired(REQUIRED), Length(max=20)])
     reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
                                                printable])
 
@@ -125,13 +135,17 @@ def _console_page(viewer: Viewer, form: CodeForm, error: str | None, status: int
     """Render the console: the open view, the code form, the search and its results."""
     viewing = (db.session.get(Customer, viewer.viewing_customer_id)
                if viewer.is_staff_view else None)
+    helped = account_help.histories(viewing.id) if viewing is not None else None
     query = request.args.get("q", "")
     found = (search_customers(db.session, query, request.args.get("pagina", 1))
              if query else None)
     hits = [_shown(hit, viewer.screen_share) for hit in found.hits] if found else []
     return render_template("support.html", form=form, error=error, viewing=viewing,
                            role=ROLE_LABELS[viewer.role], query=query[:MAX_QUERY],
-                           found=found, hits=hits), status
+                           found=found, hits=hits, helped=helped,
+                           actions=account_help.available(helped.account) if helped else [],
+                           labels=account_help.LABELS,
+                           notice=HELP_DONE if request.args.get("fatto") else None), status
 
 
 def _shown(hit: SearchHit, masked: bool) -> dict[str, object]:
@@ -158,6 +172,31 @@ def open_result():
     if not _open_area(viewer, customer.id, form.reason.data, "risultato di ricerca"):
         return _console_page(viewer, CodeForm(formdata=None), REFUSED, 503)
     return redirect("/", code=303)
+
+
+@bp.post(f"{CONSOLE}/aiuto")
+def help_account():
+    """Do an account-help action for the member whose area is open, with a reason."""
+    viewer = current_viewer()
+    if viewer.role not in STAFF_VIEWERS:
+        return unavailable(viewer)
+    form = HelpForm()
+    try:
+        action = account_help.Help(form.action.data)
+    except ValueError:
+        action = None
+    if not viewer.is_staff_view or action is None or not form.validate_on_submit():
+        return _console_page(viewer, CodeForm(formdata=None),
+                             "Apri prima l'area del cliente e scrivi il motivo.", 400)
+    customer = db.session.get(Customer, viewer.viewing_customer_id)
+    try:
+        done = account_help.perform(viewer, customer, action, form.reason.data)
+    except AccessNotRecorded:
+        return _console_page(viewer, CodeForm(formdata=None), REFUSED, 503)
+    if not done:
+        return _console_page(viewer, CodeForm(formdata=None),
+                             "Questa operazione non si applica all'accesso del cliente.", 400)
+    return redirect(f"{CONSOLE}?fatto=1", code=303)
 
 
 @bp.post(f"{CONSOLE}/chiudi")

@@ -5,13 +5,14 @@ import json
 import re
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from models import AccessRecord, Customer, Invoice, db
+from models import AccessRecord, Account, Customer, Invoice, LoginFailure, db
 from models import assistance as codes
 from models.delivery import in_force
 from models.entities import utcnow
 from tests.helpers import form_token, login, outputs, post_callback
+from tests.test_accounts import mails_to
 from tests.test_consumi import SEED_ROWS, contract_ids
 from tests.test_invio import decide, review
 
@@ -300,3 +301,51 @@ def test_results_are_masked_while_the_screen_is_shared(staff, app):
 def test_odd_searches_get_a_polite_answer(staff, query):
     response = staff.get("/assistenza", query_string={"q": query, "pagina": "-3"})
     assert response.status_code == 200
+
+
+# --- account help -------------------------------------------------------------------------
+
+def help_with(client, action: str, reason: str = "Ticket 55: non riesce ad accedere"):
+    """Press an account-help button on the console, with its reason."""
+    page = client.get("/assistenza").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/assistenza/aiuto", data={"action": action, "reason": reason,
+                                                   "csrf_token": token})
+
+
+def test_staff_send_a_reset_link_and_clear_the_slowdown_with_a_reason(staff, mario_code, app):
+    from dashboard.auth import throttle
+
+    code, _ = mario_code
+    open_by_code(staff, code)
+    console = staff.get("/assistenza").get_data(as_text=True)
+    assert "Aiuto sull&#39;account" in console or "Aiuto sull'account" in console
+    assert "Ultimi accessi" in console
+    assert help_with(staff, "password", reason="").status_code == 400
+    before = len(trail(app))
+    assert help_with(staff, "password").status_code == 303
+    with app.app_context():
+        mario = db.session.scalar(select(Account.id).where(Account.email == "socio@example.com"))
+        for address in ("192.0.2.1", "192.0.2.2"):
+            throttle.record_failure(throttle.subject_for(mario, "100234"), address)
+        db.session.commit()
+    assert help_with(staff, "rallentamento").status_code == 303
+    with app.app_context():
+        left = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
+            LoginFailure.subject == throttle.subject_for(mario, "100234")))
+    assert left == 0
+    assert [row[:3] for row in trail(app)[before:]] == [
+        ("azione", "Invia un link per scegliere una nuova password",
+         "Ticket 55: non riesce ad accedere"),
+        ("azione", "Togli il rallentamento dell'accesso", "Ticket 55: non riesce ad accedere")]
+    mails = [body for _subject, body in mails_to(app, "socio@example.com")]
+    assert any("/password/reimposta/" in body and "Ticket 55" in body for body in mails)
+    assert any("rallentamento" in body for body in mails)
+
+
+def test_account_help_needs_an_open_area_and_a_known_action(staff, mario_code):
+    assert help_with(staff, "password").status_code == 400   # no area open
+    code, _ = mario_code
+    open_by_code(staff, code)
+    assert help_with(staff, "conferma").status_code == 400   # Mario's login is confirmed
+    assert help_with(staff, "rm -rf").status_code == 400
