@@ -12,11 +12,12 @@ from datetime import date
 import xlsxwriter
 from flask import Blueprint, Response, request
 
-from models import Contract, db
+from models import AccessKind, Contract, db
 from models.curves import days_of
 
 from . import access, drill
 from .area import not_found
+from .audit import Planned, audited, refused_response, staff_view_access
 from .auth.identity import current_viewer
 from .curve_tables import quarter_hour_csv, table_csv
 from .pages import consumi
@@ -55,7 +56,13 @@ def _table(contract: Contract, selection: drill.Selection) -> dict | None:
     return view.table
 
 
+def _export_access() -> Planned | None:
+    """Describe a staff view's download, for the access trail."""
+    return staff_view_access(AccessKind.EXPORT, request.full_path.rstrip("?"))
+
+
 @bp.get("/consumi/quarti-d-ora.csv")
+@audited(_export_access, refused=refused_response)
 def quarter_hours_csv():
     """Send a year's quarter hours: local date and time, UTC offset, kWh and band."""
     contract, selection = _selection()
@@ -70,29 +77,29 @@ def quarter_hours_csv():
                        "text/csv; charset=utf-8")
 
 
-@bp.get("/consumi/tabella.csv")
-def view_csv():
-    """Send the table under the chart as CSV."""
+def _view_export(extension: str, write, mimetype: str) -> Response | tuple[str, int]:
+    """Send the table under the chart in one format."""
     contract, selection = _selection()
     if contract is None:
         return not_found()
     data = _table(contract, selection)
     if data is None:
         return not_found("Nessun dato", "Per questa scelta non ci sono dati da scaricare.")
-    return _attachment(table_csv(data), _name(contract, selection, "csv"),
-                       "text/csv; charset=utf-8")
+    return _attachment(write(data), _name(contract, selection, extension), mimetype)
+
+
+@bp.get("/consumi/tabella.csv")
+@audited(_export_access, refused=refused_response)
+def view_csv():
+    """Send the table under the chart as CSV."""
+    return _view_export("csv", table_csv, "text/csv; charset=utf-8")
 
 
 @bp.get("/consumi/tabella.xlsx")
+@audited(_export_access, refused=refused_response)
 def view_xlsx():
     """Send the table under the chart as an Excel workbook, numbers as numbers."""
-    contract, selection = _selection()
-    if contract is None:
-        return not_found()
-    data = _table(contract, selection)
-    if data is None:
-        return not_found("Nessun dato", "Per questa scelta non ci sono dati da scaricare.")
-    return _attachment(table_xlsx(data), _name(contract, selection, "xlsx"), XLSX)
+    return _view_export("xlsx", table_xlsx, XLSX)
 
 
 def italian_number(text: str) -> float | None:

@@ -7,6 +7,7 @@ member's pages (dashboard/access.py) until «Esci dalla visualizzazione».
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_wtf import FlaskForm
@@ -215,4 +216,10 @@ def screen_share():
     """Switch «Modalità condivisione schermo» on or off, then go back to the page."""
     set_screen_share(current_viewer(), request.form.get("attiva") == "1")
     db.session.commit()
-    return redirect(safe_next(request.form.get("next")), code=303)
+    # Dash pages name where to come back; the plain pages leave it to the browser's referrer,
+    # so that their HTML does not echo the address (a foreign and a missing id look the same).
+    back = request.form.get("next")
+    if back is None and request.referrer:
+        parts = urlsplit(request.referrer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return redirect(safe_next(back), code=303)
