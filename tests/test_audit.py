@@ -495,7 +495,6 @@ def test_the_table_builder_writes_italian_local_times():
 
 @pytest.mark.browser
 def test_the_member_finds_the_access_in_the_browser(portal, app):
-    from selenium.webdriver.common.by import By
 
     from tests.browser import log_in
     from tests.conftest import DEMO_MEMBER
@@ -505,7 +504,7 @@ def test_the_member_finds_the_access_in_the_browser(portal, app):
                                        reason="Ticket BROWSER-1", target="/consumi"))
     duo = portal
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.find_element(By.LINK_TEXT, "Chi ha consultato i miei dati").click()
+    duo.find_element("a.service[href='/accessi']").click()
     duo.wait_for_contains_text("h1", "Chi ha consultato i miei dati")
     duo.wait_for_contains_text("table", "Ticket BROWSER-1", timeout=10)
     first = duo.find_element("tbody tr").text
