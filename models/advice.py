@@ -205,6 +205,29 @@ def twelve_months(today: date) -> tuple[date, date]:
     return date(first_index // 12, first_index % 12 + 1, 1), last
 
 
+def months_before(month: date, count: int) -> date:
+    """Return the first day of the month `count` months before a month."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def year_ending_before(latest: date) -> tuple[date, date]:
+    """Return the twelve months ending the month before the latest one with data.
+
+    Bimonthly bills bring their months two at a time, in two phases: the month before the
+    latest is complete for every supply, whichever phase it is billed in.
+    """
+    last = months_before(latest, 1)
+    return months_before(last, 11), last
+
+
+def supply_year(session: Session, contract_id: int, today: date) -> tuple[date, date]:
+    """Return the twelve months a supply's year is read over, from its latest monthly data."""
+    latest = session.scalar(select(func.max(MonthlyConsumption.month))
+                            .where(MonthlyConsumption.contract_id == contract_id))
+    return year_ending_before(latest) if latest else twelve_months(today)
+
+
 def year_before(first: date, last: date) -> tuple[date, date]:
     """Return the same twelve months one year earlier."""
     return first.replace(year=first.year - 1), last.replace(year=last.year - 1)
@@ -258,6 +281,8 @@ class PortfolioPage:
     total: int
     page: int
     per_page: int
+    first: date
+    last: date
 
     @property
     def pages(self) -> int:
@@ -274,10 +299,13 @@ def _order(sort: str, descending: bool, columns: dict) -> list:
 def portfolio(session: Session, today: date, search: str, sort: str, descending: bool,
               page: int, per_page: int) -> PortfolioPage:
     """Return one page of consenting members with their year's figures, sorted in SQL."""
-    first, last = twelve_months(today)
-    before_first, _ = year_before(first, last)
     consenting = (select(AdvisorConsent.customer_id)
                   .where(AdvisorConsent.revoked_at.is_(None)).distinct().subquery())
+    latest = session.scalar(select(func.max(MonthlyConsumption.month))
+                            .join(Contract, MonthlyConsumption.contract_id == Contract.id)
+                            .join(consenting, consenting.c.customer_id == Contract.customer_id))
+    first, last = year_ending_before(latest) if latest else twelve_months(today)
+    before_first, _ = year_before(first, last)
     total_kwh = (MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
                  + MonthlyConsumption.f3_kwh)
     in_year = MonthlyConsumption.month >= first
@@ -320,7 +348,7 @@ def portfolio(session: Session, today: date, search: str, sort: str, descending:
                            .limit(per_page).offset((page - 1) * per_page))
     return PortfolioPage([PortfolioRow(*(int(v) if i not in (1, 2) else v
                                          for i, v in enumerate(row))) for row in rows],
-                         total, page, per_page)
+                         total, page, per_page, first, last)
 
 
 # --- flags from the quarter-hour curves ---------------------------------------------------

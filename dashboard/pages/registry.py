@@ -34,7 +34,16 @@ from dash import Dash
 from models.enums import Role
 
 from ..auth.identity import Viewer
-from . import accessi, consumi, contabilita, contratto, invio
+from . import (
+    accessi,
+    consulente,
+    consulente_socio,
+    consulenza,
+    consumi,
+    contabilita,
+    contratto,
+    invio,
+)
 
 HOME = "/"
 
@@ -64,6 +73,7 @@ class Page:
 # The pages of a member's area. Staff reach them only through the access gate, when it serves
 # them a member's area to view; their role alone does not open them.
 MEMBERS = frozenset({Role.MEMBER})
+ADVISORS = frozenset({Role.ADVISOR})   # each page still asks the gate for the member's consent
 
 
 def no_callbacks(_app: Dash) -> None:
@@ -85,6 +95,15 @@ PAGES: tuple[Page, ...] = (
     Page(accessi.PATH, "Chi ha consultato i miei dati",
          "Chi del personale SECAB ha aperto i tuoi dati, quando e perché.",
          MEMBERS, accessi.layout, no_callbacks),
+    Page(consulenza.PATH, consulenza.TITLE,
+         "Dai o revoca il consenso alla consulenza e confrontati con le famiglie simili alla tua.",
+         MEMBERS, consulenza.layout, consulenza.register_callbacks),
+    Page(consulente.PATH, consulente.TITLE,
+         "I soci che hanno dato il consenso, con consumi e segnalazioni da seguire.",
+         ADVISORS, consulente.layout, no_callbacks),
+    Page(consulente_socio.PATH, consulente_socio.TITLE,
+         "Consumi per fascia, simulazione tariffaria, forniture simili e relazione di un socio.",
+         ADVISORS, consulente_socio.layout, consulente_socio.register_callbacks),
 )
 
 
