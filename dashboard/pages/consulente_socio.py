@@ -16,6 +16,7 @@ from models.queries import contracts_of_customer
 
 from .. import advice as adv
 from .. import formatting as fmt
+from .. import ids
 from ..advice_view import (
     band_split,
     curve_block,
@@ -187,12 +188,12 @@ def register_callbacks(app: Dash) -> None:
         Output(adv.WHATIF_RESULT, "children"),
         Input(adv.WHATIF_SHARE, "value"),
         *[Input(adv.WHATIF_PRICE_PREFIX + key, "value") for key in adv.PRICE_LABELS],
-        State("url", "search"),
+        Input(ids.URL, "search"),
     )(simulate)
     app.callback(
         Output(adv.REPORT_RESULT, "children"), Output(REPORT_VERSIONS, "children"),
         Input(adv.REPORT_SAVE, "n_clicks"), State(adv.REPORT_TEXT, "value"),
-        State("url", "search"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
         running=[(Output(adv.REPORT_SAVE, "disabled"), True, False)],
     )(save)

@@ -20,7 +20,7 @@ from models.advice import (
 from models.entities import utcnow
 from models.enums import ContractStatus
 
-from .. import access
+from .. import access, ids
 from .. import advice as adv
 from .. import formatting as fmt
 from ..advice_view import coverage, peers_block, table
@@ -30,6 +30,8 @@ from .common import contract_label, notice, page_title
 PATH = "/consulenza"
 TITLE = "Consulenza energetica"
 REPORT_PATH = "/consulenza/relazione.pdf"
+SIMILAR = "consulenza-simili"
+REPORT = "consulenza-relazione"
 READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: il consenso può darlo "
              "o revocarlo solo il cliente.")
 GIVEN = ("Grazie: da adesso i consulenti energetici SECAB possono analizzare i tuoi consumi "
@@ -95,22 +97,26 @@ def report_link(customer_id: int, can_write: bool) -> list:
 
 
 def layout(search: str) -> list:
-    """Build the page for the member whose area this is."""
+    """Build the page's frame; show() fills it for the viewer."""
+    return page_title(TITLE, "Un consulente SECAB può aiutarti a usare meglio l'energia e a "
+                             "spendere meno, se tu lo vuoi.") + [
+        html.Section(className="card", children=[html.H2("Che cosa comprende"), *coverage()]),
+        html.Section(id=adv.CONSENT_STATUS, className="card"),
+        html.Div(id=adv.CONSENT_MESSAGE, **{"aria-live": "polite"}),
+        html.Section(id=SIMILAR, className="card"),
+        html.Section(id=REPORT, className="card"),
+    ]
+
+
+def show(_search: object) -> tuple:
+    """Show the consent, the similar homes and the report of the member whose area this is."""
     viewer = current_viewer()
     customer = access.customer(viewer)
-    heading = page_title(TITLE, "Un consulente SECAB può aiutarti a usare meglio l'energia e "
-                                "a spendere meno, se tu lo vuoi.")
     if customer is None:
-        return heading + [notice("Questa pagina riguarda i dati di un socio.")]
+        return [notice("Questa pagina riguarda i dati di un socio.")], [], []
     can_write = access.may_write(viewer)
-    return heading + [
-        html.Section(className="card", children=[html.H2("Che cosa comprende"), *coverage()]),
-        html.Section(id=adv.CONSENT_STATUS, className="card",
-                     children=status(customer.id, can_write)),
-        html.Div(id=adv.CONSENT_MESSAGE, **{"aria-live": "polite"}),
-        html.Section(className="card", children=similar(customer.id)),
-        html.Section(className="card", children=report_link(customer.id, can_write)),
-    ]
+    return (status(customer.id, can_write), similar(customer.id),
+            report_link(customer.id, can_write))
 
 
 def decide(_give: object, _revoke: object) -> tuple:
@@ -132,9 +138,14 @@ def decide(_give: object, _revoke: object) -> tuple:
 
 
 def register_callbacks(app: Dash) -> None:
-    """Wire the consent buttons on this app instance."""
+    """Wire the page and its consent buttons on this app instance."""
     app.callback(
-        Output(adv.CONSENT_STATUS, "children"), Output(adv.CONSENT_MESSAGE, "children"),
+        Output(adv.CONSENT_STATUS, "children"), Output(SIMILAR, "children"),
+        Output(REPORT, "children"), Input(ids.URL, "search"),
+    )(show)
+    app.callback(
+        Output(adv.CONSENT_STATUS, "children", allow_duplicate=True),
+        Output(adv.CONSENT_MESSAGE, "children"),
         Input(adv.CONSENT_GIVE, "n_clicks"), Input(adv.CONSENT_REVOKE, "n_clicks"),
         prevent_initial_call=True,
     )(decide)
