@@ -292,3 +292,33 @@ def test_nothing_is_shown_when_the_access_cannot_be_recorded(app, advisor, mario
     assert mario["name"] not in route(advisor, consulente.PATH)
     assert mario["name"] not in json.dumps(outputs(simulate(advisor, search)))
     assert advisor.get(f"{consulente_socio.CSV_PATH}{search}").status_code == 503
+
+
+def test_drawing_the_buttons_changes_nothing(app, member, advisor, mario):
+    """The renderer posts n_clicks=0 when it draws a button: that is no click."""
+    post_callback(member, adv.CONSENT_STATUS, {f"{adv.CONSENT_GIVE}.n_clicks": 0})
+    with app.app_context():
+        assert consent_since(db.session, mario["id"]) is None
+    set_consent(app, mario["id"], "concesso")
+    post_callback(member, adv.CONSENT_STATUS, {f"{adv.CONSENT_REVOKE}.n_clicks": 0})
+    post_callback(advisor, adv.REPORT_RESULT, {f"{adv.REPORT_SAVE}.n_clicks": 0},
+                  {f"{adv.REPORT_TEXT}.value": "testo", "url.search": f"?id={mario['id']}"})
+    with app.app_context():
+        assert consent_since(db.session, mario["id"]) is not None
+        assert db.session.scalar(select(AdvisorReport.id)) is None
+
+
+def test_the_homes_list_the_advice_pages(member, advisor, support_client):
+    member_home = route(member, "/")
+    assert "/consulenza" in member_home and "Consulenza energetica" in member_home
+    assert "/consulente" not in member_home
+    advisor_home = route(advisor, "/")
+    assert "Soci in consulenza" in advisor_home and "/consulenza\"" not in advisor_home
+    assert "Pagina non trovata" in route(member, consulente.PATH)
+    assert "non è disponibile" in route(support_client, consulente_socio.PATH, "?id=1")
+
+
+@pytest.fixture()
+def support_client(app):
+    """Return a client logged in as the demo support operator."""
+    return login(app.test_client(), "assistenza@example.com", "Assistenza!2023")

@@ -7,7 +7,7 @@ open at its next request.
 """
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from models import AccessKind, Contract, Customer, db
 from models.advice import MAX_REPORT_CHARS, report_versions, save_report
@@ -159,8 +159,10 @@ def clean_text(raw: object) -> str | None:
     return "".join(c for c in raw.replace("\r\n", "\n") if c.isprintable() or c == "\n").strip()
 
 
-def save(_clicks: object, text: object, search: object) -> tuple:
+def save(clicks: object, text: object, search: object) -> tuple:
     """Store the recommendations as a new version; earlier ones stay."""
+    if not isinstance(clicks, int) or isinstance(clicks, bool) or clicks < 1:
+        return no_update, no_update   # drawn, not pressed
     viewer = current_viewer()
     fields = query_fields(search)
     try:

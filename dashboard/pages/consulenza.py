@@ -39,23 +39,19 @@ GIVEN = ("Grazie: da adesso i consulenti energetici SECAB possono analizzare i t
 REVOKED = "Consenso revocato: da questo momento i consulenti non vedono più i tuoi dati."
 
 
-def status(customer_id: int, can_write: bool) -> list:
-    """Show whether consent is in force, since when, the button to change it, and the history."""
+def status(customer_id: int) -> list:
+    """Show whether consent is in force, since when, and its history."""
     since = consent_since(db.session, customer_id)
-    if since is None:
-        state = [html.P("Non hai dato il consenso: nessun consulente vede i tuoi dati.",
-                        className="current-mode")]
-    else:
-        state = [html.P(f"Consenso in vigore dal {fmt.moment(since)}.",
-                        className="current-mode")]
-    buttons = [
-        html.Button("Concedi il consenso", id=adv.CONSENT_GIVE, className="button primary",
-                    n_clicks=0, hidden=since is not None or not can_write),
-        html.Button("Revoca il consenso", id=adv.CONSENT_REVOKE, className="button",
-                    n_clicks=0, hidden=since is None or not can_write),
-    ]
-    return [html.H2("Il tuo consenso"), *state, html.Div(buttons, className="actions"),
+    text = ("Non hai dato il consenso: nessun consulente vede i tuoi dati." if since is None
+            else f"Consenso in vigore dal {fmt.moment(since)}.")
+    return [html.H2("Il tuo consenso"), html.P(text, className="current-mode"),
             *history(customer_id)]
+
+
+def buttons_hidden(customer_id: int, can_write: bool) -> tuple[bool, bool]:
+    """Tell which of «Concedi» and «Revoca» to hide: only the member sees the one that applies."""
+    given = consent_since(db.session, customer_id) is not None
+    return given or not can_write, not given or not can_write
 
 
 def history(customer_id: int) -> list:
@@ -98,10 +94,19 @@ def report_link(customer_id: int, can_write: bool) -> list:
 
 def layout(search: str) -> list:
     """Build the page's frame; show() fills it for the viewer."""
+    # The buttons live in the frame, not in what the callbacks redraw: a button drawn by a
+    # callback counts as new to Dash, which would then run its callback with no click.
     return page_title(TITLE, "Un consulente SECAB può aiutarti a usare meglio l'energia e a "
                              "spendere meno, se tu lo vuoi.") + [
         html.Section(className="card", children=[html.H2("Che cosa comprende"), *coverage()]),
-        html.Section(id=adv.CONSENT_STATUS, className="card"),
+        html.Section(className="card", children=[
+            html.Div(id=adv.CONSENT_STATUS),
+            html.Div(className="actions", children=[
+                html.Button("Concedi il consenso", id=adv.CONSENT_GIVE,
+                            className="button primary", n_clicks=0, hidden=True),
+                html.Button("Revoca il consenso", id=adv.CONSENT_REVOKE, className="button",
+                            n_clicks=0, hidden=True)]),
+        ]),
         html.Div(id=adv.CONSENT_MESSAGE, **{"aria-live": "polite"}),
         html.Section(id=SIMILAR, className="card"),
         html.Section(id=REPORT, className="card"),
@@ -113,19 +118,25 @@ def show(_search: object) -> tuple:
     viewer = current_viewer()
     customer = access.customer(viewer)
     if customer is None:
-        return [notice("Questa pagina riguarda i dati di un socio.")], [], []
+        return [notice("Questa pagina riguarda i dati di un socio.")], True, True, [], []
     can_write = access.may_write(viewer)
-    return (status(customer.id, can_write), similar(customer.id),
+    return (status(customer.id), *buttons_hidden(customer.id, can_write), similar(customer.id),
             report_link(customer.id, can_write))
 
 
-def decide(_give: object, _revoke: object) -> tuple:
+def clicked(value: object) -> bool:
+    """Tell whether a button's n_clicks says it was pressed."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def decide(give: object, revoke: object) -> tuple:
     """Give or revoke the member's consent, at once, and redraw its state."""
     viewer = current_viewer()
-    if ctx.triggered_id not in (adv.CONSENT_GIVE, adv.CONSENT_REVOKE):
-        return no_update, no_update
+    pressed = {adv.CONSENT_GIVE: give, adv.CONSENT_REVOKE: revoke}.get(ctx.triggered_id)
+    if not clicked(pressed):
+        return no_update, no_update, no_update, no_update
     if not access.may_write(viewer):
-        return no_update, notice(READ_ONLY, "alert")
+        return no_update, no_update, no_update, notice(READ_ONLY, "alert")
     customer_id = viewer.customer_id
     if ctx.triggered_id == adv.CONSENT_GIVE:
         changed = give_consent(db.session, customer_id, utcnow())
@@ -134,17 +145,20 @@ def decide(_give: object, _revoke: object) -> tuple:
         changed = revoke_consent(db.session, customer_id, utcnow())
         message = REVOKED if changed else "Non c'era un consenso da revocare."
     db.session.commit()
-    return status(customer_id, True), notice(message)
+    return (status(customer_id), *buttons_hidden(customer_id, True), notice(message))
 
 
 def register_callbacks(app: Dash) -> None:
     """Wire the page and its consent buttons on this app instance."""
     app.callback(
-        Output(adv.CONSENT_STATUS, "children"), Output(SIMILAR, "children"),
+        Output(adv.CONSENT_STATUS, "children"), Output(adv.CONSENT_GIVE, "hidden"),
+        Output(adv.CONSENT_REVOKE, "hidden"), Output(SIMILAR, "children"),
         Output(REPORT, "children"), Input(ids.URL, "search"),
     )(show)
     app.callback(
         Output(adv.CONSENT_STATUS, "children", allow_duplicate=True),
+        Output(adv.CONSENT_GIVE, "hidden", allow_duplicate=True),
+        Output(adv.CONSENT_REVOKE, "hidden", allow_duplicate=True),
         Output(adv.CONSENT_MESSAGE, "children"),
         Input(adv.CONSENT_GIVE, "n_clicks"), Input(adv.CONSENT_REVOKE, "n_clicks"),
         prevent_initial_call=True,
