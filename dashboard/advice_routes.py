@@ -10,6 +10,7 @@ import csv
 import io
 from datetime import date
 
+import xlsxwriter
 from flask import Blueprint, Response, render_template, request
 
 from models import AccessKind, Contract, Customer, db
@@ -51,6 +52,32 @@ def csv_bytes(heads: list[str], rows: list[list[str]]) -> bytes:
     return (CSV_BOM + out.getvalue()).encode("utf-8")
 
 
+def xlsx_bytes(title: str, heads: list[str], rows: list[list[str]]) -> bytes:
+    """Write the same table as an Excel workbook; every cell a string, never a formula."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(title[:31])
+    bold = book.add_format({"bold": True})
+    for column, head in enumerate(heads):
+        sheet.write_string(0, column, head, bold)
+        sheet.set_column(column, column, max(12, len(head) + 2))
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            sheet.write_string(number, column, value)
+    book.close()
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_file(name: str, heads: list[str], rows: list[list[str]], as_xlsx: bool) -> Response:
+    """Send a table as CSV or as XLSX."""
+    if as_xlsx:
+        return attachment(xlsx_bytes(name, heads, rows), f"{name}.xlsx", XLSX)
+    return attachment(csv_bytes(heads, rows), f"{name}.csv", "text/csv")
+
+
 def attachment(content: bytes, name: str, mimetype: str, inline: bool = False) -> Response:
     """Send a file the browser saves (or shows, for a PDF)."""
     disposition = "inline" if inline else "attachment"
@@ -60,8 +87,9 @@ def attachment(content: bytes, name: str, mimetype: str, inline: bool = False) -
 
 
 @bp.get(consulente.CSV_PATH)
+@bp.get(consulente.XLSX_PATH)
 def portfolio_csv():
-    """Send the page of the advisor's list the query asks for, as CSV."""
+    """Send the page of the advisor's list the query asks for, as CSV or XLSX."""
     viewer = current_viewer()
     if not consulente.is_advisor(viewer):
         return not_found()
@@ -73,9 +101,10 @@ def portfolio_csv():
     except AccessNotRecorded:
         return refused_response()
     keys = [key for key, _label in consulente.COLUMNS]
-    content = csv_bytes([label for _key, label in consulente.COLUMNS],
-                        [[row[key] for key in keys] for row in cells])
-    return attachment(content, f"soci-in-consulenza-{found.page}.csv", "text/csv")
+    return table_file(f"soci-in-consulenza-{found.page}",
+                      [label for _key, label in consulente.COLUMNS],
+                      [[row[key] for key in keys] for row in cells],
+                      request.path.endswith(".xlsx"))
 
 
 def _advised(kind: AccessKind, target: str) -> tuple[Customer | None, Contract | None]:
@@ -87,10 +116,11 @@ def _advised(kind: AccessKind, target: str) -> tuple[Customer | None, Contract |
 
 
 @bp.get(consulente_socio.CSV_PATH)
+@bp.get(consulente_socio.XLSX_PATH)
 def member_csv():
-    """Send a member's year by band and the what-if at the default prices, as CSV."""
+    """Send a member's year by band and the what-if at the default prices, as CSV or XLSX."""
     try:
-        customer, contract = _advised(AccessKind.EXPORT, "Consulenza energetica: dati in CSV")
+        customer, contract = _advised(AccessKind.EXPORT, "Consulenza energetica: dati esportati")
     except AccessNotRecorded:
         return refused_response()
     if customer is None or contract is None:
@@ -106,8 +136,8 @@ def member_csv():
         result = adv.what_if(found.use, prices, adv.read_share(0)) if prices else None
         rows += [list(WHAT_IF_HEADS)] + (what_if_rows(result) if result else [])
     safe = "".join(c for c in contract.pod if c.isascii() and c.isalnum())
-    return attachment(csv_bytes(["Voce", "Valore", "Unità", ""], rows),
-                      f"consulenza-{safe}.csv", "text/csv")
+    return table_file(f"consulenza-{safe}", ["Voce", "Valore", "Unità", ""], rows,
+                      request.path.endswith(".xlsx"))
 
 
 def report_document(customer: Customer, contract: Contract | None, report: AdvisorReport,

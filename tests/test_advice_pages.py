@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -118,12 +119,21 @@ def advisor_answers(client, secrets: dict) -> dict[str, str]:
                                 ensure_ascii=False),
     }
     for name, path in (("csv", consulente_socio.CSV_PATH), ("pdf", consulente_socio.PDF_PATH),
-                       ("elenco.csv", consulente.CSV_PATH)):
+                       ("elenco.csv", consulente.CSV_PATH), ("xlsx", consulente_socio.XLSX_PATH),
+                       ("elenco.xlsx", consulente.XLSX_PATH)):
         response = client.get(f"{path}{search}")
-        answers[name] = f"{response.status_code} " + (
-            response.get_data(as_text=True) if response.mimetype != "application/pdf"
-            else pdf_text(response.data))
+        answers[name] = f"{response.status_code} " + readable(response)
     return answers
+
+
+def readable(response) -> str:
+    """Return a response's text: a PDF's read back, a workbook's strings, or the body."""
+    if response.mimetype == "application/pdf":
+        return pdf_text(response.data)
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        with zipfile.ZipFile(io.BytesIO(response.data)) as book:
+            return book.read("xl/sharedStrings.xml").decode()
+    return response.get_data(as_text=True)
 
 
 def pdf_text(data: bytes) -> str:
@@ -145,6 +155,7 @@ def test_consent_matrix_over_every_advisor_route_and_callback(app, advisor, mari
         assert adv.UNKNOWN in answers["pagina"] and adv.UNKNOWN in answers["simulazione"]
         assert adv.UNKNOWN in answers["relazione"]
         assert answers["csv"].startswith("404") and answers["pdf"].startswith("404")
+        assert answers["xlsx"].startswith("404")
         assert consulente.EMPTY in answers["elenco"]
         assert len(records_about(app, mario["id"])) == before
         return
@@ -154,8 +165,10 @@ def test_consent_matrix_over_every_advisor_route_and_callback(app, advisor, mari
     assert answers["csv"].startswith("200") and mario["pod"] in answers["csv"]
     assert answers["pdf"].startswith("200") and "Usa la lavatrice di sera." in answers["pdf"]
     assert mario["name"] in answers["elenco"] and MARIO in answers["elenco.csv"]
+    assert answers["xlsx"].startswith("200") and mario["pod"] in answers["xlsx"]
+    assert MARIO in answers["elenco.xlsx"]
     made = records_about(app, mario["id"])[before:]
-    assert len(made) == 7 and {r.reason for r in made} == {adv.REASON}
+    assert len(made) == 9 and {r.reason for r in made} == {adv.REASON}
 
 
 @pytest.mark.parametrize("raw", ["999999", "abc", "-1", "", "1e3", "0", "99999999999"])

@@ -30,6 +30,7 @@ PATH = "/consulente"
 TITLE = "Soci in consulenza"
 MEMBER_PATH = "/consulente/socio"
 CSV_PATH = "/consulente/elenco.csv"
+XLSX_PATH = "/consulente/elenco.xlsx"
 PER_PAGE = 25
 MAX_QUERY = 100
 TARGET = "Elenco dei soci in consulenza"
@@ -169,6 +170,9 @@ def layout(search: str) -> list:
     nav = pager(listing, found)
     return heading + body + [
         listing_table(listing, cells), *([nav] if nav else []),
-        html.A("Scarica questa pagina in CSV", href=CSV_PATH + listing.query(),
-               className="button"),
+        html.Div(className="actions", children=[
+            html.A("Scarica questa pagina in CSV", href=CSV_PATH + listing.query(),
+                   className="button"),
+            html.A("Scarica in Excel (XLSX)", href=XLSX_PATH + listing.query(),
+                   className="button")]),
     ]

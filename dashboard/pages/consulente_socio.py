@@ -35,6 +35,7 @@ from .picker import query_fields
 PATH = "/consulente/socio"
 TITLE = "Analisi del socio"
 CSV_PATH = "/consulente/socio.csv"
+XLSX_PATH = "/consulente/socio.xlsx"
 PDF_PATH = "/consulente/relazione.pdf"
 REPORT_VERSIONS = "consulente-relazione-versioni"
 PAGE_TARGET = "Consulenza energetica: analisi dei consumi"
@@ -122,7 +123,9 @@ def layout(search: str) -> list:
             price_inputs(adv.default_prices()), share_slider(),
             html.Div(id=adv.WHATIF_RESULT, **{"aria-live": "polite"}),
         ]),
-        html.A("Scarica i dati in CSV", href=CSV_PATH + query, className="button"),
+        html.Div(className="actions", children=[
+            html.A("Scarica i dati in CSV", href=CSV_PATH + query, className="button"),
+            html.A("Scarica in Excel (XLSX)", href=XLSX_PATH + query, className="button")]),
         html.Section(className="card form-card", children=report_form(customer.id)),
     ]
 
