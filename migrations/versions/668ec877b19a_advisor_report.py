@@ -1,4 +1,4 @@
-"""The advisor's report to a member, every version kept
+"""The advisor's report to a member, every version kept; monthly totals indexed by month
 
 Revision ID: 668ec877b19a
 Revises: c751a5a1aa59
@@ -30,7 +30,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_advisor_report')),
     sa.UniqueConstraint('customer_id', 'version', name=op.f('uq_advisor_report_customer_id'))
     )
+    with op.batch_alter_table('monthly_consumption', schema=None) as batch_op:
+        batch_op.create_index('ix_monthly_consumption_month', ['month'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('monthly_consumption', schema=None) as batch_op:
+        batch_op.drop_index('ix_monthly_consumption_month')
     op.drop_table('advisor_report')
