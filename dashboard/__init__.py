@@ -23,6 +23,7 @@ from . import (
     unavailable,
 )
 from .admin.routes import bp as admin_bp
+from .advice_routes import bp as advice_bp
 from .area import bp as area_bp
 from .audit_command import register_audit_commands
 from .auth import commands as auth_commands
@@ -100,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.register_blueprint(health_bp)
     server.register_blueprint(support_bp)
     server.register_blueprint(admin_bp)
+    server.register_blueprint(advice_bp)
     static_compression.install(server)
     security.protect(app)   # after every callback is registered: the CSP hashes them
     _register_errors(server)

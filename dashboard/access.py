@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 
 from models import Contract, Customer, db
+from models.advice import consent_since
 from models.delivery import hash_token
 from models.entities import DeliveryConfirmation
+from models.enums import Role
 from models.queries import (
     confirmation_of_customer,
     contract_of_customer,
@@ -105,3 +107,14 @@ def delivery_confirmation(viewer: Viewer | None, raw_token: object) -> DeliveryC
     if not isinstance(raw_token, str) or not TOKEN_PATTERN.fullmatch(raw_token):
         return None
     return confirmation_of_customer(db.session, viewer.customer_id, hash_token(raw_token))
+
+
+def advised_customer(viewer: Viewer | None, raw_customer_id: object) -> Customer | None:
+    """Return the member an advisor asked for, only while the member's consent is in force."""
+    # Asked on every request, page, callback and export alike: a revocation holds at once.
+    customer_id = parse_id(raw_customer_id)
+    if viewer is None or viewer.role is not Role.ADVISOR or customer_id is None:
+        return None
+    if consent_since(db.session, customer_id) is None:
+        return None
+    return db.session.get(Customer, customer_id)

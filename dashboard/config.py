@@ -87,4 +87,8 @@ def defaults() -> dict:
         # echoed input (BREACH).
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "application/javascript",
                                "application/json", "image/svg+xml"],
+        # The energy unit prices (€/kWh) the advisor's tariff what-if starts from.
+        "ADVICE_DEFAULT_PRICES": {"mono": "0.2000", "bi_f1": "0.2200", "bi_f23": "0.1900",
+                                  "multi_f1": "0.2300", "multi_f2": "0.2000",
+                                  "multi_f3": "0.1800"},
     }

@@ -8,17 +8,31 @@ aggregates: nothing is shown for a group of fewer than MIN_PEERS supplies.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ForeignKey, Index, func, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .bands import ROME
 from .billing import CENT
-from .entities import Base, Contract, MonthlyConsumption
-from .enums import ContractStatus, TariffStructure
+from .curves import QuarterHourDay, slot_start, unpack
+from .entities import Base, Contract, Customer, MonthlyConsumption
+from .enums import ContractStatus, ReadingType, TariffStructure
 
 MIN_PEERS = 10
 
@@ -175,3 +189,284 @@ def similar_homes(session: Session, contract: Contract, first: date,
         return None
     return Peers(len(totals), _spread([float(u.total) for u in totals]),
                  _spread([float(u.f1 / u.total) for u in totals]))
+
+
+def consent_history(session: Session, customer_id: int) -> list[AdvisorConsent]:
+    """Return every grant of the member's consent, newest first, with its revocation if any."""
+    return list(session.scalars(select(AdvisorConsent).where(
+        AdvisorConsent.customer_id == customer_id)
+        .order_by(AdvisorConsent.given_at.desc(), AdvisorConsent.id.desc())))
+
+
+def twelve_months(today: date) -> tuple[date, date]:
+    """Return the first days of the twelve complete months before today's month."""
+    index = today.year * 12 + today.month - 1 - 1   # the month before today's, 0-based
+    last = date(index // 12, index % 12 + 1, 1)
+    first_index = index - 11
+    return date(first_index // 12, first_index % 12 + 1, 1), last
+
+
+def months_before(month: date, count: int) -> date:
+    """Return the first day of the month `count` months before a month."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def year_ending_before(latest: date) -> tuple[date, date]:
+    """Return the twelve months ending the month before the latest one with data.
+
+    Bimonthly bills bring their months two at a time, in two phases: the month before the
+    latest is complete for every supply, whichever phase it is billed in.
+    """
+    last = months_before(latest, 1)
+    return months_before(last, 11), last
+
+
+def supply_year(session: Session, contract_id: int, today: date) -> tuple[date, date]:
+    """Return the twelve months a supply's year is read over, from its latest monthly data."""
+    latest = session.scalar(select(func.max(MonthlyConsumption.month))
+                            .where(MonthlyConsumption.contract_id == contract_id))
+    return year_ending_before(latest) if latest else twelve_months(today)
+
+
+def year_before(first: date, last: date) -> tuple[date, date]:
+    """Return the same twelve months one year earlier."""
+    return first.replace(year=first.year - 1), last.replace(year=last.year - 1)
+
+
+# --- the advisor's portfolio --------------------------------------------------------------
+
+HIGH_F1_SHARE = Decimal("0.45")     # above this, moving use to the evening is worth a talk
+YEAR_JUMP = Decimal("1.25")         # a year 25 % above the one before
+PEAK_MARGIN = Decimal(1)            # peaks are compared with the available power as it is
+NIGHT_BASE_W = 250                  # a night base load above this is worth looking for
+CURVE_DAYS = 28                     # the latest days of curve read for the curve flags
+SORTS = ("nome", "codice", "kwh", "f1", "forniture")
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One consenting member on the advisor's list, with the figures the flags come from."""
+
+    customer_id: int
+    code: str
+    name: str
+    supplies: int
+    kwh: int
+    f1_kwh: int
+    kwh_year_before: int
+    estimated_months: int
+
+    @property
+    def f1_share(self) -> Decimal | None:
+        """Return F1 over the year's total, None without consumption."""
+        return Decimal(self.f1_kwh) / Decimal(self.kwh) if self.kwh else None
+
+    @property
+    def high_f1(self) -> bool:
+        """Tell whether F1 weighs more than usual."""
+        share = self.f1_share
+        return share is not None and share > HIGH_F1_SHARE
+
+    @property
+    def year_jump(self) -> bool:
+        """Tell whether the year used much more than the one before."""
+        return self.kwh_year_before > 0 and Decimal(self.kwh) > self.kwh_year_before * YEAR_JUMP
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    """One page of the advisor's list and how many members match in all."""
+
+    rows: list[PortfolioRow]
+    total: int
+    page: int
+    per_page: int
+    first: date
+    last: date
+
+    @property
+    def pages(self) -> int:
+        """Count the pages, at least one."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def _order(sort: str, descending: bool, columns: dict) -> list:
+    """Return the ORDER BY for a sort key the caller has already checked, ties by id."""
+    column = columns[sort]
+    return [column.desc() if descending else column.asc(), columns["id"].asc()]
+
+
+# The advisor's list reads the latest month with data on every page: an index answers it at
+# once instead of a scan of every supply's months.
+Index("ix_monthly_consumption_month", MonthlyConsumption.month)
+CHEAP_SORTS = ("nome", "codice")   # sorts the customer table answers without the figures
+
+
+def _searched(query: Select, search: str) -> Select:
+    """Keep the customers whose name or code holds the text; LIKE characters are letters."""
+    if not search:
+        return query
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return query.where(or_(Customer.name.ilike(pattern, escape="\\"),
+                           Customer.code.ilike(pattern, escape="\\")))
+
+
+def portfolio(session: Session, today: date, search: str, sort: str, descending: bool,
+              page: int, per_page: int) -> PortfolioPage:
+    """Return one page of consenting members with their year's figures, sorted in SQL.
+
+    Sorted by name or code, the page's customers are chosen first and only their months are
+    summed; sorted by a figure, every consenting member's year is summed in the query.
+    """
+    consenting = (select(AdvisorConsent.customer_id)
+                  .where(AdvisorConsent.revoked_at.is_(None)).distinct().subquery())
+    chosen = _searched(select(Customer.id).join(
+        consenting, consenting.c.customer_id == Customer.id), search)
+    total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    scope = chosen
+    if sort in CHEAP_SORTS:
+        columns = {"id": Customer.id, "nome": Customer.name, "codice": Customer.code}
+        # The page's ids as values: the planner then reads each one's months by its index.
+        ids = list(session.scalars(chosen.order_by(*_order(sort, descending, columns))
+                                   .limit(per_page).offset((page - 1) * per_page)))
+        scope = select(Customer.id).where(Customer.id.in_(ids))
+    members = scope.subquery()
+    latest = session.scalar(select(func.max(MonthlyConsumption.month))
+                            .where(MonthlyConsumption.month <= today))
+    first, last = year_ending_before(latest) if latest else twelve_months(today)
+    before_first, _ = year_before(first, last)
+    total_kwh = (MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
+                 + MonthlyConsumption.f3_kwh)
+    in_year = MonthlyConsumption.month >= first
+    usage = (select(
+        Contract.customer_id.label("customer_id"),
+        func.sum(case((in_year, total_kwh), else_=0)).label("kwh"),
+        func.sum(case((in_year, MonthlyConsumption.f1_kwh), else_=0)).label("f1"),
+        func.sum(case((in_year, 0), else_=total_kwh)).label("before"),
+        func.sum(case((in_year & (MonthlyConsumption.reading_type == ReadingType.ESTIMATED),
+                       1), else_=0)).label("estimated"))
+        .join(MonthlyConsumption, MonthlyConsumption.contract_id == Contract.id)
+        .join(members, members.c.id == Contract.customer_id)
+        .where(MonthlyConsumption.month >= before_first, MonthlyConsumption.month <= last)
+        .group_by(Contract.customer_id).subquery())
+    supplies = (select(Contract.customer_id.label("customer_id"),
+                       func.count().label("supplies"))
+                .join(members, members.c.id == Contract.customer_id)
+                .where(Contract.status == ContractStatus.ACTIVE)
+                .group_by(Contract.customer_id).subquery())
+    kwh = func.coalesce(usage.c.kwh, 0)
+    columns = {
+        "id": Customer.id, "nome": Customer.name, "codice": Customer.code, "kwh": kwh,
+        "f1": case((kwh > 0, func.coalesce(usage.c.f1, 0) * 1.0 / kwh), else_=0),
+        "forniture": func.coalesce(supplies.c.supplies, 0),
+    }
+    query = (select(Customer.id, Customer.code, Customer.name, columns["forniture"], kwh,
+                    func.coalesce(usage.c.f1, 0), func.coalesce(usage.c.before, 0),
+                    func.coalesce(usage.c.estimated, 0))
+             .join(members, members.c.id == Customer.id)
+             .outerjoin(usage, usage.c.customer_id == Customer.id)
+             .outerjoin(supplies, supplies.c.customer_id == Customer.id)
+             .order_by(*_order(sort, descending, columns)))
+    if sort not in CHEAP_SORTS:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    rows = session.execute(query)
+    return PortfolioPage([PortfolioRow(*(int(v) if i not in (1, 2) else v
+                                         for i, v in enumerate(row))) for row in rows],
+                         total, page, per_page, first, last)
+
+
+# --- flags from the quarter-hour curves ---------------------------------------------------
+
+@dataclass(frozen=True)
+class CurveFlags:
+    """What the latest days of a supply's curve say: peak power and night base load."""
+
+    days: int
+    peak_kw: Decimal
+    night_base_w: int
+    available_kw: Decimal
+
+    @property
+    def peak_above_available(self) -> bool:
+        """Tell whether a quarter hour drew more than the available power."""
+        return self.peak_kw > self.available_kw * PEAK_MARGIN
+
+    @property
+    def high_night_base(self) -> bool:
+        """Tell whether the night's base load is high."""
+        return self.night_base_w > NIGHT_BASE_W
+
+
+def night_base_w(day: date, values: Sequence[int]) -> int | None:
+    """Return the lowest mean power (W) of a quarter hour between midnight and 5, local time."""
+    night = [wh for slot, wh in enumerate(values)
+             if slot_start(day, slot).astimezone(ROME).hour < 5]
+    return min(night) * 4 if night else None
+
+
+def curve_flags(session: Session, contract: Contract) -> CurveFlags | None:
+    """Read a supply's latest days of curve; None where it has no curve."""
+    rows = session.execute(select(QuarterHourDay.day, QuarterHourDay.wh)
+                           .where(QuarterHourDay.contract_id == contract.id)
+                           .order_by(QuarterHourDay.day.desc()).limit(CURVE_DAYS)).all()
+    if not rows:
+        return None
+    days = [(day, unpack(blob)) for day, blob in rows]
+    peak_wh = max(max(values, default=0) for _day, values in days)
+    nights = sorted(base for day, values in days
+                    if (base := night_base_w(day, values)) is not None)
+    night = nights[len(nights) // 2] if nights else 0   # the typical night, not the odd one
+    return CurveFlags(len(days), Decimal(peak_wh * 4) / 1000, night,
+                      contract.power_available_kw)
+
+
+# --- the advisor's report -----------------------------------------------------------------
+
+MAX_REPORT_CHARS = 8000
+
+
+class AdvisorReport(Base):
+    """One version of an advisor's recommendations to a member; every version is kept."""
+
+    __tablename__ = "advisor_report"
+    __table_args__ = (UniqueConstraint("customer_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    advisor_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"))
+    advisor_name: Mapped[str] = mapped_column(String(254))  # as it was when written
+    created_at: Mapped[datetime]
+
+
+def latest_report(session: Session, customer_id: int) -> AdvisorReport | None:
+    """Return the newest version of the member's report, or None."""
+    return session.scalar(select(AdvisorReport).where(AdvisorReport.customer_id == customer_id)
+                          .order_by(AdvisorReport.version.desc()).limit(1))
+
+
+def report_versions(session: Session, customer_id: int) -> list[AdvisorReport]:
+    """Return every version of the member's report, newest first."""
+    return list(session.scalars(select(AdvisorReport)
+                                .where(AdvisorReport.customer_id == customer_id)
+                                .order_by(AdvisorReport.version.desc())))
+
+
+def save_report(session: Session, customer_id: int, contract_id: int | None, text: str,
+                advisor_account_id: int, advisor_name: str, now: datetime) -> AdvisorReport:
+    """Store a new version of the report; the earlier ones stay as they were."""
+    version = (session.scalar(select(func.max(AdvisorReport.version))
+                              .where(AdvisorReport.customer_id == customer_id)) or 0) + 1
+    report = AdvisorReport(customer_id=customer_id, contract_id=contract_id, version=version,
+                           text=text, advisor_account_id=advisor_account_id,
+                           advisor_name=advisor_name, created_at=now)
+    session.add(report)
+    session.flush()
+    return report

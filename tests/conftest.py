@@ -167,6 +167,25 @@ def _fresh_app_data(request, tmp_path_factory) -> Iterator[None]:
     snapshot.restore()
 
 
+@pytest.fixture(autouse=True)
+def no_advice_left(request):
+    """Remove consents and reports after each test on the shared app: the demo has none.
+
+    The fuzzing suites click every button as Mario, «Concedi il consenso» included.
+    """
+    yield
+    if "app" in request.fixturenames:
+        from sqlalchemy import delete
+
+        from models import db
+        from models.advice import AdvisorConsent, AdvisorReport
+
+        with request.getfixturevalue("app").app_context():
+            db.session.execute(delete(AdvisorReport))
+            db.session.execute(delete(AdvisorConsent))
+            db.session.commit()
+
+
 @pytest.fixture()
 def client(app):
     """Return a test client with no session."""

@@ -42,7 +42,8 @@ def test_member_reads_the_contract_data(portal):
     services = [a.text.split("\n")[0] for a in duo.driver.find_elements(By.CSS_SELECTOR,
                                                                          "a.service")]
     assert services == ["Dati contrattuali", "Visualizzazione consumi", "Situazione contabile",
-                        "Modalità di invio della bolletta", "Chi ha consultato i miei dati"]
+                        "Modalità di invio della bolletta", "Chi ha consultato i miei dati",
+                        "Consulenza energetica"]
     duo.find_element("a.service[href='/contratto']").click()
     duo.wait_for_contains_text("h1", "Dati contrattuali")
     duo.wait_for_contains_text(f"#{ids.CONTRATTO_BODY}", "IT125E00012345", timeout=10)

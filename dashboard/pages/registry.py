@@ -41,7 +41,16 @@ from models.enums import Role
 from .. import support
 from ..admin import pages as admin
 from ..auth.identity import Viewer
-from . import accessi, consumi, contabilita, contratto, invio
+from . import (
+    accessi,
+    consulente,
+    consulente_socio,
+    consulenza,
+    consumi,
+    contabilita,
+    contratto,
+    invio,
+)
 
 HOME = "/"
 
@@ -74,6 +83,7 @@ class Page:
 MEMBERS = frozenset({Role.MEMBER})
 ADMINS = frozenset({Role.ADMIN})
 SUPPORT_STAFF = frozenset({Role.SUPPORT, Role.ADMIN})
+ADVISORS = frozenset({Role.ADVISOR})   # each page still asks the gate for the member's consent
 
 
 def no_callbacks(_app: Dash) -> None:
@@ -115,6 +125,15 @@ PAGES: tuple[Page, ...] = (
     Page(admin.HEALTH, "Stato del servizio",
          "Le risposte di /health e /ready, il database e la revisione dello schema.",
          ADMINS, admin.opener("Stato del servizio", admin.HEALTH), no_callbacks, True),
+    Page(consulenza.PATH, consulenza.TITLE,
+         "Dai o revoca il consenso alla consulenza e confrontati con le famiglie simili alla tua.",
+         MEMBERS, consulenza.layout, consulenza.register_callbacks),
+    Page(consulente.PATH, consulente.TITLE,
+         "I soci che hanno dato il consenso, con consumi e segnalazioni da seguire.",
+         ADVISORS, consulente.layout, no_callbacks),
+    Page(consulente_socio.PATH, consulente_socio.TITLE,
+         "Consumi per fascia, simulazione tariffaria, forniture simili e relazione di un socio.",
+         ADVISORS, consulente_socio.layout, consulente_socio.register_callbacks),
 )
 
 

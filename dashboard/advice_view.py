@@ -1,0 +1,177 @@
+"""Pure builders of the advice pages: plain data in, Dash components out, no queries."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from dash import dcc, html
+
+from models.advice import MIN_PEERS, BandKwh, CurveFlags, Peers, PortfolioRow
+from models.enums import CustomerType, TariffStructure
+
+from . import formatting as fmt
+from .advice import PRICE_LABELS, WHATIF_PRICE_PREFIX, WHATIF_SHARE, SupplyFacts, WhatIf
+from .labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
+
+COVERED = ("i consumi della fornitura: totali mensili per fascia F1, F2, F3 e, dove ci sono, "
+           "le curve ogni quarto d'ora;",
+           "i dati tecnici del contratto: POD, indirizzo della fornitura, tipo di uso, "
+           "struttura tariffaria, potenza impegnata e disponibile, tensione, contatore.")
+NOT_COVERED = ("Non comprende mai pagamenti, IBAN, fatture né documenti: il consulente non "
+               "li vede.")
+NO_PEERS = (f"Non ci sono ancora almeno {MIN_PEERS} forniture simili con dodici mesi di "
+            "consumi: per proteggere la riservatezza di tutti, il confronto non viene mostrato.")
+NO_YEAR = "Mancano alcuni dei dodici mesi di consumi: il riepilogo annuale non è disponibile."
+FLAG_LABELS = {
+    "f1": "F1 alta",
+    "salto": "Consumo in forte aumento",
+    "stime": "Letture stimate",
+    "picchi": "Picchi oltre la potenza disponibile",
+    "notte": "Consumo notturno di base alto",
+}
+STRUCTURES = (TariffStructure.MONO, TariffStructure.BI, TariffStructure.MULTI)
+
+
+def share_text(part: Decimal | float, whole: Decimal | float = 1) -> str:
+    """Write a share as a percentage with one decimal: 38,5%."""
+    return fmt.percent(part, whole, 1)
+
+
+def table(caption: str, heads: list[str], rows: list[list], css: str = "ledger") -> html.Div:
+    """Build a plain accessible table, labelled for small screens."""
+    return html.Div(className="table-wrap", children=html.Table(className=css, children=[
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in heads])),
+        html.Tbody([html.Tr([html.Td(cell, **{"data-label": head})
+                             for head, cell in zip(heads, row, strict=True)])
+                    for row in rows]),
+    ]))
+
+
+def facts_list(pairs: list[tuple[str, str]]) -> html.Dl:
+    """Build a definition list of label and value."""
+    return html.Dl(className="facts-list",
+                   children=[part for label, value in pairs
+                             for part in (html.Dt(label), html.Dd(value))])
+
+
+def coverage() -> list:
+    """Say what the consent covers and what it never covers."""
+    return [html.P("Con il consenso, i consulenti energetici SECAB possono vedere:"),
+            html.Ul([html.Li(item) for item in COVERED]),
+            html.P(NOT_COVERED, className="strong")]
+
+
+def band_split(first: date, last: date, use: BandKwh | None) -> list:
+    """Show a year's consumption by band, with each band's share."""
+    title = html.H2(f"Consumi per fascia, {fmt.period(first, last)}")
+    if use is None:
+        return [title, html.P(NO_YEAR)]
+    total = use.total
+    rows = [[name, fmt.kwh(int(value)), share_text(value, total)]
+            for name, value in (("F1", use.f1), ("F2", use.f2), ("F3", use.f3))]
+    rows.append(["Totale", fmt.kwh(int(total)), share_text(total, total)])
+    return [title, table("Energia prelevata negli ultimi dodici mesi", ["Fascia", "Energia",
+                                                                       "Quota"], rows)]
+
+
+def peers_block(title: str, use: BandKwh | None, peers: Peers | None, own: str) -> list:
+    """Compare a year's kWh and F1 share with the quartiles of similar homes, anonymously."""
+    heading = html.H2(title)
+    if peers is None:
+        return [heading, html.P(NO_PEERS)]
+    own_kwh = fmt.kwh(int(use.total)) if use is not None and use.total else "–"
+    own_f1 = share_text(use.f1, use.total) if use is not None and use.total else "–"
+    rows = [["Energia in un anno", own_kwh, fmt.kwh(round(peers.kwh.q1)),
+             fmt.kwh(round(peers.kwh.median)), fmt.kwh(round(peers.kwh.q3))],
+            ["Quota in F1", own_f1, share_text(Decimal(str(peers.f1_share.q1))),
+             share_text(Decimal(str(peers.f1_share.median))),
+             share_text(Decimal(str(peers.f1_share.q3)))]]
+    return [heading,
+            html.P(f"Forniture dello stesso tipo e con la stessa potenza impegnata, nella "
+                   f"cooperativa: {peers.size}. Sono mostrati solo valori aggregati."),
+            table("Confronto con le forniture simili",
+                  ["Misura", own, "Primo quartile", "Mediana", "Terzo quartile"], rows)]
+
+
+def supply_block(facts: SupplyFacts) -> list:
+    """Show a supply's technical data, the only contract data an advisor sees."""
+    kind = CUSTOMER_TYPE_LABELS.get(CustomerType(facts.customer_type), facts.customer_type)
+    pairs = [("POD", facts.pod), ("Indirizzo della fornitura", facts.address),
+             ("Tipo di uso", kind), ("Struttura tariffaria", TARIFF_LABELS[facts.tariff]),
+             ("Potenza impegnata", fmt.kw(facts.power_committed_kw)),
+             ("Potenza disponibile", fmt.kw(facts.power_available_kw)),
+             ("Tensione e fasi", f"{facts.voltage_v} V, "
+                                 f"{'trifase' if facts.phases == 3 else 'monofase'}"),
+             ("Contatore", facts.meter_type),
+             ("Attiva dal", fmt.day(facts.start_date) + (" (cessata)" if facts.ceased else ""))]
+    return [html.H2("Dati tecnici della fornitura"), facts_list(pairs)]
+
+
+def curve_block(flags: CurveFlags | None) -> list:
+    """Show what the latest days of the curve say, where the supply has one."""
+    title = html.H2("Dalla curva ogni quarto d'ora")
+    if flags is None:
+        return [title, html.P("Questa fornitura non ha curve quartorarie.")]
+    pairs = [("Giorni letti", str(flags.days)),
+             ("Picco in un quarto d'ora", fmt.kw(flags.peak_kw.quantize(Decimal("0.01")))),
+             ("Potenza disponibile", fmt.kw(flags.available_kw)),
+             ("Consumo notturno di base", f"{fmt.number(flags.night_base_w)} W")]
+    warnings = ([FLAG_LABELS["picchi"]] if flags.peak_above_available else []) + (
+        [FLAG_LABELS["notte"]] if flags.high_night_base else [])
+    return [title, facts_list(pairs)] + [html.P(w, className="flag") for w in warnings]
+
+
+def row_flags(row: PortfolioRow, curves: list[CurveFlags]) -> list[str]:
+    """Name the flags an advisor acts on for one member of the list."""
+    found = {"f1": row.high_f1, "salto": row.year_jump, "stime": row.estimated_months > 0,
+             "picchi": any(c.peak_above_available for c in curves),
+             "notte": any(c.high_night_base for c in curves)}
+    return [FLAG_LABELS[key] for key, on in found.items() if on]
+
+
+def portfolio_cells(row: PortfolioRow, flags: list[str]) -> dict[str, str]:
+    """Write one member of the list as text, for the table and the CSV alike."""
+    return {"nome": row.name, "codice": row.code, "forniture": str(row.supplies),
+            "kwh": fmt.kwh(row.kwh),
+            "f1": share_text(row.f1_kwh, row.kwh) if row.kwh else "–",
+            "segnalazioni": ", ".join(flags) or "–"}
+
+
+def price_inputs(prices: dict[str, str]) -> html.Div:
+    """Build the six editable unit prices of the what-if."""
+    return html.Div(className="price-grid", children=[
+        html.Div(className="field", children=[
+            html.Label(f"{label} (€/kWh)", htmlFor=WHATIF_PRICE_PREFIX + key),
+            dcc.Input(id=WHATIF_PRICE_PREFIX + key, type="text", inputMode="decimal",
+                      value=prices[key].replace(".", ","), maxLength=12, debounce=True,
+                      className="text-input")])
+        for key, label in PRICE_LABELS.items()])
+
+
+def share_slider() -> html.Div:
+    """Build the slider that moves a share of F1 to F2 and F3."""
+    return html.Div(className="field wide", children=[
+        html.Label("Quota di consumo in F1 spostata in F2 e F3", htmlFor=WHATIF_SHARE),
+        dcc.Slider(id=WHATIF_SHARE, min=0, max=100, step=5, value=0,
+                   marks={v: f"{v}%" for v in range(0, 101, 25)}),
+    ])
+
+
+def what_if_rows(result: WhatIf) -> list[list[str]]:
+    """Write the what-if as rows: structure, cost now, cost after the shift, difference."""
+    return [[TARIFF_LABELS[s], fmt.euro(result.now[s]), fmt.euro(result.shifted[s]),
+             fmt.euro(result.shifted[s] - result.now[s])] for s in STRUCTURES]
+
+
+WHAT_IF_HEADS = ["Struttura", "Costo dell'energia in un anno", "Con lo spostamento",
+                 "Differenza"]
+
+
+def what_if_table(result: WhatIf) -> list:
+    """Show the what-if's € per year for each structure."""
+    moved = share_text(result.share)
+    return [table(f"Costo dell'energia in un anno, con il {moved} di F1 spostato in F2 e F3",
+                  WHAT_IF_HEADS, what_if_rows(result)),
+            html.P("Solo la quota energia, ai prezzi indicati: imposte, oneri e quote fisse "
+                   "non cambiano con la struttura tariffaria.", className="muted")]
