@@ -116,3 +116,27 @@ def test_the_account_page_hides_email_and_login_addresses(member):
     assert "socio@example.com" not in page.split("</header>", 1)[1]
     assert "127.0.0.1" not in page
     assert 'class="condivisione"' in page
+
+
+def test_the_delivery_page_and_the_contract_pickers_hide_emails_and_house_numbers(
+        member, app, mario):
+    from tests.helpers import outputs, post_callback
+    from tests.test_consumi import contract_ids
+
+    home = contract_ids(app, "100234")[0]
+
+    def pages() -> str:
+        status = post_callback(member, "invio-stato", {"url.search": f"?contratto={home}"})
+        picker = post_callback(member, "header-account", {"url.pathname": "/invio"},
+                               {"url.search": f"?contratto={home}"})
+        return json.dumps([outputs(status), outputs(picker)], ensure_ascii=False)
+
+    plain = pages()
+    assert "socio@example.com" in plain and mario["supply"] in plain
+    switch(member, True, "/invio")
+    try:
+        shared = pages()
+    finally:
+        switch(member, False)
+    assert "socio@example.com" not in shared and mario["supply"] not in shared
+    assert "Via Roma" in shared and "POD IT125E00012345" in shared   # what to talk about stays

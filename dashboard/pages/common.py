@@ -2,14 +2,30 @@
 from __future__ import annotations
 
 from dash import html
+from flask import has_request_context
 
 from models import Contract
+
+from .. import masking
+from ..auth.identity import current_viewer
+
+
+def sharing_screen() -> bool:
+    """Tell whether this request's viewer has «Modalità condivisione schermo» on."""
+    viewer = current_viewer() if has_request_context() else None
+    return viewer is not None and viewer.screen_share
+
+
+def shown(value: str | None, mask) -> str:
+    """Return a personal value as this viewer may show it: masked while sharing the screen."""
+    return mask(value) if sharing_screen() else (value or "")
 
 
 def contract_label(contract: Contract) -> str:
     """Name a contract the way its holder recognises it: supply address and POD."""
     ceased = " (cessato)" if contract.end_date else ""
-    return f"{contract.supply_street}, {contract.supply_city} – POD {contract.pod}{ceased}"
+    street = shown(contract.supply_street, masking.street)
+    return f"{street}, {contract.supply_city} – POD {contract.pod}{ceased}"
 
 
 def page_title(title: str, subtitle: str | None = None) -> list:

@@ -25,13 +25,13 @@ from models.entities import utcnow
 from models.enums import ContractStatus, DeliveryMode
 from models.queries import delivery_changes, open_confirmation
 
-from .. import access, ids
+from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
 from ..labels import DELIVERY_LABELS
 from ..services import delivery
 from . import picker
-from .common import contract_label, notice, page_title
+from .common import contract_label, notice, page_title, sharing_screen, shown
 
 PATH = "/invio"
 MAX_EMAIL = 254
@@ -142,11 +142,11 @@ def paper_message(result: Result, contract: Contract) -> html.P:
 
 def status_card(contract: Contract, current: Delivery) -> list:
     """Show the choice in force, since when, and any link still waiting to be opened."""
-    address = billing_address(contract)
+    address = shown(billing_address(contract), masking.street)
     since = (f"In vigore dal {fmt.moment(current.since)}" if current.since
              else f"In vigore dall'attivazione del contratto ({fmt.day(contract.start_date)})")
-    where = (f"Per email a {current.email}" if current.mode is DeliveryMode.WEB
-             else f"Per posta a {address}")
+    where = (f"Per email a {shown(current.email, masking.email)}"
+             if current.mode is DeliveryMode.WEB else f"Per posta a {address}")
     children = [
         html.H2("Modalità attuale"),
         html.P(DELIVERY_LABELS[current.mode], className="current-mode"),
@@ -156,12 +156,18 @@ def status_card(contract: Contract, current: Delivery) -> list:
     pending = open_confirmation(db.session, contract.id, current.version, utcnow())
     if pending is not None:
         children.append(notice(
-            f"In attesa di conferma: bolletta web a {pending.email}. Ti abbiamo inviato il "
+            f"In attesa di conferma: bolletta web a {shown(pending.email, masking.email)}. "
+            "Ti abbiamo inviato il "
             f"link il {fmt.moment(pending.created_at)}; vale fino al "
             f"{fmt.moment(pending.expires_at)}. Finché non lo apri resta la modalità attuale."))
     if contract.status is ContractStatus.CEASED:
         children.append(notice(f"{CEASED} Lo storico resta consultabile."))
     return children
+
+
+def _actor(actor: str) -> str:
+    """Name who made a change; an email address is masked while the screen is shared."""
+    return shown(actor, masking.email) if "@" in actor else actor
 
 
 def history_table(contract: Contract, viewer: Viewer) -> list:
@@ -170,9 +176,9 @@ def history_table(contract: Contract, viewer: Viewer) -> list:
         html.Tr([
             html.Td(fmt.moment(change.changed_at), **{"data-label": "Data"}),
             html.Td(DELIVERY_LABELS[change.mode], **{"data-label": "Modalità"}),
-            html.Td(change.email or "–", **{"data-label": "Email"}),
-            html.Td(f"Tu ({change.actor})" if change.account_id == viewer.account_id
-                    else change.actor, **{"data-label": "Chi"}),
+            html.Td(shown(change.email, masking.email) or "–", **{"data-label": "Email"}),
+            html.Td(f"Tu ({_actor(change.actor)})" if change.account_id == viewer.account_id
+                    else _actor(change.actor), **{"data-label": "Chi"}),
         ])
         for change in delivery_changes(db.session, contract.id)
     ]
@@ -240,7 +246,8 @@ def show(search: object, _rendered: object = None) -> tuple:
     if contract is None or viewer is None:
         return ([notice(picker.NOT_FOUND, "alert")], [], None, "", True, True, None, None)
     current = in_force(db.session, contract.id)
-    email = current.email or contract.customer.email or ""
+    # While the screen is shared the field starts empty: a masked address must not be sent back.
+    email = "" if sharing_screen() else (current.email or contract.customer.email or "")
     ceased = contract.status is ContractStatus.CEASED
     return (status_card(contract, current), history_table(contract, viewer),
             current.mode.value, email, ceased, True, None, None)
