@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 
@@ -335,3 +336,17 @@ def test_the_homes_list_the_advice_pages(member, advisor, support_client):
 def support_client(app):
     """Return a client logged in as the demo support operator."""
     return login(app.test_client(), "assistenza@example.com", "Assistenza!2023")
+
+
+def test_screen_sharing_hides_the_supply_house_number_on_the_analysis(app, advisor, mario):
+    set_consent(app, mario["id"], "concesso")
+    with app.app_context():
+        street = db.session.get(Contract, mario["contract"]).supply_street
+    search = f"?id={mario['id']}&contratto={mario['contract']}"
+    assert street in route(advisor, consulente_socio.PATH, search)
+    page = advisor.get("/account").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    advisor.post("/condivisione-schermo", data={"attiva": "1", "next": "/",
+                                                "csrf_token": token})
+    shared = route(advisor, consulente_socio.PATH, search)
+    assert street not in shared and mario["pod"] in shared

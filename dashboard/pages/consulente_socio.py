@@ -7,6 +7,8 @@ open at its next request.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from models import AccessKind, Contract, Customer, db
@@ -16,7 +18,7 @@ from models.queries import contracts_of_customer
 
 from .. import advice as adv
 from .. import formatting as fmt
-from .. import ids
+from .. import ids, masking
 from ..advice_view import (
     band_split,
     curve_block,
@@ -29,7 +31,7 @@ from ..advice_view import (
 )
 from ..audit import REFUSED, AccessNotRecorded, refused_page
 from ..auth.identity import current_viewer
-from .common import contract_label, notice, page_title
+from .common import contract_label, notice, page_title, shown
 from .picker import query_fields
 
 PATH = "/consulente/socio"
@@ -111,7 +113,7 @@ def layout(search: str) -> list:
     query = f"?id={customer.id}&contratto={contract.id}"
     return page_title(f"{TITLE}: {customer.name}", f"Codice cliente {customer.code}") + [
         *supply_links(customer, supplies, contract),
-        html.Section(className="card", children=supply_block(adv.supply_facts(contract))),
+        html.Section(className="card", children=supply_block(_supply(contract))),
         html.Section(className="card", children=band_split(found.first, found.last, found.use)),
         html.Section(className="card", children=curve_block(found.curve)),
         html.Section(className="card", children=peers_block(
@@ -185,6 +187,12 @@ def save(clicks: object, text: object, search: object) -> tuple:
     db.session.commit()
     return (notice(f"Relazione salvata: versione {report.version}."),
             versions_list(customer.id))
+
+
+def _supply(contract: Contract) -> adv.SupplyFacts:
+    """Return the supply's technical data, its house number masked while sharing the screen."""
+    facts = adv.supply_facts(contract)
+    return replace(facts, address=shown(facts.address, masking.street))
 
 
 def register_callbacks(app: Dash) -> None:
