@@ -48,7 +48,7 @@ PUBLIC_ROUTES = [
 INDEX = """<!DOCTYPE html>
 <html lang="it">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
-<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+<body>{%app_entry%}{%config%}{%scripts%}{%renderer%}</body>
 </html>"""
 
 
