@@ -1,10 +1,11 @@
 """Browser helpers shared by the dash_duo tests."""
 from __future__ import annotations
 
-from selenium.webdriver.common.action_chains import ActionChains
+from pathlib import Path
+
+import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def log_in(duo, login: str, password: str) -> None:
@@ -16,23 +17,20 @@ def log_in(duo, login: str, password: str) -> None:
     duo.wait_for_contains_text("h1", "Area di gestione")
 
 
-def choose(duo, dropdown_id: str, option_text: str) -> None:
-    """Open a dropdown and pick the option whose label contains the text.
+def choose(duo, select_id: str, option_text: str) -> None:
+    """Pick the option whose label contains the text in a native select (dashboard/controls.py).
 
     The options may still be arriving from a callback (the years follow the contract):
-    reopen the dropdown until the option is there, for up to ten seconds.
+    wait for up to ten seconds for the option to be there.
     """
     def pick(driver) -> bool:
-        options = driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-        match = next((o for o in options if option_text in o.text), None)
-        if match is not None:
-            match.click()
-            return True
-        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-        duo.find_element(f"#{dropdown_id}").click()
-        return False
+        select = Select(driver.find_element(By.ID, select_id))
+        match = next((o for o in select.options if option_text in o.text), None)
+        if match is None:
+            return False
+        select.select_by_visible_text(match.text)
+        return True
 
-    duo.find_element(f"#{dropdown_id}").click()
     WebDriverWait(duo.driver, 10, poll_frequency=0.5).until(pick)
 
 
@@ -47,3 +45,35 @@ def open_seed_year(duo, login: str, password: str) -> None:
     choose(duo, ids.YEAR, "2023")
     duo.find_element(f"#{ids.CONFIRM}").click()
     duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
+
+
+# --- axe-core: the accessibility checker, pinned in package.json, installed by `npm ci` ---
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(
+  result => done(result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ") + " — " + n.failureSummary)}))),
+  error => done({error: String(error)}));
+"""
+
+
+def axe_source() -> str:
+    """Read axe-core's browser script; without it the accessibility tests fail, never skip."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing ({AXE}): run `npm ci` in the repository")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(duo) -> list[str]:
+    """Inject axe-core into the page shown and list every violation with its nodes."""
+    driver = duo.driver
+    driver.set_script_timeout(60)
+    driver.execute_script(axe_source())
+    result = driver.execute_async_script(AXE_RUN)
+    if not isinstance(result, list):
+        pytest.fail(f"axe-core did not run on {driver.current_url}: {result}")
+    return [f"{v['id']} ({v['impact']}): {v['help']}\n      " + "\n      ".join(v["nodes"])
+            for v in result]

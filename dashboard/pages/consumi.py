@@ -19,6 +19,7 @@ from models.queries import invoices_issued_in, monthly_consumption, years_with_d
 from .. import access, drill, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from ..controls import RadioGroup, Select
 from ..drill import BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, VIEWS, Selection
 from . import picker
 from .common import contract_label, notice, page_title
@@ -120,16 +121,15 @@ def layout(search: str) -> list:
         html.Div(className="card controls", children=[
             html.Div(className="field wide", children=[
                 html.Label("Contratto", htmlFor=ids.CONTRACT),
-                dcc.Dropdown(
-                    id=ids.CONTRACT, clearable=False, searchable=False,
+                Select(
+                    id=ids.CONTRACT,
                     options=[{"label": contract_label(c), "value": c.id} for c in contracts],
                     value=chosen.id if chosen else None, placeholder="Scegli il contratto",
                 ),
             ]),
             html.Div(className="field", children=[
                 html.Label("Anno", htmlFor=ids.YEAR),
-                dcc.Dropdown(id=ids.YEAR, clearable=False, searchable=False, options=years,
-                             value=year, placeholder="Scegli l'anno"),
+                Select(id=ids.YEAR, options=years, value=year, placeholder="Scegli l'anno"),
             ]),
             html.Button("Visualizza", id=ids.CONFIRM, className="button primary", n_clicks=0),
             html.Div(id=ids.FORM_MESSAGE),
@@ -140,9 +140,10 @@ def layout(search: str) -> list:
             html.Div(className="card", children=[
                 html.Div(className="chart-head", children=[
                     html.H2("Energia prelevata per fasce F1 – F2 – F3"),
-                    dcc.RadioItems(
-                        id=ids.VIEW, className="switch", inline=True, value=selection.view,
-                        options=VIEW_OPTIONS,
+                    RadioGroup(
+                        id=ids.VIEW, className="switch", value=selection.view,
+                        options=VIEW_OPTIONS, legend="Vista del grafico",
+                        legendClassName="visually-hidden",
                     ),
                 ]),
                 html.Nav(id=ids.BREADCRUMBS, className="crumbs",

@@ -18,6 +18,7 @@ from models import Contract
 
 from .. import access
 from ..auth.identity import current_viewer
+from ..controls import Select
 from .common import contract_label
 
 MAX_SEARCH = 512
@@ -69,15 +70,15 @@ def rendered(store_id: str, search: str) -> dcc.Store:
 
 def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
            with_all: bool = False) -> html.Div:
-    """Build the card with the contract dropdown, preset to the URL's choice."""
+    """Build the card with the contract selector, preset to the URL's choice."""
     options = [{"label": contract_label(c), "value": c.id} for c in contracts]
     if with_all and len(contracts) > 1:
         options.insert(0, {"label": "Tutti i contratti", "value": ALL})
     return html.Div(className="card controls", children=[
         html.Div(className="field wide", children=[
             html.Label("Contratto", htmlFor=dropdown_id),
-            dcc.Dropdown(id=dropdown_id, options=options, value=value, clearable=False,
-                         searchable=False, placeholder="Scegli il contratto"),
+            Select(id=dropdown_id, options=options, value=value,
+                   placeholder="Scegli il contratto"),
         ]),
     ])
 
