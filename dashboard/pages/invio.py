@@ -362,3 +362,4 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.INVIO_CONTRACT, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(picker.navigate_one)
+    picker.follow(app, ids.INVIO_CONTRACT, picker.shown_contract)
