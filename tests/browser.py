@@ -77,3 +77,48 @@ def axe_violations(duo) -> list[str]:
         pytest.fail(f"axe-core did not run on {driver.current_url}: {result}")
     return [f"{v['id']} ({v['impact']}): {v['help']}\n      " + "\n      ".join(v["nodes"])
             for v in result]
+
+
+# --- Touch targets, sideways scrolling and focus rings, measured in the page ---
+
+SMALL_TARGETS = """
+const small = [];
+const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+  + '[role=switch], [tabindex]:not([tabindex="-1"])';
+for (const e of document.querySelectorAll(controls)) {
+  const style = getComputedStyle(e);
+  if (style.visibility === 'hidden' || !e.getClientRects().length) continue;
+  // A link inside a sentence is exempt (WCAG 2.5.5); a radio counts with its label, a
+  // native select with the face it covers.
+  if (e.tagName === 'A' && style.display === 'inline' && e.closest('p, li, dd, small')) continue;
+  const holder = ['radio', 'checkbox'].includes(e.type) ? e.closest('label')
+    : e.tagName === 'SELECT' ? e.closest('.select') : null;
+  const box = (holder || e).getBoundingClientRect();
+  if (box.height < 43.5 || box.width < 43.5) {
+    small.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} «${(e.innerText || e.value
+      || e.getAttribute('aria-label') || '').trim().slice(0, 40)}» ${Math.round(box.width)}×`
+      + `${Math.round(box.height)}`);
+  }
+}
+return small;
+"""
+
+
+def small_targets(duo) -> list[str]:
+    """List the visible controls smaller than 44 × 44 px, inline links in a sentence aside."""
+    return duo.driver.execute_script(SMALL_TARGETS)
+
+
+def sideways(duo) -> list[str]:
+    """List the outermost elements that stick out of the window (the page then scrolls)."""
+    return duo.driver.execute_script("""
+        if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+        const out = [];
+        for (const e of document.body.querySelectorAll('*')) {
+          const r = e.getBoundingClientRect(), p = e.parentElement.getBoundingClientRect();
+          if (r.right > window.innerWidth + 1 && p.right <= window.innerWidth + 1) {
+            out.push(`${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.right)} px`);
+          }
+        }
+        return out.length ? out.slice(0, 5) : ['the page is wider than the window'];
+    """)

@@ -14,7 +14,7 @@ from dashboard import ids
 from models import Contract, Customer, db
 from models.advice import give_consent
 from models.entities import utcnow
-from tests.browser import axe_violations, log_in
+from tests.browser import axe_violations, log_in, sideways, small_targets
 from tests.conftest import DEMO_MEMBER, OTHER_MEMBER
 
 pytestmark = pytest.mark.browser
@@ -56,6 +56,9 @@ def check(duo, width: int, pages: list[tuple[str, str, str]]) -> None:
         except TimeoutException:
             found.append(f"{path} @ {width} px: «{text}» never appeared in {selector}")
         found += [f"{path} @ {width} px: {v}" for v in axe_violations(duo)]
+        found += [f"{path} @ {width} px: target smaller than 44 px: {t}"
+                  for t in small_targets(duo)]
+        found += [f"{path} @ {width} px: scrolls sideways: {e}" for e in sideways(duo)]
     assert not found, "axe-core violations:\n" + "\n".join(found)
 
 
