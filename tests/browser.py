@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -122,3 +124,52 @@ def sideways(duo) -> list[str]:
         }
         return out.length ? out.slice(0, 5) : ['the page is wider than the window'];
     """)
+
+
+FOCUS_RING = """
+const e = document.activeElement;
+const ring = e.tagName === 'SELECT' && e.closest('.select')
+  ? e.closest('.select').querySelector('.select-face') : (e.closest('.dash-input-container') || e);
+const style = getComputedStyle(ring);
+let behind = ring.parentElement, background = 'rgb(255, 255, 255)';
+for (; behind; behind = behind.parentElement) {
+  const colour = getComputedStyle(behind).backgroundColor;
+  if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') { background = colour; break; }
+}
+return [`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} «${(e.innerText || e.value || '')
+  .trim().slice(0, 30)}»`, style.outlineStyle, parseFloat(style.outlineWidth),
+  style.outlineColor, background];
+"""
+
+
+def luminance(rgb: str) -> float:
+    """Return the relative luminance of a CSS rgb()/rgba() colour (WCAG 2.1)."""
+    red, green, blue = (int(float(v)) / 255 for v in
+                        rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(one: str, other: str) -> float:
+    """Return the contrast ratio of two CSS colours."""
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def weak_focus_rings(duo, presses: int) -> list[str]:
+    """Tab through the page and list each control whose ring is under 2 px or 3:1."""
+    weak = []
+    body = duo.driver.find_element(By.TAG_NAME, "body")
+    body.click()
+    for _ in range(presses):
+        ActionChains(duo.driver).send_keys(Keys.TAB).perform()
+        name, style, width, colour, background = duo.driver.execute_script(FOCUS_RING)
+        if name.startswith("body"):
+            continue
+        ratio = contrast(colour, background)
+        if style in ("none", "hidden") or width < 2 or ratio < 3:
+            weak.append(f"{name}: {style} {width} px {colour} on {background} ({ratio:.1f}:1)")
+    return weak

@@ -14,7 +14,7 @@ from dashboard import ids
 from models import Contract, Customer, db
 from models.advice import give_consent
 from models.entities import utcnow
-from tests.browser import axe_violations, log_in, sideways, small_targets
+from tests.browser import axe_violations, log_in, sideways, small_targets, weak_focus_rings
 from tests.conftest import DEMO_MEMBER, OTHER_MEMBER
 
 pytestmark = pytest.mark.browser
@@ -132,3 +132,19 @@ def test_the_administrator(portal, width):
         ("/amministrazione/stato", "h1", "Stato del servizio"),
         ("/account", "h1", "Il mio account"),
     ])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_focused_control_shows_a_ring_of_2_px_at_3_to_1(portal, app, width):
+    _customer, home = mario(app)
+    duo = portal
+    duo.driver.set_window_size(width, 900)
+    duo.driver.get(duo.base + "/login")
+    duo.wait_for_element("#login")
+    weak = weak_focus_rings(duo, 8)
+    log_in(duo, *DEMO_MEMBER)
+    for path, selector, text in area_pages(home)[1:5]:
+        duo.driver.get(duo.base + path)
+        duo.wait_for_contains_text(selector, text, timeout=15)
+        weak += [f"{path}: {w}" for w in weak_focus_rings(duo, 30)]
+    assert not weak, "weak focus rings:\n" + "\n".join(weak)
