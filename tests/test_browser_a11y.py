@@ -75,7 +75,14 @@ def test_plain_pages_before_login(portal, width):
 def test_the_members_area(portal, app, width):
     _customer, home = mario(app)
     log_in(portal, *DEMO_MEMBER)
+    consumi = f"/consumi?contratto={home}&anno=2023"
     check(portal, width, area_pages(home) + [
+        (consumi + "&vista=periodi", f"#{ids.TOTALS}", "Totale"),
+        (consumi + "&mese=3", f"#{ids.BREADCRUMBS}", "marzo"),
+        (consumi + "&mese=3&giorno=14", f"#{ids.BREADCRUMBS}", "14 marzo"),
+        (consumi + "&vista=mappa", f"#{ids.TOTALS}", "Totale"),
+        (consumi + "&vista=tipo&mese=3", f"#{ids.TOTALS}", "Totale"),
+        ("/contabilita?contratto=tutti", f"#{ids.CONTABILITA_BODY}", "Totali per anno"),
         ("/consulenza", f"#{adv.CONSENT_STATUS}", "consenso"),
         ("/account", "h1", "Il mio account"),
     ])
