@@ -155,3 +155,16 @@ def test_every_focused_control_shows_a_ring_of_2_px_at_3_to_1(portal, app, width
         duo.wait_for_contains_text(selector, text, timeout=15)
         weak += [f"{path}: {w}" for w in weak_focus_rings(duo, 30)]
     assert not weak, "weak focus rings:\n" + "\n".join(weak)
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(portal, app):
+    _customer, home = mario(app)
+    duo = portal
+    duo.driver.set_window_size(320, 800)
+    log_in(duo, *DEMO_MEMBER)
+    wide = []
+    for path, selector, text in area_pages(home) + [("/account", "h1", "Il mio account")]:
+        duo.driver.get(duo.base + path)
+        duo.wait_for_contains_text(selector, text, timeout=15)
+        wide += [f"{path}: {e}" for e in sideways(duo)]
+    assert not wide, "wider than a 320 px phone:\n" + "\n".join(wide)
