@@ -50,6 +50,14 @@ def _enum(cls: type) -> Enum:
     )
 
 
+def postal_address(street: str, zip_code: str, city: str, province: str | None = None) -> str:
+    """Write an address on one line as bills print it: "Via Roma 12, 33026 Paluzza (UD)"."""
+    place = " ".join(part.strip() for part in (zip_code, city) if part and part.strip())
+    if province and province.strip():
+        place = f"{place} ({province.strip().upper()})"
+    return ", ".join(part for part in (street.strip(), place) if part)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a naming convention, so migrations name constraints stably."""
 
@@ -90,6 +98,12 @@ class Customer(Base):
     def is_member(self) -> bool:
         """Tell whether the customer is a member of the cooperative."""
         return self.member_since is not None
+
+    @property
+    def billing_address(self) -> str:
+        """Return where paper bills go, on one line."""
+        return postal_address(self.billing_street, self.billing_zip, self.billing_city,
+                              self.billing_province)
 
 
 class CustomerSearch(Base):
@@ -162,6 +176,11 @@ class Contract(Base):
     iban: Mapped[str | None] = mapped_column(String(34))
 
     customer: Mapped[Customer] = relationship(back_populates="contracts")
+
+    @property
+    def supply_address(self) -> str:
+        """Return the supply point's address on one line."""
+        return postal_address(self.supply_street, self.supply_zip, self.supply_city)
 
 
 class MonthlyConsumption(Base):

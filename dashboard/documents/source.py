@@ -103,9 +103,7 @@ def build_invoice_document(session: Session, invoice_id: int) -> InvoiceDocument
 
 def _party(customer: Customer) -> Party:
     """Describe the holder."""
-    address = (f"{customer.billing_street}, {customer.billing_zip} "
-               f"{customer.billing_city} ({customer.billing_province})")
-    return Party(customer.name, customer.tax_code, customer.code, address,
+    return Party(customer.name, customer.tax_code, customer.code, customer.billing_address,
                  customer.is_member, customer.member_since)
 
 
@@ -113,7 +111,7 @@ def _supply(contract: Contract) -> Supply:
     """Describe the supply point."""
     return Supply(
         pod=contract.pod,
-        address=f"{contract.supply_street}, {contract.supply_zip} {contract.supply_city}",
+        address=contract.supply_address,
         customer_type_label=CUSTOMER_TYPE_LABELS[CustomerType(contract.customer_type)],
         tariff_label=TARIFF_LABELS[TariffStructure(contract.tariff_structure)],
         offer=f"{contract.offer_name} ({contract.offer_code})",

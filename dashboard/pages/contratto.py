@@ -183,11 +183,9 @@ def facts_of(contract: Contract) -> ContractFacts:
     return ContractFacts(
         contract_id=contract.id, holder=customer.name, tax_code=customer.tax_code,
         vat_number=customer.vat_number,
-        billing_address=(f"{customer.billing_street}, {customer.billing_zip} "
-                         f"{customer.billing_city} ({customer.billing_province})"),
+        billing_address=customer.billing_address,
         customer_code=customer.code, member_since=customer.member_since, pod=contract.pod,
-        supply_address=(f"{contract.supply_street}, {contract.supply_zip} "
-                        f"{contract.supply_city}"),
+        supply_address=contract.supply_address,
         customer_type=CustomerType(contract.customer_type),
         tariff=TariffStructure(contract.tariff_structure), offer_name=contract.offer_name,
         offer_code=contract.offer_code, power_committed_kw=contract.power_committed_kw,
