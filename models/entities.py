@@ -25,6 +25,7 @@ from .enums import (
     CostSide,
     CustomerType,
     DeliveryMode,
+    Market,
     PaymentMethod,
     ReadingType,
     Role,
@@ -161,6 +162,11 @@ class Contract(Base):
     tariff_structure: Mapped[TariffStructure] = mapped_column(_enum(TariffStructure))
     offer_name: Mapped[str] = mapped_column(String(100))
     offer_code: Mapped[str] = mapped_column(String(32))
+    # The 2025 bill's «box dell'offerta» (Delibera 315/2024): the market the offer is sold on
+    # and the last day its economic conditions hold (None: no expiry, as in the tutele).
+    offer_market: Mapped[Market] = mapped_column(_enum(Market), default=Market.FREE,
+                                                 server_default=Market.FREE.value)
+    offer_conditions_until: Mapped[date | None]
     power_committed_kw: Mapped[Decimal] = mapped_column(Quantity)
     power_available_kw: Mapped[Decimal] = mapped_column(Quantity)
     voltage_v: Mapped[int] = mapped_column(default=230)

@@ -1,12 +1,11 @@
-"""What both bill documents share: the Unicode font, the page furniture, the bill's arithmetic."""
+"""What both bill documents share: the Unicode font, the page furniture, the checked groups."""
 from __future__ import annotations
 
 import copy
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
-from decimal import Decimal
+from dataclasses import fields, is_dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -21,9 +20,11 @@ from fpdf.syntax import Name, PDFArray, PDFContentStream
 
 from dashboard import formatting as fmt
 from dashboard import palette
-from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+from models import billing
+from models.billing import GroupTotal
+from models.enums import CostGroup, CostSide, ReadingType
 
-from .data import InvoiceDocument, Line
+from .data import InvoiceDocument
 
 COOPERATIVE = "SECAB Società Cooperativa"
 IDENTITY = "Paluzza (UD) · www.secab.it"
@@ -32,12 +33,6 @@ MARGIN = 15.0
 CONTENT_WIDTH = 210.0 - 2 * MARGIN
 BODY_TOP = 31.0
 BOTTOM_MARGIN = 18.0
-CENT = Decimal("0.01")
-# A line's amount may differ from quantity × unit price by rounding to the cent, no more.
-HALF_CENT = Decimal("0.005")
-# A quantity in euro is a taxable base among the taxes (IVA: base × rate) or, elsewhere, a lump
-# sum such as a rounding, printed by its amount alone.
-EURO_UNIT = "€"
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _FONT_DIR = Path(__file__).parent / "fonts"
@@ -413,117 +408,19 @@ class BillPDF(LetterheadPDF):
                          f"Fattura n. {doc.number}")
 
 
-# --- The bill's arithmetic: groups, subtotals and the checks that keep totals honest ----------
+# --- The bill's groups, checked by the billing rules --------------------------------------------
 
-@dataclass(frozen=True)
-class GroupSpec:
-    """A cost group as a bill generation prints it."""
-
-    group: CostGroup
-    heading: str
-    summary: str = ""         # the front page's label, when it differs from the heading
-
-    @property
-    def label(self) -> str:
-        """Return the group's label in the front page's summary."""
-        return self.summary or self.heading
-
-    @property
-    def total_label(self) -> str:
-        """Return the label of the group's subtotal row in the detail."""
-        return self.summary or f"Totale {self.heading[0].lower()}{self.heading[1:]}"
-
-
-@dataclass(frozen=True)
-class GroupTotal:
-    """The lines of one cost group and their subtotal."""
-
-    spec: GroupSpec
-    lines: tuple[Line, ...]
-    subtotal: Decimal
-
-    def side_total(self, side: CostSide) -> Decimal:
-        """Return the part of the subtotal that goes to one side (seller or network)."""
-        return sum((line.amount for line in self.lines if line.side == side), Decimal(0))
-
-
-_RECALCULATIONS = GroupSpec(CostGroup.RECALCULATIONS, "Ricalcoli")
-_OTHER = GroupSpec(CostGroup.OTHER, "Altre partite")
-GROUPS: dict[BillGeneration, tuple[GroupSpec, ...]] = {
-    BillGeneration.BOLLETTA_2_0: (
-        GroupSpec(CostGroup.ENERGY, "Spesa per la materia energia"),
-        GroupSpec(CostGroup.TRANSPORT, "Spesa per il trasporto e la gestione del contatore"),
-        GroupSpec(CostGroup.SYSTEM_CHARGES, "Spesa per oneri di sistema"),
-        _RECALCULATIONS,
-        _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte e IVA", summary="Totale imposte e IVA"),
-    ),
-    BillGeneration.ARERA_2025: (
-        GroupSpec(CostGroup.CONSUMPTION_SHARE, "Quota consumi"),
-        GroupSpec(CostGroup.FIXED_SHARE, "Quota fissa"),
-        GroupSpec(CostGroup.POWER_SHARE, "Quota potenza"),
-        _RECALCULATIONS,
-        _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte"),
-    ),
-}
-# Groups a bill shows only when it has lines in them; the others always appear, even at 0,00 €.
-OCCASIONAL = frozenset({CostGroup.RECALCULATIONS, CostGroup.OTHER})
-# The 2025 receipt splits these groups between the seller and the network.
-SPLIT_GROUPS = frozenset(
-    {CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE}
-)
-SPLIT_SIDES = (CostSide.SALE, CostSide.NETWORK)
 SIDE_LABELS = {CostSide.SALE: "Vendita", CostSide.NETWORK: "Rete e oneri"}
 
 
-def is_rate_line(line: Line) -> bool:
-    """Tell whether the line applies a rate to a taxable base (IVA) rather than a price."""
-    return line.unit == EURO_UNIT and line.group == CostGroup.TAXES
-
-
-def _check_line(line: Line, generation: BillGeneration) -> None:
-    """Refuse a line that is in the wrong group or whose amount is not quantity × price."""
-    if line.group not in {spec.group for spec in GROUPS[generation]}:
-        raise ValueError(f"line {line.description!r}: {line.group} is not a {generation} group")
-    if line.group in SPLIT_GROUPS and line.side not in SPLIT_SIDES:
-        raise ValueError(f"line {line.description!r}: side {line.side} is neither sale nor network")
-    if line.amount != line.amount.quantize(CENT):
-        raise ValueError(f"line {line.description!r}: amount {line.amount} is not in cents")
-    if abs(line.quantity * line.unit_price - line.amount) > HALF_CENT:
-        raise ValueError(
-            f"line {line.description!r}: {line.quantity} × {line.unit_price} is not {line.amount}"
-        )
-
-
-def _check_readings(doc: InvoiceDocument) -> None:
-    """Refuse meter readings that do not add up to the billed consumption."""
-    billed = {"F1": doc.f1_kwh, "F2": doc.f2_kwh, "F3": doc.f3_kwh}
-    for reading in doc.readings:
-        if reading.current - reading.previous != reading.kwh:
-            raise ValueError(f"{reading.band}: registers do not give {reading.kwh} kWh")
-        # A conguaglio's registers also span the kWh it recalculates from earlier estimates.
-        if not doc.is_adjustment and billed.get(reading.band, reading.kwh) != reading.kwh:
-            raise ValueError(f"{reading.band}: read {reading.kwh}, billed {billed[reading.band]}")
-
-
 def checked_groups(doc: InvoiceDocument) -> tuple[GroupTotal, ...]:
-    """Check the bill's arithmetic and return its cost groups in printing order."""
-    if not doc.lines:
-        raise ValueError(f"invoice {doc.number} has no lines")
-    for line in doc.lines:
-        _check_line(line, doc.generation)
-    _check_readings(doc)
-    groups = []
-    for spec in GROUPS[doc.generation]:
-        lines = tuple(line for line in doc.lines if line.group == spec.group)
-        if lines or spec.group not in OCCASIONAL:
-            groups.append(GroupTotal(spec, lines, sum((x.amount for x in lines), Decimal(0))))
-    # Every line sits in exactly one printed group, so this is also the sum of the lines.
-    printed = sum((group.subtotal for group in groups), Decimal(0))
-    if printed != doc.total:
-        raise ValueError(f"invoice {doc.number}: groups add up to {printed}, total is {doc.total}")
-    return tuple(groups)
+    """Check the bill's readings and arithmetic; return its cost groups in printing order."""
+    billing.check_readings(doc.readings, {"F1": doc.f1_kwh, "F2": doc.f2_kwh, "F3": doc.f3_kwh},
+                           doc.is_adjustment)
+    try:
+        return billing.checked_groups(doc.lines, doc.generation, doc.total)
+    except ValueError as error:
+        raise ValueError(f"invoice {doc.number}: {error}") from error
 
 
 # --- Words shared by both documents -----------------------------------------------------------

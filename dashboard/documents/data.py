@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+from models.billing import CostLine
+from models.enums import BillGeneration, ReadingType
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,8 @@ class BandReading:
     kwh: int                      # current - previous
 
 
-@dataclass(frozen=True)
-class Line:
-    """One detail line: quantity × unit price = amount."""
-
-    group: CostGroup
-    side: CostSide
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    amount: Decimal
+# One detail line (quantity × unit price = amount) is the billing rules' own cost line.
+Line = CostLine
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,16 @@ from dataclasses import dataclass
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from models.billing import EURO_UNIT, SPLIT_GROUPS, SPLIT_SIDES, GroupTotal, is_rate_line
 from models.enums import BillGeneration, CostGroup, ReadingType
 
 from .base import (
     CONTENT_WIDTH,
-    EURO_UNIT,
     MARGIN,
     READING_LABELS,
     SIDE_LABELS,
-    SPLIT_GROUPS,
-    SPLIT_SIDES,
     BillPDF,
-    GroupTotal,
     checked_groups,
-    is_rate_line,
     warnings_for,
 )
 from .data import InvoiceDocument, Line

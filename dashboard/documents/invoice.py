@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from models.billing import SPLIT_GROUPS, SPLIT_SIDES, GroupTotal
 from models.enums import BillGeneration, ReadingType
 
 from .base import (
@@ -12,10 +13,7 @@ from .base import (
     MARGIN,
     READING_LABELS,
     SIDE_LABELS,
-    SPLIT_GROUPS,
-    SPLIT_SIDES,
     BillPDF,
-    GroupTotal,
     checked_groups,
     warnings_for,
 )
