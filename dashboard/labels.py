@@ -1,5 +1,5 @@
 """Italian names of the domain's codes, shown on pages and in documents."""
-from models.enums import CustomerType, DeliveryMode, PaymentMethod, Role, TariffStructure
+from models.enums import CustomerType, DeliveryMode, Market, PaymentMethod, Role, TariffStructure
 from models.statement import Standing
 
 ROLE_LABELS = {
@@ -12,6 +12,10 @@ CUSTOMER_TYPE_LABELS = {
     CustomerType.RESIDENT: "Domestico residente",
     CustomerType.NON_RESIDENT: "Domestico non residente",
     CustomerType.OTHER: "Altri usi",
+}
+MARKET_LABELS = {
+    Market.FREE: "Mercato libero",
+    Market.PROTECTED: "Servizio di tutela",
 }
 TARIFF_LABELS = {
     TariffStructure.MONO: "Monoraria",

@@ -19,6 +19,7 @@ CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 PRICE_STEP = Decimal("0.000001")
 QUANTITY_STEP = Decimal("0.001")
+AVERAGE_STEP = Decimal("0.0001")     # average unit prices on the 2025 receipt
 
 # Delibera ARERA 315/2024: bills issued from this day follow the new layout.
 ARERA_2025_FROM = date(2025, 7, 1)
@@ -631,10 +632,11 @@ class ReceiptRow:
 
     @property
     def average_price(self) -> Decimal | None:
-        """Return the share's cost per unit, or None when it has no quantity."""
+        """Return the share's cost per unit to 4 decimals, or None when it has no quantity."""
         if not self.quantity:
             return None
-        return (self.group.subtotal / self.quantity).quantize(PRICE_STEP, rounding=ROUND_HALF_UP)
+        return (self.group.subtotal / self.quantity).quantize(AVERAGE_STEP,
+                                                               rounding=ROUND_HALF_UP)
 
 
 def months_between(start: date, end: date) -> int:
@@ -661,4 +663,4 @@ def receipt_rows(groups: Sequence[GroupTotal], kwh: int, months: int,
 
 def average_cost(total: Decimal, kwh: int) -> Decimal | None:
     """Return what the whole bill cost per kWh of the period, or None without consumption."""
-    return (total / kwh).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if kwh else None
+    return (total / kwh).quantize(AVERAGE_STEP, rounding=ROUND_HALF_UP) if kwh else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import struct
 import zlib
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import segno
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
@@ -33,6 +35,7 @@ MARGIN = 15.0
 CONTENT_WIDTH = 210.0 - 2 * MARGIN
 BODY_TOP = 31.0
 BOTTOM_MARGIN = 18.0
+QR_QUIET_ZONE = 4          # modules of white around a QR code, as ISO/IEC 18004 asks
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _FONT_DIR = Path(__file__).parent / "fonts"
@@ -280,6 +283,23 @@ class LetterheadPDF(FPDF):
         ):
             self.set_fill_color(color)
             self.polygon([(x + px * unit, y + py * unit) for px, py in points], style="F")
+
+    def qr_code(self, x: float, y: float, size: float, url: str) -> None:
+        """Draw a QR code of a link in a white square `size` mm wide, and make it clickable."""
+        matrix = [tuple(row) for row in segno.make(url, error="m", micro=False).matrix]
+        module = size / (len(matrix) + 2 * QR_QUIET_ZONE)
+        self.set_fill_color("#ffffff")
+        self.rect(x, y, size, size, style="F")
+        self.set_fill_color("#000000")
+        for row, cells in enumerate(matrix):
+            # One rectangle per run of dark modules: a few hundred, not a thousand squares.
+            for dark, run in itertools.groupby(enumerate(cells), key=lambda cell: cell[1]):
+                run = list(run)
+                if dark:
+                    self.rect(x + (QR_QUIET_ZONE + run[0][0]) * module,
+                              y + (QR_QUIET_ZONE + row) * module, len(run) * module, module,
+                              style="F")
+        self.link(x, y, size, size, url)
 
     def footer(self) -> None:
         """Print who issued the document and page x of y."""

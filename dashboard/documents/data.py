@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from models.billing import CostLine
-from models.enums import BillGeneration, ReadingType
+from models.enums import BillGeneration, Market, ReadingType
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class Supply:
     offer: str                    # "Energia Carnia Casa (SEC-D-2023)"
     power_committed_kw: Decimal
     power_available_kw: Decimal
+    # The 2025 bill's «box dell'offerta» and the distributor's fault line.
+    offer_name: str = ""
+    offer_code: str = ""
+    market: Market | None = None
+    conditions_until: date | None = None    # None: no expiry (tutele: updated by ARERA)
+    offer_sheet_url: str = ""
+    distributor: str = ""
+    fault_phone: str = ""
 
 
 @dataclass(frozen=True)
