@@ -12,6 +12,7 @@ import pytest
 import segno
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from dashboard import formatting as fmt
 from dashboard.documents import detail_filename, invoice_filename, render_detail, render_invoice
@@ -25,6 +26,8 @@ from dashboard.documents.data import (
     PastPayment,
     Supply,
 )
+from dashboard.documents.source import build_invoice_document
+from models import Invoice
 from models.enums import BillGeneration, CostGroup, CostSide, Market, ReadingType
 
 G, S = CostGroup, CostSide
@@ -546,3 +549,48 @@ def test_the_qr_code_reads_as_the_offer_sheets_address(tmp_path):
                                    top + (4 + r + 0.5) * module)) < 128 for c in range(count))
              for r in range(count)]
     assert drawn == expected
+
+
+def demo_bill(session, number: int, year: int) -> InvoiceDocument:
+    """Build the plain document of a demo invoice, as the PDF route does."""
+    invoice = session.scalars(select(Invoice).where(Invoice.number == number,
+                                                    Invoice.fiscal_year == year)).one()
+    return build_invoice_document(session, invoice.id)
+
+
+def subtotal(doc: InvoiceDocument, group: CostGroup) -> Decimal:
+    """Add up a group's lines, independently of the renderer."""
+    return sum((item.amount for item in doc.lines if item.group is group), Decimal(0))
+
+
+def test_demo_bills_of_both_generations_read_back_to_the_cent(demo_session):
+    old = demo_bill(demo_session, 1636, 2023)
+    front, detail = text_of(render_invoice(old)), text_of(render_detail(old))
+    assert "Totale bolletta 213,09 €" in front and "Totale fattura 213,09 €" in detail
+    for label, group in (("Spesa per la materia energia", G.ENERGY),
+                         ("Totale imposte e IVA", G.TAXES),
+                         ("Canone di abbonamento alla televisione", G.TV_LICENCE)):
+        assert f"{label} {fmt.euro(subtotal(old, group))}" in front, label
+    assert "Canone TV 2023: rate di febbraio e marzo 2 rate 9,00 €/rata 18,00 €" in detail
+
+    home = demo_session.scalars(select(Invoice.contract_id).where(
+        Invoice.number == 1636, Invoice.fiscal_year == 2023)).one()
+    latest = demo_session.scalars(select(Invoice).where(
+        Invoice.contract_id == home, Invoice.generation == BillGeneration.ARERA_2025,
+        Invoice.issue_date < date(2025, 10, 1)).order_by(Invoice.issue_date.desc())).first()
+    new = build_invoice_document(demo_session, latest.id)
+    first, second = page_texts(render_invoice(new))
+    detail = text_of(render_detail(new))
+    consumption = subtotal(new, G.CONSUMPTION_SHARE)
+    average = (consumption / new.kwh).quantize(Decimal("0.0001"))
+    assert (f"Quota consumi {fmt.number(new.kwh)} kWh {fmt.price(average)} €/kWh" in first)
+    assert f"{fmt.euro(consumption)} Quota fissa 2 mesi" in first
+    canone = [item for item in new.lines if item.group is G.TV_LICENCE]
+    assert f"({fmt.quantity(sum(x.quantity for x in canone))} rate × 9,00 €/rata) " \
+           f"{fmt.euro(subtotal(new, G.TV_LICENCE))}" in first
+    assert f"Totale bolletta {fmt.euro(new.total)}" in first
+    assert f"Totale fattura {fmt.euro(new.total)}" in detail
+    for item in new.lines:
+        assert f"{item.description}" in detail and fmt.euro(item.amount) in detail
+    assert "Mercato libero" in first and "valide fino al 30/06/2027" in first
+    assert "Dati della fornitura" in second
