@@ -10,6 +10,7 @@ from io import BytesIO
 
 import pytest
 import segno
+from fontTools import ttLib
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from dashboard import formatting as fmt
 from dashboard.documents import detail_filename, invoice_filename, render_detail, render_invoice
 from dashboard.documents.base import LetterheadPDF
+from dashboard.documents.cut_fonts import COMMON_CHARACTERS, CUT_FONTS, FONT_DIR, WHOLE_FONTS
 from dashboard.documents.data import (
     BandReading,
     HistoryBar,
@@ -449,20 +451,30 @@ def _text_origins(pdf) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize("align", ["L", "R", "C"])
-@pytest.mark.parametrize(("new_x", "new_y"), [("RIGHT", "TOP"), ("LMARGIN", "NEXT"),
-                                              ("LEFT", "NEXT")])
-def test_plain_cells_land_where_fpdf2_puts_them(align, new_x, new_y):
-    # The short way through text() must place text and move the cursor exactly as cell() does.
+def test_put_places_text_where_cell_does(align):
+    # put() is the short way through fpdf2's public text(): same place as cell(), cursor kept.
     placed = []
-    for plain in (True, False):
+    for short in (True, False):
         pdf = LetterheadPDF(None, "Titolo", "Sottotitolo", "rif.")
         pdf.style(10.5, bold=True)
         pdf.set_xy(40, 100)
-        draw = pdf.cell if plain else super(LetterheadPDF, pdf).cell
-        draw(60, 6, "Spesa per la materia energia 120,68 €", align=align, new_x=new_x,
-             new_y=new_y)
-        placed.append((_text_origins(pdf)[-1], round(pdf.get_x(), 3), round(pdf.get_y(), 3)))
+        if short:
+            pdf.put(40, 100, 60, 6, "Spesa per la materia energia 120,68 €", align)
+        else:
+            pdf.cell(60, 6, "Spesa per la materia energia 120,68 €", align=align)
+        placed.append(_text_origins(pdf)[-1])
     assert placed[0] == placed[1]
+    assert (pdf.get_x(), pdf.get_y()) != (40, 100)          # cell() moves on, put() does not
+
+
+def test_the_cut_fonts_hold_the_common_characters_with_dejavus_widths():
+    for style, name in CUT_FONTS.items():
+        cut = ttLib.TTFont(FONT_DIR / name)
+        whole = ttLib.TTFont(FONT_DIR / WHOLE_FONTS[style])
+        cut_map, whole_map = cut.getBestCmap(), whole.getBestCmap()
+        assert set(cut_map) == {ord(c) for c in COMMON_CHARACTERS} & set(whole_map)
+        for code in cut_map:
+            assert (cut["hmtx"][cut_map[code]][0] == whole["hmtx"][whole_map[code]][0]), chr(code)
 
 
 def page_texts(pdf: bytes) -> list[str]:
