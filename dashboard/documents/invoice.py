@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from dashboard import formatting as fmt
 from dashboard import palette
-from dashboard.labels import MARKET_LABELS
+from dashboard.labels import MARKET_LABELS, offer_conditions
 from models.billing import (
     SPLIT_GROUPS,
     SPLIT_SIDES,
@@ -15,7 +15,7 @@ from models.billing import (
     months_between,
     receipt_rows,
 )
-from models.enums import BillGeneration, Market, ReadingType
+from models.enums import BillGeneration, ReadingType
 
 from .base import (
     CONTENT_WIDTH,
@@ -270,16 +270,10 @@ def _offer_box(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.cell(width, 4.5, "La tua offerta", new_x="LEFT", new_y="NEXT")
     pdf.style(12, bold=True, color=palette.PRIMARY_DARK)
     pdf.cell(width, 6.5, pdf.fitted(supply.offer_name, width - 2), new_x="LEFT", new_y="NEXT")
-    if supply.conditions_until:
-        conditions = f"valide fino al {fmt.day(supply.conditions_until)}"
-    elif supply.market is Market.PROTECTED:
-        conditions = "aggiornate da ARERA ogni trimestre"
-    else:
-        conditions = "senza scadenza"
     for label, value in (
         ("Codice offerta", supply.offer_code),
         ("Mercato", MARKET_LABELS.get(supply.market, "")),
-        ("Condizioni economiche", conditions),
+        ("Condizioni economiche", offer_conditions(supply.market, supply.conditions_until)),
     ):
         y = pdf.get_y()
         pdf.style(9.5, color=palette.MUTED)
