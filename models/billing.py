@@ -178,6 +178,11 @@ _GROUP_ORDER: dict[BillGeneration, tuple[CostGroup, ...]] = {
 }
 
 
+def layout_groups(generation: BillGeneration) -> tuple[CostGroup, ...]:
+    """Return the cost groups a bill of a layout generation has, in printing order."""
+    return _GROUP_ORDER[generation]
+
+
 @dataclass(frozen=True)
 class _Charge:
     """A line before it is placed in a generation's group."""

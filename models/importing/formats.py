@@ -75,6 +75,7 @@ def decimal(scale: int, minimum: Decimal | None = None) -> Parser:
         if minimum is not None and value < minimum:
             raise ValueError(f"non può essere minore di {minimum}")
         return value
+    parse.is_decimal = True  # an unquoted decimal comma is recognised in these columns
     return parse
 
 
@@ -139,6 +140,11 @@ class Column:
     field: str
     parse: Parser
     required: bool = True
+
+    @property
+    def decimal(self) -> bool:
+        """Tell whether the column holds a decimal number."""
+        return getattr(self.parse, "is_decimal", False)
 
 
 @dataclass(frozen=True)
