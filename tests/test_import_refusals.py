@@ -1,0 +1,180 @@
+"""The import refuses what would mislead or break a bill, naming file, line and column.
+
+Each case starts from the documented example, already imported, and imports it again with one
+fault written into the files by the test: the report names the place and nothing changes.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from models.importing import check_folder, import_folder
+from tests.test_import import EXAMPLE, edit, session, snapshot  # noqa: F401 (fixture)
+
+CENT = Decimal("0.01")
+
+
+@pytest.fixture()
+def stored(session) -> Iterator[Session]:  # noqa: F811 (the fixture imported above)
+    """Return a session on a database that holds the example export."""
+    assert import_folder(session, EXAMPLE).ok
+    session.commit()
+    yield session
+
+
+@pytest.fixture()
+def export(tmp_path) -> Path:
+    """Copy the example export to a folder the test may edit."""
+    folder = tmp_path / "export"
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def refused(db: Session, folder: Path) -> list[tuple[str, int, str, str]]:
+    """Import a folder; return its problems after checking the database is untouched."""
+    before = snapshot(db)
+    report = import_folder(db, folder)
+    db.commit()
+    assert snapshot(db) == before
+    return [(p.file, p.line, p.column, p.reason) for p in report.problems]
+
+
+def places(problems: list[tuple[str, int, str, str]]) -> set[tuple[str, int, str]]:
+    """Keep the file, line and column of each problem."""
+    return {problem[:3] for problem in problems}
+
+
+def write(folder: Path, name: str, header: str, *rows: str) -> None:
+    """Write a small export file."""
+    (folder / name).write_text("\n".join((header, *rows)) + "\n", encoding="utf-8")
+
+
+def rows(folder: Path, name: str) -> list[list[str]]:
+    """Read a file's rows, header first."""
+    return list(csv.reader((folder / name).open(encoding="utf-8")))
+
+
+def set_line(folder: Path, line: int, **values: str) -> None:
+    """Change a cost line, recompute its amount and keep its invoice's total and payment."""
+    table = rows(folder, "righe_fattura.csv")
+    head, row = table[0], table[line - 1]
+    for column, value in values.items():
+        row[head.index(column)] = value
+    amount = (Decimal(row[head.index("quantita")]) * Decimal(row[head.index("prezzo_unitario")])
+              ).quantize(CENT, rounding=ROUND_HALF_UP)
+    row[head.index("importo")] = str(amount)
+    save(folder, "righe_fattura.csv", table)
+    retotal(folder, row[head.index("numero")])
+
+
+def drop_line(folder: Path, line: int) -> None:
+    """Remove a cost line and keep its invoice's total and payment."""
+    table = rows(folder, "righe_fattura.csv")
+    number = table.pop(line - 1)[1]
+    save(folder, "righe_fattura.csv", table)
+    retotal(folder, number)
+
+
+def retotal(folder: Path, number: str) -> None:
+    """Set an invoice's total, and its payment, to the sum of its lines."""
+    total = sum((Decimal(r[9]) for r in rows(folder, "righe_fattura.csv")[1:] if r[1] == number),
+                Decimal("0.00"))
+    for name, column in (("fatture.csv", "totale"), ("pagamenti.csv", "importo")):
+        table = rows(folder, name)
+        for row in table[1:]:
+            if row[1] == number:
+                row[table[0].index(column)] = str(total)
+        save(folder, name, table)
+
+
+def save(folder: Path, name: str, table: list[list[str]]) -> None:
+    """Write rows back to a file."""
+    with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table)
+
+
+# --- meter readings -------------------------------------------------------------------------
+
+def test_a_reading_below_the_one_before_is_refused(stored, tmp_path):
+    write(tmp_path, "letture.csv", "pod,data_lettura,f1,f2,f3,tipo_lettura",
+          "IT125E00900001,2025-05-01,10600,5280,9700,effettiva")   # F2 was 5289 on 1 March
+    found = refused(stored, tmp_path)
+    assert places(found) == {("letture.csv", 2, "f2")}
+    assert "il registro F2 scende da 5289 (2025-03-01) a 5280 (2025-05-01)" in found[0][3]
+
+
+def test_a_reading_that_contradicts_a_stored_invoice_is_refused(stored, tmp_path):
+    write(tmp_path, "letture.csv", "pod,data_lettura,f1,f2,f3,tipo_lettura",
+          "IT125E00900001,2025-03-01,10503,5290,9630,effettiva")   # F2 one kWh more
+    found = refused(stored, tmp_path)
+    assert places(found) == {("letture.csv", 2, "f2")}
+    assert "fattura 1514/2025" in found[0][3] and "F2 = 145 kWh, la fattura ne addebita 144" in (
+        found[0][3])
+
+
+def test_an_invoice_that_contradicts_its_readings_is_refused(stored, export):
+    edit(export, "letture.csv", 4, "f2", "5290")
+    assert places(refused(stored, export)) == {("fatture.csv", 3, "f2_kwh")}
+
+
+# --- the lines of a bill --------------------------------------------------------------------
+
+def test_a_2025_line_on_an_older_bill_is_refused(stored, export):
+    edit(export, "righe_fattura.csv", 2, "gruppo", "quota_consumi")
+    found = refused(stored, export)
+    assert places(found) == {("righe_fattura.csv", 2, "gruppo")}
+    assert "quota_consumi non esiste nelle bollette bolletta_2_0" in found[0][3]
+
+
+def test_household_iva_at_22_percent_is_refused(stored, export):
+    set_line(export, 12, descrizione="IVA 22%", prezzo_unitario="0.22")
+    found = refused(stored, export)
+    assert places(found) == {("righe_fattura.csv", 12, "prezzo_unitario")}
+    assert "IVA al 22%, ma per una fornitura domestico_residente è al 10%" in found[0][3]
+
+
+def test_a_missing_excise_line_is_refused(stored, export):
+    drop_line(export, 11)    # 1507/2025's excise; its IVA line moves up to line 11
+    found = refused(stored, export)
+    assert places(found) == {("righe_fattura.csv", 11, "gruppo")}
+    assert "manca la riga dell'accisa" in found[0][3] and "670 kWh" in found[0][3]
+
+
+def test_a_business_without_excise_is_refused(stored, export):
+    drop_line(export, 34)    # 1521/2025, other uses: every kWh is taxed
+    assert places(refused(stored, export)) == {("righe_fattura.csv", 34, "gruppo")}
+
+
+def test_the_exemption_without_the_claw_back_is_refused(stored, export):
+    # As the example read before: 300 kWh exempt over two months of 340 and 365 kWh.
+    set_line(export, 11, descrizione="Accisa (300 kWh esenti)", quantita="405")
+    found = refused(stored, export)
+    assert places(found) == {("righe_fattura.csv", 11, "quantita"),
+                             ("righe_fattura.csv", 11, "descrizione")}
+    assert any("vanno tassati 670 kWh" in reason for *_, reason in found)
+
+
+# --- payments -------------------------------------------------------------------------------
+
+def test_a_negative_payment_is_refused(stored, export):
+    edit(export, "pagamenti.csv", 2, "importo", "-164.23")
+    assert places(refused(stored, export)) == {("pagamenti.csv", 2, "importo")}
+
+
+def test_a_payment_before_the_invoice_was_issued_is_refused(stored, tmp_path):
+    write(tmp_path, "pagamenti.csv", "anno,numero,data,importo,canale",
+          "2025,1507,2025-02-09,164.23,SEPA")    # issued on 10 February
+    found = refused(stored, tmp_path)
+    assert places(found) == {("pagamenti.csv", 2, "data")}
+    assert "prima dell'emissione della fattura 1507/2025 (2025-02-10)" in found[0][3]
+
+
+def test_the_example_passes_every_check_on_an_empty_database(session):  # noqa: F811
+    _, report = check_folder(session, EXAMPLE)
+    assert report.ok, [str(p) for p in report.problems]
