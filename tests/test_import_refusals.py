@@ -6,15 +6,21 @@ fault written into the files by the test: the report names the place and nothing
 from __future__ import annotations
 
 import csv
+import html
 import shutil
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import Invoice, MeterReading, db
+from models.enums import CostGroup
+from models.generation import bump_generation
 from models.importing import check_folder, import_folder
+from tests.test_admin import admin, upload  # noqa: F401 (fixture)
 from tests.test_import import EXAMPLE, edit, session, snapshot  # noqa: F401 (fixture)
 
 CENT = Decimal("0.01")
@@ -178,3 +184,133 @@ def test_a_payment_before_the_invoice_was_issued_is_refused(stored, tmp_path):
 def test_the_example_passes_every_check_on_an_empty_database(session):  # noqa: F811
     _, report = check_folder(session, EXAMPLE)
     assert report.ok, [str(p) for p in report.problems]
+
+
+# --- the three faults that broke both PDFs of a bill ------------------------------------------
+
+def _mario_s_bill(app) -> tuple[Invoice, list[MeterReading]]:
+    """Return invoice 1636/2023 with its lines, and its two meter readings."""
+    bill = db.session.scalar(select(Invoice).where(Invoice.fiscal_year == 2023,
+                                                   Invoice.number == 1636))
+    readings = list(db.session.scalars(
+        select(MeterReading).where(MeterReading.contract_id == bill.contract_id,
+                                   MeterReading.read_on.in_([bill.period_start,
+                                                             bill.reading_date]))
+        .order_by(MeterReading.read_on)))
+    return bill, readings
+
+
+def _fault(case: str, bill: Invoice, readings: list[MeterReading]) -> None:
+    """Write one of the faults into the loaded objects."""
+    before, after = readings
+    if case == "lettura_in_calo":
+        after.f1 = before.f1 - 5
+    elif case == "lettura_diversa":
+        after.f1 += 7
+    else:
+        bill.lines[0].group = CostGroup.CONSUMPTION_SHARE
+
+
+def _export_of(folder: Path, bill: Invoice, readings: list[MeterReading]) -> None:
+    """Write the bill's readings and lines as the billing system would export them."""
+    write(folder, "letture.csv", "pod,data_lettura,f1,f2,f3,tipo_lettura", *(
+        f"{bill.contract.pod},{r.read_on},{r.f1},{r.f2},{r.f3},{r.reading_type.value}"
+        for r in readings))
+    with (folder / "righe_fattura.csv").open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["anno", "numero", "posizione", "gruppo", "lato", "descrizione",
+                      "quantita", "unita", "prezzo_unitario", "importo"])
+        out.writerows([bill.fiscal_year, bill.number, line.position, line.group.value,
+                       line.side.value, line.description, line.quantity, line.unit,
+                       line.unit_price, line.amount] for line in bill.lines)
+
+
+@pytest.mark.parametrize(("case", "place"), [
+    ("lettura_in_calo", ("letture.csv", 3, "f1")),
+    ("lettura_diversa", ("letture.csv", 3, "f1")),
+    ("riga_2025", ("righe_fattura.csv", 2, "gruppo")),
+])
+def test_the_faults_that_broke_the_pdfs_are_refused_and_never_answer_500(
+        app, member, tmp_path, case, place):
+    with app.app_context():
+        bill, readings = _mario_s_bill(app)
+        bill_id = bill.id
+        _fault(case, bill, readings)
+        _export_of(tmp_path, bill, readings)
+        db.session.rollback()
+        found = places(refused(db.session, tmp_path))
+    assert found == {place}
+    pdfs = [f"/fatture/{bill_id}/{kind}.pdf" for kind in ("fattura", "dettaglio")]
+    assert [member.get(pdf).status_code for pdf in pdfs] == [200, 200]
+    # The same fault already in the database, from before these checks: a polite page.
+    with app.app_context():
+        _fault(case, *_mario_s_bill(app))
+        bump_generation(db.session)   # as any write does: the PDFs served above are stale
+        db.session.commit()
+    for pdf in pdfs:
+        response = member.get(pdf)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 409, text[:300]
+        assert "Documento non disponibile" in text and "assistenza clienti" in text
+        assert "Traceback" not in text and b"%PDF" not in response.data
+
+
+# --- files a spreadsheet saved: another encoding, «;», decimal commas ------------------------
+
+def _latin1() -> tuple[str, bytes]:
+    """Return clienti.csv saved as Windows-1252, with an accent on its third line."""
+    text = (EXAMPLE / "clienti.csv").read_text(encoding="utf-8")
+    return "clienti.csv", text.replace("Falegnameria Englaro", "Falegnameria Englaro & Niccolò"
+                                       ).encode("cp1252")
+
+
+def _semicolons() -> tuple[str, bytes]:
+    """Return contratti.csv separated by «;», as a spreadsheet set to Italian saves it."""
+    text = (EXAMPLE / "contratti.csv").read_text(encoding="utf-8")
+    return "contratti.csv", text.replace(",", ";").encode()
+
+
+def _decimal_comma() -> tuple[str, bytes]:
+    """Return righe_fattura.csv with an unquoted decimal comma on its second line."""
+    text = (EXAMPLE / "righe_fattura.csv").read_text(encoding="utf-8")
+    return "righe_fattura.csv", text.replace("0.132500,33.13", "0.132500,33,13", 1).encode()
+
+
+SPREADSHEET_FILES = {
+    "latin1": (_latin1, "clienti.csv:3: il testo non è UTF-8"),
+    "semicolons": (_semicolons, "contratti.csv:1: trovato «;» come separatore, atteso «,»"),
+    "decimal_comma": (_decimal_comma, "righe_fattura.csv:2: importo: decimale scritto con la "
+                                      "virgola"),
+}
+
+
+@pytest.mark.parametrize("case", SPREADSHEET_FILES)
+def test_a_spreadsheet_s_file_is_refused_saying_why(session, tmp_path, case):  # noqa: F811
+    make, expected = SPREADSHEET_FILES[case]
+    name, content = make()
+    (tmp_path / name).write_bytes(content)
+    _, report = check_folder(session, tmp_path)
+    assert len(report.problems) == 1
+    assert str(report.problems[0]).startswith(expected), str(report.problems[0])
+
+
+@pytest.mark.parametrize("case", SPREADSHEET_FILES)
+def test_the_command_refuses_a_spreadsheet_s_file_without_a_traceback(app, tmp_path, case):
+    make, expected = SPREADSHEET_FILES[case]
+    name, content = make()
+    (tmp_path / name).write_bytes(content)
+    result = app.test_cli_runner().invoke(args=["import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert expected in result.output and "nessun dato scritto" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("case", SPREADSHEET_FILES)
+def test_the_admin_page_refuses_a_spreadsheet_s_file(app, admin, case):  # noqa: F811
+    make, expected = SPREADSHEET_FILES[case]
+    response = upload(admin, dict([make()]))
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert expected in text and "nessun dato scritto" in text
+    assert "Traceback" not in text
