@@ -142,7 +142,10 @@ def _bills(session: Session, files: FileSet, known: Known,
         exported[invoice_key(r)].append(
             (LineFact(*(r[f] for f in ("position", "group", "side", "description", "quantity",
                                        "unit", "unit_price"))), Place(LINES.name, r.line)))
-    stored_ids = [i for i, key in ids.items() if key not in exported]
+    # Stored lines matter only under an exported invoice row: a bill the folder leaves alone
+    # keeps the lines that were checked when it was imported.
+    stored_ids = [i for i, key in ids.items() if key not in exported
+                  and bills[key].place is not None]
     for batch in chunks(stored_ids):
         for line in session.execute(select(
                 InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLine.group,
