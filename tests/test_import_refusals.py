@@ -314,3 +314,15 @@ def test_the_admin_page_refuses_a_spreadsheet_s_file(app, admin, case):  # noqa:
     assert response.status_code == 400
     assert expected in text and "nessun dato scritto" in text
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(("broken", "expected"), [
+    ('"Paluzza' + "x" * 200_000, "clienti.csv:2: riga illeggibile"),    # a quote never closed
+    ("Pal\x00uzza", "clienti.csv:2: comune: contiene caratteri di controllo"),
+])
+def test_an_unreadable_row_is_a_problem_not_a_traceback(session, tmp_path, broken,  # noqa: F811
+                                                        expected):
+    text = (EXAMPLE / "clienti.csv").read_text(encoding="utf-8")
+    (tmp_path / "clienti.csv").write_text(text.replace("Paluzza", broken, 1), encoding="utf-8")
+    _, report = check_folder(session, tmp_path)
+    assert [str(p)[:len(expected)] for p in report.problems] == [expected]

@@ -6,6 +6,7 @@ YYYY-MM, decimals with a point. docs/IMPORT.md describes the format for the bill
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,8 @@ def text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
             raise ValueError(f"al massimo {max_length} caratteri")
+        if any(unicodedata.category(c) == "Cc" for c in raw):  # NUL, a line break, a tab
+            raise ValueError("contiene caratteri di controllo (per esempio un a capo)")
         return raw
     return parse
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,7 @@ def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
     if problems:
         return [], problems
     records, seen = [], {}
-    for fields in reader:
-        if not fields:
-            continue  # a blank line
+    for fields in _rows(spec, reader, problems):
         record, row_problems = _parse_row(spec, reader.line_num, header, fields)
         problems += row_problems
         if record is None:
@@ -100,6 +99,19 @@ def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
         seen[key] = record.line
         records.append(record)
     return records, problems
+
+
+def _rows(spec: FileSpec, reader: Iterator[list[str]], problems: list[Problem]
+          ) -> Iterator[list[str]]:
+    """Yield the non-blank rows; a row the CSV reader cannot split ends the file, noted."""
+    try:
+        for fields in reader:
+            if fields:
+                yield fields
+    except csv.Error:
+        # A quote never closed swallows the rest of the file into one oversized field.
+        problems.append(Problem(spec.name, reader.line_num, "", "riga illeggibile: un valore "
+                                "troppo lungo o delle virgolette non chiuse"))
 
 
 def _separator_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
