@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .formats import SPECS, FileSpec
 
@@ -63,30 +63,55 @@ def read_folder(folder: Path) -> tuple[FileSet, list[Problem]]:
     return files, problems
 
 
-def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
-    """Decode a file as UTF-8 (a BOM is allowed), or name the first line that is not."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return None, Problem(name, line, "", "il testo non è UTF-8 (forse Latin-1 o Windows-1252): "
-                             "salva il file come «CSV UTF-8»")
+class NotUtf8(ValueError):
+    """A line of a file is not UTF-8 text."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is not UTF-8")
+        self.line = line
+
+
+def utf8_lines(handle: BinaryIO) -> Iterator[str]:
+    """Decode a binary file line by line as UTF-8 (a BOM is allowed), naming a line that is not."""
+    # Line by line, so that a file of any size streams; no UTF-8 sequence holds a b"\n" byte.
+    for number, raw in enumerate(handle, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotUtf8(number) from None
+        yield text.removeprefix("\ufeff") if number == 1 else text
 
 
 def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
     """Parse one file against its column specification."""
     if path.stat().st_size > MAX_FILE_BYTES:
         return [], [Problem(spec.name, 0, "", "file troppo grande: dividilo in più invii")]
-    text, problem = decode(spec.name, path.read_bytes())
-    if problem is not None:
-        return [], [problem]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    with path.open("rb") as handle:
+        reader = csv.reader(utf8_lines(handle))
+        try:
+            return _read_rows(spec, reader)
+        except NotUtf8 as error:
+            return [], [Problem(spec.name, error.line, "", "il testo non è UTF-8 (forse Latin-1 "
+                                "o Windows-1252): salva il file come «CSV UTF-8»")]
+        except csv.Error:
+            # A quote never closed swallows the rest of the file into one oversized field.
+            return [], [Problem(spec.name, reader.line_num, "", "riga illeggibile: un valore "
+                                "troppo lungo o delle virgolette non chiuse")]
+
+
+def _read_rows(spec: FileSpec, reader) -> tuple[list[Record], list[Problem]]:
+    """Check the header, then parse every row and check its key is not repeated.
+
+    `reader` is a csv.reader: its line_num names the line each row ends on.
+    """
     header = [name.strip() for name in next(reader, [])]
     problems = _separator_problems(spec, header) or _header_problems(spec, header)
     if problems:
         return [], problems
     records, seen = [], {}
-    for fields in _rows(spec, reader, problems):
+    for fields in reader:
+        if not fields:
+            continue  # a blank line
         record, row_problems = _parse_row(spec, reader.line_num, header, fields)
         problems += row_problems
         if record is None:
@@ -99,19 +124,6 @@ def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
         seen[key] = record.line
         records.append(record)
     return records, problems
-
-
-def _rows(spec: FileSpec, reader: Iterator[list[str]], problems: list[Problem]
-          ) -> Iterator[list[str]]:
-    """Yield the non-blank rows; a row the CSV reader cannot split ends the file, noted."""
-    try:
-        for fields in reader:
-            if fields:
-                yield fields
-    except csv.Error:
-        # A quote never closed swallows the rest of the file into one oversized field.
-        problems.append(Problem(spec.name, reader.line_num, "", "riga illeggibile: un valore "
-                                "troppo lungo o delle virgolette non chiuse"))
 
 
 def _separator_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
