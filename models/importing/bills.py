@@ -100,7 +100,7 @@ def bill_problems(session: Session, files: FileSet, known: Known) -> list[Proble
         problems += _line_layout(bill)
         problems += _vat(bill, terms[bill.pod])
         problems += _excise(bill, terms[bill.pod], months[bill.pod])
-    problems += _payments(session, files, known)
+    problems += _payments(session, files)
     return sorted(problems, key=lambda p: (p.file, p.line, p.column))
 
 
@@ -342,7 +342,7 @@ def _months_of(bill: Bill) -> list[date]:
 
 # --- payments -------------------------------------------------------------------------------
 
-def _payments(session: Session, files: FileSet, known: Known) -> Iterator[Problem]:
+def _payments(session: Session, files: FileSet) -> Iterator[Problem]:
     """Report payments dated before their invoice was issued."""
     issued = {invoice_key(r): r["issue_date"] for r in files.get(INVOICES.name, [])}
     wanted = [key for key in {invoice_key(r) for r in files.get(PAYMENTS.name, [])}
