@@ -238,6 +238,11 @@ SPLIT_SIDES = (CostSide.SALE, CostSide.NETWORK)
 EURO_UNIT = "€"
 
 
+def layout_groups(generation: BillGeneration) -> tuple[CostGroup, ...]:
+    """Return the cost groups a bill of a layout generation has, in printing order."""
+    return _GROUP_ORDER[generation]
+
+
 @dataclass(frozen=True)
 class _Charge:
     """A line before it is placed in a generation's group."""

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
 from models.enums import CustomerType, Market, PaymentMethod, TariffStructure
+from models.statement import ZERO, standing_on
 
-from ..formatting import day, period
+from ..formatting import period
 from ..labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
+from ..statement import short_status
 from .data import (
     BandReading,
     HistoryBar,
@@ -174,20 +175,9 @@ def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...
                                                 "issue_date": invoice.issue_date}).all()
     return tuple(
         PastPayment(f"{row.number}/{row.fiscal_year}", row.due_date, row.total,
-                    _payment_status(row.total, row.due_date, row.amount or Decimal(0), row.last,
-                                    invoice.issue_date))
+                    short_status(*standing_on(row.total, row.due_date, row.amount or ZERO,
+                                              invoice.issue_date), paid_on=row.last))
         for row in previous)
-
-
-def _payment_status(total: Decimal, due_date: date, paid_amount: Decimal, paid_on: date | None,
-                    as_of: date) -> str:
-    """Word the payment status of a past bill as of a date."""
-    paid_cents = round(paid_amount * 100)
-    if paid_cents >= int(total * 100):
-        return f"Pagata il {day(paid_on)}" if paid_on else "Pagata"
-    if paid_cents > 0:
-        return "Pagata in parte"
-    return "Scaduta, non pagata" if due_date < as_of else "Non ancora scaduta"
 
 
 def _history(session: Session, invoice: Invoice) -> tuple[HistoryBar, ...]:
