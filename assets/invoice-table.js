@@ -26,9 +26,14 @@
   }
 
   function cell(column, value, number) {
-    var title = column[1], numeric = column[3], link = column[4];
+    var title = column[1], numeric = column[3], link = column[4], page = column[5];
     var content = value;
-    if (link) {
+    if (page) {
+      /* A page of the portal: Dash's router opens it without reloading. */
+      content = el("Link", {href: value}, [
+        "Spiegazione", el("Span", {className: "sr-only"}, " della fattura " + number)]);
+      content.namespace = "dash_core_components";
+    } else if (link) {
       var label = title + " " + number + " (PDF)";
       content = el("A", {href: value, target: "_blank", rel: "noopener", title: label,
                          "aria-label": label}, "PDF");

@@ -38,11 +38,14 @@ INVOICE_COLUMNS = (
     ("importo", "Importo (€)", True), ("lettura", "Data lettura", True),
     ("kwh", "Consumo - kWh", True), ("f1", "Consumo - F1", True), ("f2", "Consumo - F2", True),
     ("f3", "Consumo - F3", True), ("fattura", "Fattura", False),
-    ("dettaglio", "Fattura Dettaglio", False),
+    ("dettaglio", "Fattura Dettaglio", False), ("capire", "Capire la bolletta", False),
 )
 SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
 NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
-LINK_COLUMNS = frozenset({"fattura", "dettaglio"})
+LINK_COLUMNS = frozenset({"fattura", "dettaglio", "capire"})
+PAGE_LINK_COLUMNS = frozenset({"capire"})   # a page of the portal, not a PDF
+EXPLAIN_PATH = "/capire"
+EXPLAIN_PARAM = "fattura"
 
 
 def parse_sort(raw: object) -> tuple[str, bool] | None:
@@ -64,6 +67,11 @@ def sort_rows(rows: list[dict], sort: tuple[str, bool] | None) -> list[dict]:
 def pdf_url(invoice_id: int, kind: str) -> str:
     """Return the path of one of an invoice's two PDFs."""
     return f"/fatture/{invoice_id}/{kind}.pdf"
+
+
+def explain_url(invoice_id: int) -> str:
+    """Return the path of an invoice's «Capire la bolletta» page."""
+    return f"{EXPLAIN_PATH}?{EXPLAIN_PARAM}={invoice_id}"
 
 
 def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
@@ -93,6 +101,7 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
             "f3_it": fmt.number(i.f3),
             "fattura": pdf_url(i.id, "fattura"),
             "dettaglio": pdf_url(i.id, "dettaglio"),
+            "capire": explain_url(i.id),
         }
         for i in invoices
     ]
@@ -104,7 +113,8 @@ def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
     The browser builds the table from this, so the callback's answer stays a few KB.
     """
     return {
-        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS]
+        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS,
+                     key in PAGE_LINK_COLUMNS]
                     for key, title, sortable in INVOICE_COLUMNS],
         "sort": list(sort) if sort else None,
         "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]
