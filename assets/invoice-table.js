@@ -31,7 +31,7 @@
     if (page) {
       /* A page of the portal: Dash's router opens it without reloading. */
       content = el("Link", {href: value}, [
-        "Spiegazione", el("Span", {className: "sr-only"}, " della fattura " + number)]);
+        "Apri", el("Span", {className: "sr-only"}, " " + title + ", fattura " + number)]);
       content.namespace = "dash_core_components";
     } else if (link) {
       var label = title + " " + number + " (PDF)";

@@ -9,6 +9,7 @@ While the screen is shared, the supply's house number is masked like on the PDFs
 from __future__ import annotations
 
 from dash import dcc, html
+from sqlalchemy.orm import Session
 
 from models import Contract, Invoice, db
 from models.billing import MonthUse, SupplyTerms
@@ -38,7 +39,7 @@ def layout(search: str) -> list:
     if invoice_id is None:
         return not_found()
     try:
-        explanation, invoice = explanation_for(invoice_id, masked=sharing_screen())
+        explanation, invoice = explanation_for(db.session, invoice_id, masked=sharing_screen())
     except ValueError:   # the invoice's data do not add up: the PDFs refuse it too
         return page_title(TITLE) + [notice(
             "Non riusciamo a spiegare questa fattura perché i suoi dati non tornano. Ci scusiamo: "
@@ -54,23 +55,24 @@ def not_found() -> list:
     ]
 
 
-def explanation_for(invoice_id: int, masked: bool) -> tuple[Explanation, Invoice]:
+def explanation_for(session: Session, invoice_id: int,
+                    masked: bool = False) -> tuple[Explanation, Invoice]:
     """Load what the invoice's PDFs print and the months of its period, then explain it."""
-    document = build_invoice_document(db.session, invoice_id)
+    document = build_invoice_document(session, invoice_id)
     if masked:
         document = masking.invoice_document(document)
-    invoice = db.session.get(Invoice, invoice_id)
+    invoice = session.get(Invoice, invoice_id)
     contract: Contract = invoice.contract
     terms = SupplyTerms(contract.customer_type, contract.tariff_structure,
                         contract.power_committed_kw, contract.customer.is_member)
-    return explain(document, terms, _months(invoice)), invoice
+    return explain(document, terms, _months(session, invoice)), invoice
 
 
-def _months(invoice: Invoice) -> tuple[MonthUse, ...]:
+def _months(session: Session, invoice: Invoice) -> tuple[MonthUse, ...]:
     """Return the monthly band totals of the invoice's billing period."""
     years = range(invoice.period_start.year, invoice.period_end.year + 1)
     rows = [row for year in years
-            for row in monthly_consumption(db.session, invoice.contract_id, year)]
+            for row in monthly_consumption(session, invoice.contract_id, year)]
     return months_of(rows, invoice.period_start.replace(day=1), invoice.period_end)
 
 
