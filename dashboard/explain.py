@@ -20,7 +20,7 @@ from models.billing import (
     excisable_kwh,
     system_charges_apply,
 )
-from models.enums import BillGeneration, CostGroup, ReadingType
+from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
 
 from . import formatting as fmt
 from .documents.base import (
@@ -261,8 +261,9 @@ def _taxes(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[MonthUse],
     text, tables = _excise_text(doc, terms, months, excise)
     vat = [line for line in group.lines if is_rate_line(line)]
     if vat:
-        taxable = [g for g in checked_groups(doc) if g.spec.group is not CostGroup.OTHER]
-        base = sum((line.amount for g in taxable for line in g.lines if not is_rate_line(line)),
+        # Everything but IVA itself and the «other» side (canone RAI, roundings) is taxable.
+        base = sum((line.amount for line in doc.lines
+                    if not is_rate_line(line) and line.side is not CostSide.OTHER),
                    Decimal("0.00"))
         if all(line.quantity == base for line in vat):
             text.append(f"L'IVA si calcola sull'imponibile: la somma di tutte le voci qui sopra, "

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dashboard import formatting as fmt
 from dashboard import tables
@@ -254,6 +254,18 @@ def test_staff_read_the_walk_in_the_members_view_and_the_access_is_recorded(
     assert "«Accisa (193 kWh esenti) 354 kWh»" in text and "213,09 €" in text
     assert trail(app)[before:] == [
         ("pagina", f"/capire?fattura={invoice}", "Ticket 77: bolletta alta", STAFF[0])]
+
+
+def test_an_invoice_whose_data_do_not_add_up_gets_a_polite_answer(member, app):
+    invoice = mario_invoice(app)
+    with app.app_context():
+        db.session.execute(update(Invoice).where(Invoice.id == invoice)
+                           .values(total=Invoice.total + Decimal("0.01")))
+        db.session.commit()
+    response = route(member, f"?fattura={invoice}")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "i suoi dati non tornano" in text and "Traceback" not in text
 
 
 def test_a_shared_screen_hides_the_house_number_not_the_figures(member, app):
