@@ -38,12 +38,12 @@ INVOICE_COLUMNS = (
     ("importo", "Importo (€)", True), ("lettura", "Data lettura", True),
     ("kwh", "Consumo - kWh", True), ("f1", "Consumo - F1", True), ("f2", "Consumo - F2", True),
     ("f3", "Consumo - F3", True), ("fattura", "Fattura", False),
-    ("dettaglio", "Fattura Dettaglio", False), ("capire", "Capire la bolletta", False),
+    ("dettaglio", "Fattura Dettaglio", False),
 )
 SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
 NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
-LINK_COLUMNS = frozenset({"fattura", "dettaglio", "capire"})
-PAGE_LINK_COLUMNS = frozenset({"capire"})   # a page of the portal, not a PDF
+LINK_COLUMNS = frozenset({"fattura", "dettaglio"})
+# The invoice number opens «Capire la bolletta» (dashboard/pages/capire.py).
 EXPLAIN_PATH = "/capire"
 EXPLAIN_PARAM = "fattura"
 
@@ -112,11 +112,12 @@ def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
 
     The browser builds the table from this, so the callback's answer stays a few KB.
     """
+    ordered = sort_rows(rows, sort)
     return {
-        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS,
-                     key in PAGE_LINK_COLUMNS]
+        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS]
                     for key, title, sortable in INVOICE_COLUMNS],
         "sort": list(sort) if sort else None,
         "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]
-                  for key, _, _ in INVOICE_COLUMNS] for row in sort_rows(rows, sort)],
+                  for key, _, _ in INVOICE_COLUMNS] for row in ordered],
+        "explain": [row["capire"] for row in ordered],   # each row's number links here
     }

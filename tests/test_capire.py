@@ -179,16 +179,19 @@ def test_without_the_months_the_exemption_is_told_from_the_bill(demo_session):
     assert "193 kWh sono esenti" in taxes.paragraphs[1]
 
 
-def test_the_invoice_table_links_each_invoice_to_its_walk():
+def test_the_invoice_table_links_each_invoice_number_to_its_walk():
     from datetime import date
 
-    row = InvoiceRow(42, 1636, 2023, date(2023, 1, 26), date(2023, 3, 15), Decimal("213.09"),
-                     date(2022, 12, 1), date(2022, 10, 1), date(2022, 11, 30), "effettiva",
-                     212, 100, 235)
-    data = tables.invoice_table_data(tables.invoice_rows([row]), None)
-    column = [c[0] for c in data["columns"]].index("capire")
-    assert data["columns"][column][1:] == ["Capire la bolletta", False, False, True, True]
-    assert data["rows"][0][column] == "/capire?fattura=42"
+    def row(invoice_id: int, number: int, kwh: int) -> InvoiceRow:
+        return InvoiceRow(invoice_id, number, 2023, date(2023, 1, 26), date(2023, 3, 15),
+                          Decimal("213.09"), date(2022, 12, 1), date(2022, 10, 1),
+                          date(2022, 11, 30), "effettiva", kwh, 0, 0)
+
+    data = tables.invoice_table_data(tables.invoice_rows([row(42, 1636, 547), row(7, 6558, 1390)]),
+                                     ("kwh", True))
+    assert [r[0] for r in data["rows"]] == ["6558", "1636"]
+    assert data["explain"] == ["/capire?fattura=7", "/capire?fattura=42"]   # in the same order
+    assert len(data["columns"]) == len(tables.INVOICE_COLUMNS)   # no column added
 
 
 # --- the page, through the router, for each kind of viewer -----------------------------------
