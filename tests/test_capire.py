@@ -162,6 +162,24 @@ def test_a_new_kind_of_line_shows_up_in_its_group(demo_session):
     assert explanation.added_up == explanation.total == Decimal("166.11")
 
 
+def test_a_bill_in_credit_says_so(demo_session):
+    from dataclasses import replace
+
+    from dashboard.pages.capire import _bottom_line
+    from models.enums import CostSide
+
+    document = build_invoice_document(demo_session, numbered(demo_session, 1636))
+    credit = replace(document.lines[0], group=CostGroup.RECALCULATIONS, side=CostSide.SALE,
+                     description="Ricalcolo F1: energia", quantity=Decimal(-1000),
+                     unit_price=Decimal("0.3"), amount=Decimal("-300.00"))
+    changed = replace(document, lines=(*document.lines, credit), total=Decimal("-86.91"))
+    terms = SupplyTerms(CustomerType.RESIDENT, TariffStructure.MULTI, Decimal(3), True)
+    explanation = explain(changed, terms, ())
+    assert "86,91 € sono a tuo credito" in explanation.steps[-1].paragraphs[0]
+    words, amount = _bottom_line(explanation)
+    assert (words, amount.children) == ("A tuo credito: ", "86,91 €")
+
+
 def test_a_bill_whose_lines_do_not_add_up_is_refused(demo_session):
     from dataclasses import replace
 

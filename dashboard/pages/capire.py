@@ -92,9 +92,15 @@ def view(explanation: Explanation, invoice: Invoice) -> list:
             dcc.Link("Torna alle fatture", href=back, className="button"),
         ]),
         *[_step(number, step) for number, step in enumerate(explanation.steps, start=1)],
-        html.P(className="capire-total", children=[
-            "Totale da pagare: ", html.Strong(fmt.euro(explanation.total))]),
+        html.P(className="capire-total", children=_bottom_line(explanation)),
     ]
+
+
+def _bottom_line(explanation: Explanation) -> list:
+    """Say what the member pays, or what is left to their credit."""
+    if explanation.total < 0:
+        return ["A tuo credito: ", html.Strong(fmt.euro(-explanation.total))]
+    return ["Totale da pagare: ", html.Strong(fmt.euro(explanation.total))]
 
 
 def _step(number: int, step: Step) -> html.Section:
