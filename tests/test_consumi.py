@@ -61,7 +61,7 @@ def test_period_view_lines_up_with_the_table(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023&vista=periodi"))
     figure = out["consumi-grafico.figure"]
-    assert figure["data"][0]["x"][0] == "ott–nov<br>2022"
+    assert figure["data"][0]["x"][0] == "ott–nov<br>2022<br>effettiva"  # the reading type too
     assert figure["data"][0]["y"] == [row[6] for row in SEED_ROWS]
     assert figure["data"][2]["y"] == [row[8] for row in SEED_ROWS]
 
