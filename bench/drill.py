@@ -143,7 +143,9 @@ def run(app, repeat: int) -> None:
     for label, tail in (("month (31 days)", "&mese=3"), ("day (96 quarter hours)",
                                                          "&mese=3&giorno=14"),
                         ("year detail (panel, table)", ""), ("heatmap", "&vista=mappa"),
-                        ("typical day", "&vista=tipo&mese=3")):
+                        ("typical day", "&vista=tipo&mese=3"),
+                        ("years overlaid (2020–2023)", "&vista=anni"),
+                        ("kWh per day per period", "&vista=giornaliero")):
         curve = poster(detail_body(app, year + tail))
         ours, theirs = timed_together(curve, consumption, repeat)
         print(f"| {label} | {p50(ours):.1f} | {p50(theirs):.1f} | "
