@@ -93,7 +93,7 @@ def years_summary(series: Mapping[int, Sequence[MonthRow]]) -> str:
         totals = _month_totals(series[year])
         partial = ("" if len(totals) == 12 else " in 1 mese" if len(totals) == 1
                    else f" in {len(totals)} mesi")
-        parts.append(f"il {year} {fmt.kwh(sum(totals.values()))}{partial}")
+        parts.append(f"il {year} con {fmt.kwh(sum(totals.values()))}{partial}")
     full = {y: sum(_month_totals(series[y]).values()) for y in years
             if len(series[y]) == 12}
     top = (f"; tra gli anni completi il più alto è il {max(full, key=full.get)}"

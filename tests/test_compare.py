@@ -72,7 +72,7 @@ def test_years_summary_flags_partial_years():
               2022: month_rows(2022, base=300)}
     text = compare.years_summary(series)
     assert text.startswith("Anni a confronto: il 2024 ")
-    assert "in 3 mesi" in text and "il 2023 2.358 kWh," in text
+    assert "in 3 mesi" in text and "il 2023 con 2.358 kWh," in text
     assert "il più alto è il 2022" in text
     assert "in 1 mese" in compare.years_summary({2020: month_rows(2020, [12])})
     assert "non ci sono" in compare.years_summary({2020: []})
@@ -243,7 +243,9 @@ def read_csv(response) -> list[list[str]]:
 
 def test_new_views_download_with_their_row_counts(member, home):
     base = f"?contratto={home}&anno=2024"
-    years = read_csv(member.get(f"/consumi/tabella.csv{base}&vista=anni&anni=2024-2023-2021"))
+    answer = member.get(f"/consumi/tabella.csv{base}&vista=anni&anni=2024-2023-2021")
+    assert "-anni-2024-2023-2021.csv" in answer.headers["Content-Disposition"]
+    years = read_csv(answer)
     assert years[0] == ["Mese", "2024 (kWh)", "2023 (kWh)", "2021 (kWh)"]
     assert len(years) == 1 + 12 + 1 and years[-1][2] == "5.145"
     daily = read_csv(member.get(f"/consumi/tabella.csv{base}&vista=giornaliero"))
@@ -256,3 +258,16 @@ def test_new_views_download_with_their_row_counts(member, home):
         with zipfile.ZipFile(io.BytesIO(book.get_data())) as archive:
             sheet = archive.read("xl/worksheets/sheet1.xml").decode()
         assert sheet.count("<row ") == rows, tail
+
+
+def test_switching_to_the_new_views_writes_them_into_the_url(member, home):
+    def switch(view: str, search: str) -> str:
+        response = post_callback(member, "url.search", {"consumi-vista.value": view},
+                                 {"url.search": search})
+        return response.get_json()["response"]["url"]["search"]
+
+    base = f"?contratto={home}&anno=2023"
+    assert switch("anni", base + "&mese=3&giorno=14") == base + "&vista=anni"
+    assert switch("giornaliero", base + "&vista=anni&anni=2023-2021") == (
+        base + "&vista=giornaliero")
+    assert switch("mesi", base + "&vista=giornaliero") == base
