@@ -247,14 +247,6 @@ def day_table(day: date, values: Sequence[int]) -> dict:
                  rows, ["Totale", *_band_cells(total, 3), ""])
 
 
-def heatmap_table(year: int, by_day: Mapping[date, BandWh], links: Mapping[date, str]) -> dict:
-    """Tabulate the heatmap's days with their band totals; each day links to its hours."""
-    ordered = sorted(by_day.items())
-    rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
-    return table(f"Consumi per giorno, {year}", "Giorno", BAND_COLUMNS, rows, None,
-                 [links.get(day) for day, _ in ordered])
-
-
 def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> dict:
     """Tabulate the typical days hour by hour, in kW."""
     rows = [[f"{hour:02d}:00–{hour + 1:02d}:00",
