@@ -64,6 +64,7 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
         })
         if readings:
             traces[-1]["marker"]["pattern"] = reading_patterns(readings)
+    traces += reading_legend(readings or [])
     annotations = [
         {"x": label, "y": total, "text": fmt.number(total), "showarrow": False,
          "yanchor": "bottom", "font": {"size": 13}}
@@ -116,6 +117,14 @@ def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
 
 # A hatched bar says «not read by the meter»: an estimate or the member's own reading.
 READING_PATTERNS = {"stimata": "/", "autolettura": "."}
+
+
+def reading_legend(kinds: Sequence[str]) -> list[dict]:
+    """Return a legend entry for each kind of hatching a chart shows, so it is explained."""
+    return [{"type": "bar", "name": "Lettura stimata" if kind == "stimata" else
+             kind.capitalize(), "x": [None], "y": [None], "hoverinfo": "skip",
+             "marker": {"color": "#7a7a7a", "pattern": reading_patterns([kind])}}
+            for kind in sorted({k for k in kinds if k in READING_PATTERNS}, reverse=True)]
 
 
 def reading_patterns(kinds: Sequence[str]) -> dict:

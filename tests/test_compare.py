@@ -92,6 +92,7 @@ def test_kwh_per_day_makes_periods_of_different_length_comparable():
     figure = compare.daily_figure(periods)
     assert figure["data"][0]["x"][1].endswith("<br>stimata")
     assert figure["data"][0]["marker"]["pattern"]["shape"] == ["", "/"]
+    assert figure["data"][-1]["name"] == "Lettura stimata"
     assert [a["text"] for a in figure["layout"]["annotations"]] == ["10,0", "10,0"]
     summary = compare.daily_summary(2023, periods)
     assert "in media 10,0 kWh al giorno" in summary
@@ -271,3 +272,15 @@ def test_switching_to_the_new_views_writes_them_into_the_url(member, home):
     assert switch("giornaliero", base + "&vista=anni&anni=2023-2021") == (
         base + "&vista=giornaliero")
     assert switch("mesi", base + "&vista=giornaliero") == base
+
+
+def test_a_hatched_bar_is_explained_in_the_legend():
+    from dashboard import figures
+
+    months = [MonthRow(date(2023, 1, 1), 1, 2, 3, "stimata"),
+              MonthRow(date(2023, 2, 1), 1, 2, 3, "autolettura"),
+              MonthRow(date(2023, 3, 1), 1, 2, 3, "effettiva")]
+    names = [t["name"] for t in figures.consumption_by_month(months, 2023)["data"]]
+    assert names == ["F1", "F2", "F3", "Lettura stimata", "Autolettura"]
+    plain = figures.consumption_by_month(months[2:], 2023)["data"]
+    assert [t["name"] for t in plain] == ["F1", "F2", "F3"]
