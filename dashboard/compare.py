@@ -13,7 +13,7 @@ from models.queries import Adjustment, InvoiceRow, MonthRow
 
 from . import formatting as fmt
 from .curve_tables import table
-from .figures import BANDS, FONT_FAMILY, period_tick, reading_legend, reading_patterns
+from .figures import BANDS, FONT_FAMILY, period_tick, reading_patterns, with_reading_legend
 from .palette import BAND_COLORS, PRIMARY_DARK
 
 MAX_YEARS = 5
@@ -134,7 +134,7 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
                               f"%{{customdata[2]}})<br>{band}: %{{y:,.1f}} kWh al giorno"
                               "<extra></extra>"),
         })
-    traces += reading_legend([i.reading_type for i in invoices])
+    traces = with_reading_legend(traces, [i.reading_type for i in invoices])
     annotations = [{"x": label, "y": i.kwh / d, "text": _per_day(i.kwh, d),
                     "showarrow": False, "yanchor": "bottom", "font": {"size": 13}}
                    for label, i, d in zip(labels, invoices, days, strict=True)]

@@ -64,7 +64,7 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
         })
         if readings:
             traces[-1]["marker"]["pattern"] = reading_patterns(readings)
-    traces += reading_legend(readings or [])
+    traces = with_reading_legend(traces, readings or [])
     annotations = [
         {"x": label, "y": total, "text": fmt.number(total), "showarrow": False,
          "yanchor": "bottom", "font": {"size": 13}}
@@ -119,12 +119,27 @@ def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
 READING_PATTERNS = {"stimata": "/", "autolettura": "."}
 
 
-def reading_legend(kinds: Sequence[str]) -> list[dict]:
-    """Return a legend entry for each kind of hatching a chart shows, so it is explained."""
-    return [{"type": "bar", "name": "Lettura stimata" if kind == "stimata" else
-             kind.capitalize(), "x": [None], "y": [None], "hoverinfo": "skip",
-             "marker": {"color": "#7a7a7a", "pattern": reading_patterns([kind])}}
-            for kind in sorted({k for k in kinds if k in READING_PATTERNS}, reverse=True)]
+def with_reading_legend(bands: list[dict], kinds: Sequence[str]) -> list[dict]:
+    """Add legend entries that explain the hatching a chart shows, if it shows any.
+
+    Plotly draws a trace's legend swatch like its first bar: a hatched first bar would hatch
+    the band's swatch. So the bands get plain swatches of their own (same legend group, so a
+    click still hides the band), and each kind of hatching gets one in grey.
+    """
+    hatched = sorted({k for k in kinds if k in READING_PATTERNS}, reverse=True)
+    if not hatched:
+        return bands
+    swatches = []
+    for trace in bands:
+        trace.update(showlegend=False, legendgroup=trace["name"])
+        swatches.append({"type": "bar", "name": trace["name"], "legendgroup": trace["name"],
+                         "x": [None], "y": [None], "hoverinfo": "skip",
+                         "marker": {"color": trace["marker"]["color"]}})
+    return [*bands, *swatches, *[
+        {"type": "bar", "name": "Lettura stimata" if kind == "stimata" else kind.capitalize(),
+         "x": [None], "y": [None], "hoverinfo": "skip",
+         "marker": {"color": "#7a7a7a", "pattern": reading_patterns([kind])}}
+        for kind in hatched]]
 
 
 def reading_patterns(kinds: Sequence[str]) -> dict:

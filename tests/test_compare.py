@@ -281,6 +281,10 @@ def test_a_hatched_bar_is_explained_in_the_legend():
               MonthRow(date(2023, 2, 1), 1, 2, 3, "autolettura"),
               MonthRow(date(2023, 3, 1), 1, 2, 3, "effettiva")]
     names = [t["name"] for t in figures.consumption_by_month(months, 2023)["data"]]
-    assert names == ["F1", "F2", "F3", "Lettura stimata", "Autolettura"]
+    assert names == ["F1", "F2", "F3", "F1", "F2", "F3", "Lettura stimata", "Autolettura"]
+    shown = [t for t in figures.consumption_by_month(months, 2023)["data"]
+             if t.get("showlegend", True)]
+    assert [t["name"] for t in shown] == ["F1", "F2", "F3", "Lettura stimata", "Autolettura"]
+    assert all("pattern" not in t["marker"] for t in shown[:3])   # plain band swatches
     plain = figures.consumption_by_month(months[2:], 2023)["data"]
     assert [t["name"] for t in plain] == ["F1", "F2", "F3"]
