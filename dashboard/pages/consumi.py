@@ -19,8 +19,9 @@ from models.queries import invoices_issued_in, monthly_consumption, years_with_d
 from .. import access, drill, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from ..compare import MAX_YEARS
 from ..controls import RadioGroup, Select
-from ..drill import BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, VIEWS, Selection
+from ..drill import BY_MONTH, BY_PERIOD, DAILY, HEATMAP, TYPICAL, VIEWS, YEAR_WIDE, YEARS, Selection
 from . import picker
 from .common import contract_label, notice, page_title
 
@@ -32,6 +33,8 @@ VIEW_OPTIONS = [
     {"label": "Per periodo di fatturazione", "value": BY_PERIOD},
     {"label": "Mappa di calore", "value": HEATMAP},
     {"label": "Giornata tipo", "value": TYPICAL},
+    {"label": "Anni a confronto", "value": YEARS},
+    {"label": "kWh al giorno per periodo", "value": DAILY},
 ]
 
 
@@ -42,7 +45,20 @@ def parse_selection(search: object) -> Selection:
     view = first.get("vista") if first.get("vista") in VIEWS else BY_MONTH
     month, day, rejected = parse_drill(first, year, view)
     return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")),
-                     month, day, rejected)
+                     month, day, rejected,
+                     parse_years(first.get("anni")) if view == YEARS else ())
+
+
+def parse_years(raw: object) -> tuple[int, ...]:
+    """Read the compared years (?anni=2023-2022) from untrusted input: up to five, no repeats."""
+    if not isinstance(raw, str) or len(raw) > 64:  # a few years, not a flood
+        return ()
+    found: list[int] = []
+    for part in raw.split("-"):
+        year = parse_year(part)
+        if year is not None and year not in found:
+            found.append(year)
+    return tuple(sorted(found, reverse=True)[:MAX_YEARS])
 
 
 def parse_small(raw: object, top: int) -> int | None:
@@ -61,7 +77,7 @@ def parse_drill(first: dict, year: int | None, view: str) -> tuple[int | None, i
     if day is not None and (month is None or year is None
                             or day > monthrange(year, month)[1]):
         day, rejected = None, True
-    if view in (BY_PERIOD, HEATMAP):
+    if view in YEAR_WIDE:
         return None, None, False  # these views show the whole year
     if view == TYPICAL:
         return month, None, rejected
@@ -81,11 +97,13 @@ def parse_year(raw: object) -> int | None:
 
 def selection_search(contract_id: int, year: int, view: str,
                      sort: tuple[str, bool] | None = None, month: int | None = None,
-                     day: int | None = None) -> str:
+                     day: int | None = None, years: tuple[int, ...] = ()) -> str:
     """Write the query string that shows a contract and year (view, drill-down, order)."""
     query: dict = {"contratto": contract_id, "anno": year}
     if view in VIEWS and view != BY_MONTH:
         query["vista"] = view
+    if years and view == YEARS:
+        query["anni"] = "-".join(map(str, years))
     if month is not None and view in (BY_MONTH, TYPICAL):
         query["mese"] = month
         if day is not None and view == BY_MONTH:
@@ -118,8 +136,10 @@ def resolved(search: object) -> object:
     return "?" + urlencode(fields)
 
 
-def chart_title(year: int | None) -> str:
-    """Name the chart and the year it shows."""
+def chart_title(year: int | None, selection: Selection | None = None) -> str:
+    """Name the chart and the year (or the years compared) it shows."""
+    if selection is not None and selection.view == YEARS and year is not None:
+        return f"{CHART_TITLE}: anni a confronto"   # the legend names each year
     return CHART_TITLE + (f" nel {year}" if year is not None else "")
 
 
@@ -136,7 +156,7 @@ def controls(search: object) -> tuple:
     options = year_options(chosen)
     known = any(o["value"] == selection.year for o in options)
     year = selection.year if known else None
-    return chosen.id, options, year, chart_title(year), selection.view
+    return chosen.id, options, year, chart_title(year, selection), selection.view
 
 
 def year_options(contract: Contract | None) -> list[dict]:
@@ -183,7 +203,7 @@ def layout(search: str) -> list:
             html.Div(id=ids.RESULT_MESSAGE),
             html.Div(className="card", children=[
                 html.Div(className="chart-head", children=[
-                    html.H2(chart_title(year if selection.year == year else None),
+                    html.H2(chart_title(year if selection.year == year else None, selection),
                             id=ids.CHART_TITLE),
                     RadioGroup(
                         id=ids.VIEW, className="switch", value=selection.view,
@@ -207,6 +227,8 @@ def layout(search: str) -> list:
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
+                html.P("Il numero di ogni fattura apre «Capire la bolletta»: la fattura "
+                       "passo per passo, dalle letture al totale.", className="hint"),
                 dcc.Store(id=ids.GRID_DATA),
                 html.Div(id=ids.GRID, className="table-scroll"),
             ]),
@@ -302,7 +324,7 @@ def reorder(*args: object) -> str:
         raise PreventUpdate
     descending = current.sort == (key, False)
     return selection_search(chosen.id, current.year, current.view, (key, descending),
-                            current.month, current.day)
+                            current.month, current.day, current.years)
 
 
 def page_link(contract_id: int, selection: Selection) -> drill.Link:
@@ -311,6 +333,36 @@ def page_link(contract_id: int, selection: Selection) -> drill.Link:
         return PATH + selection_search(contract_id, selection.year, view, selection.sort,
                                        month, day)
     return link
+
+
+def years_link(contract_id: int, selection: Selection) -> drill.YearsLink:
+    """Return the function that writes this page's address comparing other years."""
+    def link(years: tuple[int, ...]) -> str:
+        return PATH + selection_search(contract_id, selection.year, YEARS, selection.sort,
+                                       years=years)
+    return link
+
+
+def years_block(years: list[tuple[int, str | None, bool]]) -> list:
+    """Offer the years to compare as links that add or remove one; the compared are marked."""
+    if not years:
+        return []
+    items = []
+    for year, href, compared in years:
+        label = f"✓ {year}" if compared else str(year)
+        if href is None:  # the last year compared, or five already: nothing to toggle
+            hint = ("È l'unico anno scelto." if compared else
+                    f"Puoi confrontare al massimo {MAX_YEARS} anni: togline uno.")
+            items.append(html.Li(html.Span(label, title=hint, className=(
+                "year-choice chosen" if compared else "year-choice disabled"))))
+            continue
+        action = " (togli dal confronto)" if compared else " (aggiungi al confronto)"
+        items.append(html.Li(dcc.Link([label, html.Span(action, className="visually-hidden")],
+                                      href=href, title=action.strip(" ()").capitalize(),
+                                      className="year-choice chosen" if compared
+                                      else "year-choice")))
+    return [html.Span(f"Anni (fino a {MAX_YEARS}): ", className="label"),
+            html.Ul(className="month-links", children=items)]
 
 
 def crumbs_block(crumbs: list[tuple[str, str | None]]) -> html.Ol:
@@ -336,7 +388,7 @@ def months_block(months: list[tuple[str, str | None]]) -> list:
 def downloads_block(contract_id: int, selection: Selection, has_curves: bool) -> list:
     """Offer the view's table as CSV and XLSX and, with curves, the year's quarter hours."""
     query = selection_search(contract_id, selection.year, selection.view, None,
-                             selection.month, selection.day)
+                             selection.month, selection.day, selection.years)
     links = [html.A("Scarica la tabella (CSV)", href=f"{PATH}/tabella.csv{query}",
                     className="button", download=""),
              html.A("Scarica la tabella (Excel)", href=f"{PATH}/tabella.xlsx{query}",
@@ -358,8 +410,9 @@ def detail(search: object, _rendered: object = None) -> tuple:
     contract = access.contract(current_viewer(), selection.contract)
     if contract is None:
         return empty
-    view = drill.compose(contract, selection, page_link(contract.id, selection))
-    crumbs = [crumbs_block(view.crumbs), *months_block(view.months)]
+    view = drill.compose(contract, selection, page_link(contract.id, selection),
+                         years_link(contract.id, selection))
+    crumbs = [crumbs_block(view.crumbs), *months_block(view.months), *years_block(view.years)]
     panel = [html.P(line) for line in view.panel] or None
     return (view.figure if view.figure is not None else no_update, crumbs, view.summary,
             view.stats, view.table, panel,
