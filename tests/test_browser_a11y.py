@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dashboard import advice as adv
 from dashboard import ids
-from models import Contract, Customer, db
+from models import Contract, Customer, Invoice, db
 from models.advice import give_consent
 from models.entities import utcnow
 from tests.browser import axe_violations, log_in, sideways, small_targets, weak_focus_rings
@@ -31,6 +31,12 @@ def mario(app) -> tuple[int, int]:
         home = db.session.scalars(select(Contract).where(Contract.customer_id == customer.id)
                                   .order_by(Contract.start_date)).first()
         return customer.id, home.id
+
+
+def invoice_id(app, number: int) -> int:
+    """Return the id of the invoice with the printed number."""
+    with app.app_context():
+        return db.session.scalar(select(Invoice.id).where(Invoice.number == number))
 
 
 def area_pages(home: int) -> list[tuple[str, str, str]]:
@@ -82,6 +88,10 @@ def test_the_members_area(portal, app, width):
         (consumi + "&mese=3&giorno=14", f"#{ids.BREADCRUMBS}", "14 marzo"),
         (consumi + "&vista=mappa", f"#{ids.TOTALS}", "Totale"),
         (consumi + "&vista=tipo&mese=3", f"#{ids.TOTALS}", "Totale"),
+        (consumi + "&vista=anni&anni=2023-2022", f"#{ids.TOTALS}", "Totale"),
+        (consumi + "&vista=giornaliero", f"#{ids.TOTALS}", "Totale"),
+        ("/capire", "h1", "Capire la bolletta"),
+        (f"/capire?fattura={invoice_id(app, 1636)}", "table.capire", "Totale"),
         ("/contabilita?contratto=tutti", f"#{ids.CONTABILITA_BODY}", "Totali per anno"),
         ("/consulenza", f"#{adv.CONSENT_STATUS}", "consenso"),
         ("/account", "h1", "Il mio account"),
