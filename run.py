@@ -14,7 +14,7 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))
     prepare_database(server)
-    print(f"\nArea Riservata SECAB: http://{host}:{port}/")
+    print(f"\n{server.extensions['branding'].portal_name}: http://{host}:{port}/")
     print(f"Database: {server.config['SQLALCHEMY_DATABASE_URI']}")
     if server.config["LOAD_DEMO"]:
         print("Accessi dimostrativi:")

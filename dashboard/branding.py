@@ -216,14 +216,17 @@ def _read_logo(reader: _Reader, name: str | None) -> tuple[Path, bytes] | None:
     return path, data
 
 
-def _check_contrast(reader: _Reader, primary: str, dark: str, light: str) -> None:
+def _check_contrast(reader: _Reader, primary: str, dark: str, light: str,
+                    light_given: bool) -> None:
     """Refuse colours whose text pairs in the portal and the PDFs fall below WCAG AA."""
+    # A light colour left out is a tint of the primary one: then the primary one is to change.
+    light_field = "colors.primary_light" if light_given else "colors.primary"
     pairs = (
         ("colors.primary", primary, WHITE, "testo bianco sul colore (intestazione, pulsanti)"),
         ("colors.primary", primary, PAGE_BACKGROUND, "link sullo sfondo della pagina"),
         ("colors.primary_dark", dark, WHITE, "testo bianco sul colore (pulsante al passaggio)"),
-        ("colors.primary_light", primary, light, "testo nel colore primario su questo sfondo"),
-        ("colors.primary_light", dark, light, "testo nel colore scuro su questo sfondo"),
+        (light_field, primary, light, "testo nel colore primario sul colore chiaro"),
+        (light_field, dark, light, "testo nel colore scuro sul colore chiaro"),
     )
     for name, text, background, where in pairs:
         ratio = contrast(text, background)
@@ -261,10 +264,12 @@ def load(path: str | Path) -> Branding:
     if contacts["phone"] is not None and not _PHONE.fullmatch(contacts["phone"]):
         reader.problem("contacts.phone", f"«{contacts['phone']}» non è un numero di telefono")
     colors = {key: reader.color(key) for key in ("primary", "primary_dark", "primary_light")}
-    if colors["primary"] and not colors["primary_light"]:
+    light_given = "primary_light" in reader.table("colors")
+    if colors["primary"] and not light_given:
         colors["primary_light"] = _tint(colors["primary"])
     if all(colors.values()):
-        _check_contrast(reader, colors["primary"], colors["primary_dark"], colors["primary_light"])
+        _check_contrast(reader, colors["primary"], colors["primary_dark"], colors["primary_light"],
+                        light_given)
     logo = _read_logo(reader, reader.text("", "logo"))
     if reader.problems:
         raise BrandingError("Il file di branding non è utilizzabile:\n  "
