@@ -87,10 +87,15 @@ class Branding:
         return f"{PORTAL} {self.name}"
 
     @property
-    def legal_line(self) -> str:
-        """Write who issues pages and documents: name, registered office and partita IVA."""
+    def legal_parts(self) -> list[str]:
+        """List who issues pages and documents: name, registered office and partita IVA."""
         vat = [f"P.IVA {self.vat_number}"] if self.vat_number else []
-        return " · ".join([self.legal_name, self.address, *vat])
+        return [self.legal_name, self.address, *vat]
+
+    @property
+    def legal_line(self) -> str:
+        """Write the legal data on one line (mails, PDFs)."""
+        return " · ".join(self.legal_parts)
 
     @property
     def contacts(self) -> list[tuple[str, str | None]]:

@@ -30,12 +30,13 @@ def shell() -> html.Div:
 
 def footer(brand: branding.Branding) -> html.Footer:
     """Say who runs the portal, how to reach them and their legal data."""
-    contacts: list = []
-    for text, link in brand.contacts:
-        if contacts:
-            contacts.append(" · ")
-        contacts.append(html.A(text, href=link) if link else text)
-    return html.Footer([brand.legal_line, html.Br(), *contacts], className="footer")
+    def joined(parts: list) -> list:
+        return [piece for i, part in enumerate(parts) for piece in ([" · "] if i else []) + [part]]
+
+    legal = [html.Span(part) for part in brand.legal_parts]
+    contacts = [html.A(text, href=link) if link else html.Span(text)
+                for text, link in brand.contacts]
+    return html.Footer([*joined(legal), html.Br(), *joined(contacts)], className="footer")
 
 
 def _post_button(action: str, label: str, fields: dict[str, str] | None = None,

@@ -193,7 +193,8 @@ def test_secab_pages_and_mail_sender(app, client):
     page = client.get("/login").get_data(as_text=True)
     assert "<title>Accedi – SECAB</title>" in page
     assert '<img src="/branding/logo.svg"' in page
-    assert "SECAB Società Cooperativa · Via Pal Piccolo 31, 33026 Paluzza (UD)" in page
+    assert ("<span>SECAB Società Cooperativa</span> · "
+            "<span>Via Pal Piccolo 31, 33026 Paluzza (UD)</span><br>") in page
     assert app.config["MAIL_SENDER"] == "Area Riservata SECAB <noreply@secab.it>"
     logo = client.get("/branding/logo.svg")
     assert logo.mimetype == "image/svg+xml" and b'aria-label="SECAB"' in logo.data
@@ -239,8 +240,9 @@ def test_second_cooperative_login_page(larici):
     page = client.get("/login").get_data(as_text=True)
     assert "<title>Accedi – Elettrica Larici</title>" in page
     assert "Elettrica Larici <small>Area Riservata</small>" in page
-    assert ("Cooperativa Elettrica Val dei Larici · Piazza della Centrale 3, 33099 Larici (UD) · "
-            "P.IVA 12345678903") in page
+    assert ("<span>Cooperativa Elettrica Val dei Larici</span> · "
+            "<span>Piazza della Centrale 3, 33099 Larici (UD)</span> · "
+            "<span>P.IVA 12345678903</span>") in page
     assert '<a href="tel:+390433000000">Tel. +39 0433 000 000</a>' in page
     assert '<a href="mailto:sportello@elettricalarici.example">' in page
     assert "SECAB" not in page
