@@ -64,7 +64,7 @@ def from_environment() -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER"),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox")),
         # The cooperative's name, logo, colours and contacts (dashboard/branding.py).
-        "BRANDING": os.environ.get("BRANDING") or str(ROOT / "branding" / "secab.toml"),
+        "BRANDING": os.environ.get("BRANDING"),   # unset: SECAB's, branding/secab.toml
         # Public address used in links sent by email.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8050"),
         # How many reverse proxies set X-Forwarded-For in front of the app (0: none).
