@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from dashboard import create_app
 from dashboard.bootstrap import DEMO_LOGINS, prepare_database
+from dashboard.branding import BrandingError
 
-server = create_app()
+try:
+    server = create_app()
+except BrandingError as error:  # the operator's file: its reasons, not a traceback
+    sys.exit(str(error))
 
 
 def main() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -173,6 +176,17 @@ def test_the_app_does_not_start_with_a_bad_file(tmp_path):
     path = write(tmp_path, VALID.replace('"#2d6a4f"', '"#5fa8d3"'))
     with pytest.raises(BrandingError, match=r"colors\.primary"):
         create_app({"BRANDING": str(path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_run_py_stops_with_the_reasons_and_no_traceback(tmp_path):
+    path = write(tmp_path, VALID.replace('"logo.svg"', '"manca.svg"'))
+    started = subprocess.run(
+        [sys.executable, "run.py"], cwd=BRANDING.parent, capture_output=True, text=True,
+        timeout=120, env={**os.environ, "BRANDING": str(path), "INSTANCE_PATH": str(tmp_path),
+                          "PORT": str(_free_port())})
+    assert started.returncode == 1
+    assert f"{path}: campo «logo»: il file {tmp_path / 'manca.svg'} non esiste" in started.stderr
+    assert "Traceback" not in started.stderr and "Running on" not in started.stdout
 
 
 # --- SECAB, the default, looks as it did ------------------------------------------------------
