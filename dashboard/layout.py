@@ -31,6 +31,7 @@ def shell() -> html.Div:
 def footer(brand: branding.Branding) -> html.Footer:
     """Say who runs the portal, how to reach them and their legal data."""
     def joined(parts: list) -> list:
+        """Put a middle dot between the parts."""
         return [piece for i, part in enumerate(parts) for piece in ([" · "] if i else []) + [part]]
 
     legal = [html.Span(part) for part in brand.legal_parts]

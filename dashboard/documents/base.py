@@ -289,7 +289,7 @@ class LetterheadPDF(FPDF):
         self._fitted(brand.contact_line, CONTENT_WIDTH)
 
     def _fitted(self, text: str, width: float, size: float = 8, smallest: float = 6) -> None:
-        """Print a footer line, in a smaller type if it would not fit at the usual size."""
+        """Print a letterhead line, in a smaller type if it would not fit at the usual size."""
         self.style(size, color=palette.MUTED)
         while self.get_string_width(text) > width and size > smallest:
             size -= 0.5
