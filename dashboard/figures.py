@@ -24,7 +24,7 @@ GRAPH_CONFIG = {
     "locale": fmt.PLOTLY_LOCALE,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "filename": "consumi-secab"},
+    "toImageButtonOptions": {"format": "png", "filename": "consumi"},
 }
 
 
