@@ -348,7 +348,8 @@ def refresh_usage(session: Session, today: date) -> int:
         session.execute(delete(UsageSummary).where(old))
     missing = _consenting().where(~select(UsageSummary.customer_id).where(
         UsageSummary.customer_id == AdvisorConsent.customer_id).exists()).subquery()
-    if session.scalar(select(missing.c.customer_id).limit(1)) is None:
+    count = session.scalar(select(func.count()).select_from(missing)) or 0
+    if not count:
         return 0
     before_first, _ = year_before(first, last)
     total = MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh + MonthlyConsumption.f3_kwh
@@ -366,9 +367,10 @@ def refresh_usage(session: Session, today: date) -> int:
                    & (MonthlyConsumption.month >= before_first)
                    & (MonthlyConsumption.month <= last))
         .group_by(missing.c.customer_id))
-    return session.execute(insert(UsageSummary).from_select(
+    session.execute(insert(UsageSummary).from_select(
         ["customer_id", "through", "kwh", "f1_kwh", "kwh_year_before", "estimated_months"],
-        sums)).rowcount
+        sums))
+    return count
 
 
 def forget_usage(session: Session) -> None:
