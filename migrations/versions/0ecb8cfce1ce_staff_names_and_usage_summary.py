@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('f1_kwh', sa.Integer(), nullable=False),
     sa.Column('kwh_year_before', sa.Integer(), nullable=False),
     sa.Column('estimated_months', sa.Integer(), nullable=False),
+    sa.Column('supplies', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], 
                             name=op.f('fk_usage_summary_customer_id_customer'),
                             ondelete='CASCADE'),
