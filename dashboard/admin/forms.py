@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import AccessKind
 
@@ -25,8 +25,11 @@ DATE_ERROR = "Scrivi una data valida."
 
 
 class InviteForm(FlaskForm):
-    """Invite a colleague: their email and the profile they will have."""
+    """Invite a colleague: their name, email and the profile they will have."""
 
+    # DataRequired reads the value after the filter: a name of blanks is no name.
+    full_name = StringField("Nome e cognome", filters=[lambda v: " ".join(v.split()) if v else v],
+                            validators=[DataRequired(REQUIRED), Length(max=120), printable])
     email = StringField("Email", validators=[InputRequired(REQUIRED), Length(max=254),
                                              printable, EMAIL])
     role = SelectField("Profilo", choices=ROLE_CHOICES, validate_choice=True)

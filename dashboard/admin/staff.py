@@ -44,6 +44,7 @@ class StaffRow:
 
     id: int
     email: str
+    name: str | None
     role: Role
     state: str
     last_login_at: datetime | None
@@ -77,8 +78,8 @@ def staff_rows() -> list[StaffRow]:
         select(AccountToken.account_id, func.max(AccountToken.expires_at))
         .where(AccountToken.purpose == INVITE, AccountToken.used_at.is_(None))
         .group_by(AccountToken.account_id)).all())
-    return [StaffRow(a.id, a.email, a.role, state_of(a), a.last_login_at, is_invited(a),
-                     a.is_active, expiries.get(a.id) if is_invited(a) else None)
+    return [StaffRow(a.id, a.email, a.full_name, a.role, state_of(a), a.last_login_at,
+                     is_invited(a), a.is_active, expiries.get(a.id) if is_invited(a) else None)
             for a in accounts]
 
 
@@ -114,15 +115,16 @@ def _send_invitation(account: Account) -> None:
                          "Riprova più tardi.")
 
 
-def invite(viewer: Viewer, email: str, role: Role) -> Account:
+def invite(viewer: Viewer, email: str, role: Role, full_name: str) -> Account:
     """Create an inactive staff account and queue its invitation; the caller commits."""
     email = email.strip().lower()
+    full_name = " ".join(full_name.split())
     if role not in STAFF_ROLES:
         raise StaffError("Scegli un profilo del personale.")
     if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
         raise StaffError("Esiste già un account con questa email.")
     # A random value no password hashes to: the account cannot log in before the link.
-    account = Account(email=email, role=role, is_active=False,
+    account = Account(email=email, full_name=full_name or None, role=role, is_active=False,
                       password_hash="!invito:" + secrets.token_hex(16))
     db.session.add(account)
     db.session.flush()
