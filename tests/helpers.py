@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 
 from flask.testing import FlaskClient
 
@@ -30,7 +31,20 @@ def wait_for_mail() -> None:
 
     for thread in threading.enumerate():
         if thread.name == DELIVERY_THREAD:
-            thread.join(timeout=30)
+            _join(thread)
+
+
+def _join(thread: threading.Thread) -> None:
+    """Join a thread, also one another request has started that is not running yet."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+            return
+        except RuntimeError:   # enumerate() lists started threads before they run (limbo)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.001)
 
 
 def form_token(html: str, name: str = "csrf_token") -> str:
