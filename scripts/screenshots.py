@@ -101,7 +101,7 @@ def free_port() -> int:
 
 
 def start_portal(port: int, instance: str) -> subprocess.Popen:
-    """Start `python run.py` with the demo data in a fresh instance folder; wait until it answers."""
+    """Start `python run.py` on the demo data in a fresh instance folder; wait for it."""
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "INSTANCE_PATH": instance,
            "APP_ENV": "development", "LOAD_DEMO": "1"}
     env.pop("DATABASE_URL", None)
@@ -240,7 +240,8 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for target, size in run(args.only, args.pdf):
-        print(f"{size / 1024:7.0f} KB  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+        shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+        print(f"{size / 1024:7.0f} KB  {shown}")
 
 
 if __name__ == "__main__":
