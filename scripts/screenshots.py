@@ -28,6 +28,7 @@ from pathlib import Path
 
 from PIL import Image
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -49,6 +50,7 @@ class Shot:
     path: str
     ready: str
     follow: str | None = None  # open the first link matching this CSS selector first
+    click: str | None = None   # press this button first (it changes the demo data)
 
 
 # The demo logins (dashboard/bootstrap.py) and the pages each role sees; None: logged out.
@@ -68,8 +70,11 @@ ROLES: dict[str, tuple[tuple[str, str] | None, tuple[Shot, ...]]] = {
         Shot("contabilita", "/contabilita?contratto=1", "Totali per anno"),
         Shot("invio", "/invio", "Storico delle modifiche"),
         Shot("accessi", "/accessi", "Chi ha consultato"),
-        Shot("consulenza", "/consulenza", "Consulenza"),
         Shot("account", "/account", "Il mio account"),
+        Shot("consulenza", "/consulenza", "Consulenza"),
+        # The consent lets the advisor's shots below show this member's analysis.
+        Shot("consulenza-consenso", "/consulenza", "Revoca il consenso",
+             click="#consulenza-concedi"),
     )),
     "assistenza": (("assistenza@example.com", "Assistenza!2023"), (
         Shot("home", "/", "Assistenza"),
@@ -179,7 +184,8 @@ def print_pdf(driver: webdriver.Chrome, target: Path) -> None:
     target.write_bytes(base64.b64decode(pdf["data"]))
 
 
-def run(only: str | None, pdf_dir: Path | None) -> list[tuple[Path, int]]:
+def run(only: str | None, pdf_dir: Path | None,
+        missed: list[str]) -> list[tuple[Path, int]]:
     """Start the portal and a browser, shoot every page, return the files written."""
     written = []
     port = free_port()
@@ -197,7 +203,10 @@ def run(only: str | None, pdf_dir: Path | None) -> list[tuple[Path, int]]:
                     if login:
                         log_in(driver, base, *login)
                     for shot in wanted:
-                        written += shoot(driver, base, role, shot)
+                        try:
+                            written += shoot(driver, base, role, shot)
+                        except WebDriverException as error:  # say which, shoot the others
+                            missed.append(f"{role}-{shot.name}: {error.msg or type(error)}")
                     if pdf_dir and role == "socio":
                         pdf_dir.mkdir(parents=True, exist_ok=True)
                         for path in PRINTED:
@@ -222,6 +231,10 @@ def shoot(driver: webdriver.Chrome, base: str, role: str, shot: Shot) -> list[tu
         link = WebDriverWait(driver, 20).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, shot.follow))[0]
         driver.get(link.get_attribute("href"))
+    if shot.click:
+        WebDriverWait(driver, 20).until(
+            lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, shot.click)
+                       if b.is_displayed()])[0].click()
     written = []
     for width in WIDTHS:
         settle(driver, shot.ready)
@@ -239,9 +252,14 @@ def main() -> None:
                         "pages to PDF into this folder")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    for target, size in run(args.only, args.pdf):
+    missed: list[str] = []
+    written = run(args.only, args.pdf, missed)
+    for target, size in written:
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
         print(f"{size / 1024:7.0f} KB  {shown}")
+    print(f"{len(written)} files, {sum(size for _, size in written) / 1024:.0f} KB in all")
+    if missed:
+        raise SystemExit("Not shot:\n" + "\n".join(missed))
 
 
 if __name__ == "__main__":
