@@ -1,5 +1,6 @@
 """Phone and print, pure parts: invoice card titles, chart labels never below 12 px."""
 import re
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -72,3 +73,20 @@ def test_no_stylesheet_rule_shrinks_chart_text_below_12_px():
     for selector, body in rules:
         for size in re.findall(r"font-size:\s*([\d.]+)px", body):
             assert float(size) >= MIN_PX, (selector.strip(), size)
+
+
+def test_the_screenshot_script_covers_every_declared_page():
+    import importlib.util
+
+    from dashboard.pages import registry
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots", script)
+    screenshots = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = screenshots  # its dataclass looks itself up there
+    spec.loader.exec_module(screenshots)
+    shot = [s for _, shots in screenshots.ROLES.values() for s in shots]
+    reached = {s.path.split("?")[0] for s in shot} | {
+        s.follow.split("'")[1] for s in shot if s.follow}
+    missing = [page.path for page in registry.PAGES if page.path not in reached]
+    assert missing == [], "add these pages to scripts/screenshots.py"
