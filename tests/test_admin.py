@@ -534,3 +534,8 @@ def test_the_trail_is_paged_keeping_the_filters(admin, trail, monkeypatch):
     assert "pagina 2 di" in second and "/consumi</td>" in second
     beyond = admin.get(f"{tools.TRAIL}?cliente=100234&pagina=999999").get_data(as_text=True)
     assert "Nessun accesso" not in beyond   # past the end: the last page
+
+
+def test_the_trail_opened_plainly_shows_no_filter_error(admin):
+    page = admin.get(tools.TRAIL).get_data(as_text=True)
+    assert "Not a valid choice" not in page and "Alcuni filtri non sono validi" not in page

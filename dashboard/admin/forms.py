@@ -57,7 +57,8 @@ class TrailForm(FlaskForm):
     personale = StringField("Personale (email)", validators=[Optional(), Length(max=254),
                                                             printable])
     cliente = StringField("Codice cliente", validators=[Optional(), Length(max=16), printable])
-    tipo = SelectField("Tipo", choices=[SelectChoice("", "Tutti")] + [
+    # «Tutti» by default: with no choice in the query, WTForms would call None «Not a valid choice».
+    tipo = SelectField("Tipo", default="", choices=[SelectChoice("", "Tutti")] + [
         SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     dal = DateField("Dal", validators=[Optional()], format="%Y-%m-%d")
     al = DateField("Al", validators=[Optional()], format="%Y-%m-%d")
