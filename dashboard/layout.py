@@ -22,8 +22,17 @@ def shell() -> html.Div:
             html.Div(id=ids.HEADER, className="account"),
         ]),
         html.Div(id=ids.ASSIST_BOX, className="assist"),
-        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"}),
+        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"},
+                  children=skeleton()),
         html.Footer("SECAB Società Cooperativa · Paluzza (UD)", className="footer"),
+    ])
+
+
+def skeleton() -> html.Div:
+    """Stand in for the page until the router fills it: grey bars where title and text go."""
+    return html.Div(className="skeleton", **{"aria-hidden": "true"}, children=[
+        html.Div(className="skeleton-title"), html.Div(className="skeleton-line"),
+        html.Div(className="skeleton-line short"), html.Div(className="skeleton-card"),
     ])
 
 
