@@ -149,7 +149,9 @@ def layout(search: str) -> list:
                          **{"aria-label": "Livello del grafico"}),
                 html.Div(id=ids.DRILL_MESSAGE),
                 html.P(id=ids.SUMMARY, className="chart-summary"),
-                dcc.Graph(id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph"),
+                # The box keeps the chart's room until plotly.js has drawn it (no shift).
+                html.Div(className="graph-box", children=dcc.Graph(
+                    id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph")),
                 html.P(id=ids.STATS, className="power-stats"),
                 html.Div(id=ids.TOTALS),
                 html.Div(id=ids.RECONCILE, className="reconcile"),
