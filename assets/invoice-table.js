@@ -36,6 +36,14 @@
     return el("Td", {className: numeric ? "num" : undefined, "data-label": title}, content);
   }
 
+  /* The invoice number opens «Capire la bolletta» through Dash's router, without a reload;
+     its title names the page (a tooltip, and the link's description for screen readers). */
+  function explained(column, href, number) {
+    var link = el("Link", {href: href, title: "Capire la bolletta: fattura " + number}, number);
+    link.namespace = "dash_core_components";
+    return el("Td", {className: "num", "data-label": column[1]}, link);
+  }
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.secab = Object.assign(window.dash_clientside.secab || {}, {
     invoiceTable: function (data) {
@@ -46,9 +54,10 @@
       var columns = data.columns;
       return el("Table", {className: "invoices"}, [
         el("Thead", {}, el("Tr", {}, columns.map(function (c) { return header(c, data.sort); }))),
-        el("Tbody", {}, data.rows.map(function (row) {
+        el("Tbody", {}, data.rows.map(function (row, r) {
           return el("Tr", {key: row[0]}, columns.map(function (c, i) {
-            return cell(c, row[i], row[0]);
+            return c[0] === "numero" && data.explain ? explained(c, data.explain[r], row[0])
+              : cell(c, row[i], row[0]);
           }));
         }))
       ]);

@@ -118,7 +118,7 @@ class SupplyFacts:
 def supply_facts(contract: Contract) -> SupplyFacts:
     """Copy the technical data out of a contract, and only that."""
     return SupplyFacts(contract.id, contract.pod,
-                       f"{contract.supply_street}, {contract.supply_zip} {contract.supply_city}",
+                       contract.supply_address,
                        contract.customer_type.value, contract.tariff_structure,
                        contract.power_committed_kw, contract.power_available_kw,
                        contract.voltage_v, contract.phases, contract.meter_type,

@@ -1,6 +1,7 @@
 """The two PDFs of an invoice, served only to the invoice's owner."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template
@@ -15,6 +16,7 @@ from .documents.data import InvoiceDocument
 from .documents.source import build_invoice_document
 
 bp = Blueprint("invoices", __name__)
+log = logging.getLogger(__name__)
 
 Renderer = tuple[Callable[[InvoiceDocument], bytes], Callable[[InvoiceDocument], str]]
 KINDS: dict[str, Renderer] = {
@@ -27,6 +29,15 @@ def not_found() -> tuple[str, int]:
     """Answer the same for a foreign, a nonexistent and a malformed invoice."""
     return render_template("message.html", title="Documento non trovato",
                            message="Non troviamo questa fattura tra le tue."), 404
+
+
+def not_printable() -> tuple[str, int]:
+    """Answer for an invoice whose stored data the documents refuse to print."""
+    return render_template(
+        "message.html", title="Documento non disponibile",
+        message="Non riusciamo a preparare questo documento: alcuni dati della bolletta non "
+                "sono coerenti. Abbiamo registrato il problema; se ti serve subito una copia, "
+                "contatta l'assistenza clienti."), 409
 
 
 def _pdf_access(raw_id: str, kind: str) -> Planned | None:
@@ -51,7 +62,13 @@ def invoice_pdf(raw_id: str, kind: str):
             document = masking.invoice_document(document)
         return render(document), filename(document)
 
-    pdf, name = pdf_cache.fetch(invoice_id, f"{kind}:mascherata" if masked else kind, build)
+    try:
+        pdf, name = pdf_cache.fetch(invoice_id, f"{kind}:mascherata" if masked else kind, build)
+    except ValueError:
+        # The documents refuse to print what does not add up (readings against the bill, a
+        # line of the other layout): data that reached the database before the import's checks.
+        log.exception("invoice %s: %s PDF not printable", invoice_id, kind)
+        return not_printable()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"',
     })

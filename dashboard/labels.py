@@ -1,5 +1,8 @@
 """Italian names of the domain's codes, shown on pages and in documents."""
-from models.enums import CustomerType, DeliveryMode, PaymentMethod, Role, TariffStructure
+from datetime import date
+
+from dashboard.formatting import day
+from models.enums import CustomerType, DeliveryMode, Market, PaymentMethod, Role, TariffStructure
 from models.statement import Standing
 
 ROLE_LABELS = {
@@ -13,6 +16,19 @@ CUSTOMER_TYPE_LABELS = {
     CustomerType.NON_RESIDENT: "Domestico non residente",
     CustomerType.OTHER: "Altri usi",
 }
+MARKET_LABELS = {
+    Market.FREE: "Mercato libero",
+    Market.PROTECTED: "Servizio di tutela",
+}
+
+
+def offer_conditions(market: Market | None, until: date | None) -> str:
+    """Say until when an offer's economic conditions hold, as the bill's offer box does."""
+    if until is not None:
+        return f"valide fino al {day(until)}"
+    return "aggiornate da ARERA ogni trimestre" if market is Market.PROTECTED else "senza scadenza"
+
+
 TARIFF_LABELS = {
     TariffStructure.MONO: "Monoraria",
     TariffStructure.BI: "Bioraria (F1 / F23)",

@@ -235,11 +235,13 @@ class StatementDocument:
     years: tuple[YearBlock, ...]
 
 
-def _short_status(item: InvoiceStanding) -> str:
-    """Word a status for the PDF's narrow column."""
-    if item.standing is Standing.PARTIAL and item.overdue:
+def short_status(standing: Standing, overdue: bool, paid_on: date | None = None) -> str:
+    """Word a status for a PDF's narrow column, with the day a paid bill was paid if given."""
+    if standing is Standing.PARTIAL and overdue:
         return "In parte, scaduta"
-    return SHORT_STATUS[item.standing]
+    if standing is Standing.PAID and paid_on is not None:
+        return f"Pagata il {fmt.day(paid_on)}"
+    return SHORT_STATUS[standing]
 
 
 def _groups(items: Sequence[InvoiceStanding], refs: Mapping[int, ContractRef],
@@ -254,7 +256,7 @@ def _groups(items: Sequence[InvoiceStanding], refs: Mapping[int, ContractRef],
         for item in mine:
             row = invoice_row(item, refs)
             rows.append((row["number"], row["issued"], row["due"], row["total"], row["paid"],
-                         row["paid_on"], row["left"], _short_status(item)))
+                         row["paid_on"], row["left"], short_status(item.standing, item.overdue)))
         label = f"{ref.address} – POD {ref.pod}" if several else ""
         groups.append(InvoiceGroup(label, tuple(rows), tuple(i.overdue for i in mine)))
     return tuple(groups)

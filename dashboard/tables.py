@@ -43,6 +43,9 @@ INVOICE_COLUMNS = (
 SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
 NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
 LINK_COLUMNS = frozenset({"fattura", "dettaglio"})
+# The invoice number opens «Capire la bolletta» (dashboard/pages/capire.py).
+EXPLAIN_PATH = "/capire"
+EXPLAIN_PARAM = "fattura"
 
 
 def parse_sort(raw: object) -> tuple[str, bool] | None:
@@ -64,6 +67,11 @@ def sort_rows(rows: list[dict], sort: tuple[str, bool] | None) -> list[dict]:
 def pdf_url(invoice_id: int, kind: str) -> str:
     """Return the path of one of an invoice's two PDFs."""
     return f"/fatture/{invoice_id}/{kind}.pdf"
+
+
+def explain_url(invoice_id: int) -> str:
+    """Return the path of an invoice's «Capire la bolletta» page."""
+    return f"{EXPLAIN_PATH}?{EXPLAIN_PARAM}={invoice_id}"
 
 
 def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
@@ -93,6 +101,7 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
             "f3_it": fmt.number(i.f3),
             "fattura": pdf_url(i.id, "fattura"),
             "dettaglio": pdf_url(i.id, "dettaglio"),
+            "capire": explain_url(i.id),
         }
         for i in invoices
     ]
@@ -103,10 +112,12 @@ def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
 
     The browser builds the table from this, so the callback's answer stays a few KB.
     """
+    ordered = sort_rows(rows, sort)
     return {
         "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS]
                     for key, title, sortable in INVOICE_COLUMNS],
         "sort": list(sort) if sort else None,
         "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]
-                  for key, _, _ in INVOICE_COLUMNS] for row in sort_rows(rows, sort)],
+                  for key, _, _ in INVOICE_COLUMNS] for row in ordered],
+        "explain": [row["capire"] for row in ordered],   # each row's number links here
     }

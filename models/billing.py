@@ -10,12 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from .enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
 
 CENT = Decimal("0.01")
+# A line's amount may differ from quantity × unit price by rounding to the cent, no more.
+HALF_CENT = Decimal("0.005")
 PRICE_STEP = Decimal("0.000001")
 QUANTITY_STEP = Decimal("0.001")
+AVERAGE_STEP = Decimal("0.0001")     # average unit prices on the 2025 receipt
 
 # Delibera ARERA 315/2024: bills issued from this day follow the new layout.
 ARERA_2025_FROM = date(2025, 7, 1)
@@ -39,8 +43,11 @@ EXCISE_LOW_POWER_KW = Decimal("1.5")
 EXCISE_LOW_POWER_CLAWBACK_FROM_KWH = 150
 
 # Canone RAI on resident domestic supplies, as (first year, yearly fee): it follows each
-# year's budget law (90 € up to 2023, 70 € in 2024, 90 € again from 2025) and is billed in
-# ten monthly instalments, January to October. Earlier years are not billed here.
+# year's budget law (90 € up to 2023, 70 € in 2024, 90 € again from 2025) and is paid in
+# ten monthly instalments, January to October. Each instalment falls due on the first day of
+# its month and is charged on the first bill whose payment is due after that day (L. 208/2015
+# art. 1 c. 154, DM 94/2016 art. 3): by month of charge, whatever months the bill's energy
+# was used in. Earlier years are not billed here.
 RAI_YEARLY_FEE: tuple[tuple[int, Decimal], ...] = (
     (2018, Decimal(90)),
     (2024, Decimal(70)),
@@ -133,6 +140,8 @@ class BillingPeriod:
     tariff: Tariff
     generation: BillGeneration
     recalculation: Recalculation | None = None
+    # The canone RAI instalments this bill charges (first day of each one's month).
+    rai_instalments: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,22 +169,78 @@ _PLACES: dict[str, tuple[CostGroup, CostGroup, CostSide]] = {
     "charges_fixed": (CostGroup.SYSTEM_CHARGES, CostGroup.FIXED_SHARE, CostSide.NETWORK),
     "recalc_sale": (CostGroup.RECALCULATIONS, CostGroup.RECALCULATIONS, CostSide.SALE),
     "recalc_network": (CostGroup.RECALCULATIONS, CostGroup.RECALCULATIONS, CostSide.NETWORK),
-    "rai": (CostGroup.OTHER, CostGroup.OTHER, CostSide.OTHER),
+    "rai": (CostGroup.TV_LICENCE, CostGroup.TV_LICENCE, CostSide.OTHER),
     "rounding": (CostGroup.OTHER, CostGroup.OTHER, CostSide.OTHER),
     "excise": (CostGroup.TAXES, CostGroup.TAXES, CostSide.TAXES),
     "vat": (CostGroup.TAXES, CostGroup.TAXES, CostSide.TAXES),
 }
 
-_GROUP_ORDER: dict[BillGeneration, tuple[CostGroup, ...]] = {
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A cost group as a bill generation prints it."""
+
+    group: CostGroup
+    heading: str
+    summary: str = ""         # the front page's label, when it differs from the heading
+
+    @property
+    def label(self) -> str:
+        """Return the group's label in the front page's summary."""
+        return self.summary or self.heading
+
+    @property
+    def total_label(self) -> str:
+        """Return the label of the group's subtotal row in the detail."""
+        return self.summary or f"Totale {self.heading[0].lower()}{self.heading[1:]}"
+
+
+_RECALCULATIONS = GroupSpec(CostGroup.RECALCULATIONS, "Ricalcoli")
+_OTHER = GroupSpec(CostGroup.OTHER, "Altre partite")
+# Outside IVA and named on the bill: the last group before the total, in both generations.
+_TV_LICENCE = GroupSpec(CostGroup.TV_LICENCE,
+                        "Canone di abbonamento alla televisione per uso privato",
+                        summary="Canone di abbonamento alla televisione")
+# The groups of each generation, in printing order (Bolletta 2.0, ARERA 501/2014; from 1 July
+# 2025, Delibera 315/2024).
+GROUPS: dict[BillGeneration, tuple[GroupSpec, ...]] = {
     BillGeneration.BOLLETTA_2_0: (
-        CostGroup.ENERGY, CostGroup.TRANSPORT, CostGroup.SYSTEM_CHARGES,
-        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES,
+        GroupSpec(CostGroup.ENERGY, "Spesa per la materia energia"),
+        GroupSpec(CostGroup.TRANSPORT, "Spesa per il trasporto e la gestione del contatore"),
+        GroupSpec(CostGroup.SYSTEM_CHARGES, "Spesa per oneri di sistema"),
+        _RECALCULATIONS,
+        _OTHER,
+        GroupSpec(CostGroup.TAXES, "Imposte e IVA", summary="Totale imposte e IVA"),
+        _TV_LICENCE,
     ),
     BillGeneration.ARERA_2025: (
-        CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE,
-        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES,
+        GroupSpec(CostGroup.CONSUMPTION_SHARE, "Quota consumi"),
+        GroupSpec(CostGroup.FIXED_SHARE, "Quota fissa"),
+        GroupSpec(CostGroup.POWER_SHARE, "Quota potenza"),
+        _RECALCULATIONS,
+        _OTHER,
+        GroupSpec(CostGroup.TAXES, "Imposte"),
+        _TV_LICENCE,
     ),
 }
+_GROUP_ORDER: dict[BillGeneration, tuple[CostGroup, ...]] = {
+    generation: tuple(spec.group for spec in specs) for generation, specs in GROUPS.items()
+}
+# Groups a bill shows only when it has lines in them; the others always appear, even at 0,00 €.
+OCCASIONAL = frozenset({CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TV_LICENCE})
+# The 2025 receipt splits these groups between the seller and the network.
+SPLIT_GROUPS = frozenset(
+    {CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE}
+)
+SPLIT_SIDES = (CostSide.SALE, CostSide.NETWORK)
+# A quantity in euro is a taxable base among the taxes (IVA: base × rate) or, elsewhere, a lump
+# sum such as a rounding, printed by its amount alone.
+EURO_UNIT = "€"
+
+
+def layout_groups(generation: BillGeneration) -> tuple[CostGroup, ...]:
+    """Return the cost groups a bill of a layout generation has, in printing order."""
+    return _GROUP_ORDER[generation]
 
 
 @dataclass(frozen=True)
@@ -344,19 +409,43 @@ def _excise_charges(period: BillingPeriod) -> list[_Charge]:
     return charges
 
 
+def rai_instalments(after: date, before: date) -> tuple[date, ...]:
+    """Return the canone instalments falling due on or after one day and before another.
+
+    A bill whose payment is due on `before` charges the instalments due since the previous
+    bill's due date (`after`), or since the supply's holder became certain.
+    """
+    instalments = []
+    for year in range(after.year, before.year + 1):
+        for month in range(1, RAI_LAST_MONTH + 1):
+            day = date(year, month, 1)
+            if after <= day < before and rai_monthly_fee(year):
+                instalments.append(day)
+    return tuple(instalments)
+
+
+_MONTH_NAMES = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
+                "agosto", "settembre", "ottobre", "novembre", "dicembre")
+
+
+def _rai_description(year: int, months: Sequence[date]) -> str:
+    """Name the canone and the instalments a line charges: «rate di gennaio e febbraio»."""
+    names = [_MONTH_NAMES[m.month - 1] for m in months]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} e {names[-1]}"
+    return f"Canone TV {year}: {'rata' if len(names) == 1 else 'rate'} di {listed}"
+
+
 def _rai_charges(period: BillingPeriod) -> list[_Charge]:
-    """Return the canone RAI instalments of the period's months, for residents only."""
+    """Return the canone RAI instalments this bill charges, one line a year, for residents."""
     if period.terms.customer_type is not CustomerType.RESIDENT:
         return []
-    months_by_fee: dict[Decimal, int] = {}
-    for m in period.months:
-        fee = rai_monthly_fee(m.month.year)
-        if m.month.month <= RAI_LAST_MONTH and fee:
-            months_by_fee[fee] = months_by_fee.get(fee, 0) + 1
+    by_year: dict[int, list[date]] = {}
+    for instalment in sorted(period.rai_instalments):
+        by_year.setdefault(instalment.year, []).append(instalment)
     return [
-        _Charge("rai", "Canone di abbonamento alla televisione per uso privato",
-                Decimal(count), "mese", fee)
-        for fee, count in months_by_fee.items()
+        _Charge("rai", _rai_description(year, months), Decimal(len(months)), "rata",
+                rai_monthly_fee(year))
+        for year, months in by_year.items()
     ]
 
 
@@ -461,3 +550,122 @@ def cost_lines_for_total(period: BillingPeriod, total: Decimal) -> list[CostLine
     if abs(gap) > MAX_ROUNDING:
         raise ValueError(f"cannot reach {total}: {gap} left after fitting the energy prices")
     return _lines(fitted, rounding=gap)
+
+
+# --- A bill's groups and the checks that keep its totals honest -------------------------------
+
+@dataclass(frozen=True)
+class GroupTotal:
+    """The lines of one cost group and their subtotal."""
+
+    spec: GroupSpec
+    lines: tuple[CostLine, ...]
+    subtotal: Decimal
+
+    def side_total(self, side: CostSide) -> Decimal:
+        """Return the part of the subtotal that goes to one side (seller or network)."""
+        return sum((line.amount for line in self.lines if line.side == side), Decimal(0))
+
+
+class RegisterReading(Protocol):
+    """One band's meter registers at the start and end of a billing period."""
+
+    band: str
+    previous: int
+    current: int
+    kwh: int
+
+
+def is_rate_line(line: CostLine) -> bool:
+    """Tell whether the line applies a rate to a taxable base (IVA) rather than a price."""
+    return line.unit == EURO_UNIT and line.group == CostGroup.TAXES
+
+
+def check_line(line: CostLine, generation: BillGeneration) -> None:
+    """Refuse a line that is in the wrong group or whose amount is not quantity × price."""
+    if line.group not in _GROUP_ORDER[generation]:
+        raise ValueError(f"line {line.description!r}: {line.group} is not a {generation} group")
+    if line.group in SPLIT_GROUPS and line.side not in SPLIT_SIDES:
+        raise ValueError(f"line {line.description!r}: side {line.side} is neither sale nor network")
+    if line.amount != line.amount.quantize(CENT):
+        raise ValueError(f"line {line.description!r}: amount {line.amount} is not in cents")
+    if abs(line.quantity * line.unit_price - line.amount) > HALF_CENT:
+        raise ValueError(
+            f"line {line.description!r}: {line.quantity} × {line.unit_price} is not {line.amount}"
+        )
+
+
+def check_readings(readings: Iterable[RegisterReading], billed: Mapping[str, int],
+                   is_adjustment: bool) -> None:
+    """Refuse meter readings that do not add up to the billed consumption by band."""
+    for reading in readings:
+        if reading.current - reading.previous != reading.kwh:
+            raise ValueError(f"{reading.band}: registers do not give {reading.kwh} kWh")
+        # A conguaglio's registers also span the kWh it recalculates from earlier estimates.
+        if not is_adjustment and billed.get(reading.band, reading.kwh) != reading.kwh:
+            raise ValueError(f"{reading.band}: read {reading.kwh}, billed {billed[reading.band]}")
+
+
+def checked_groups(lines: Sequence[CostLine], generation: BillGeneration,
+                   total: Decimal) -> tuple[GroupTotal, ...]:
+    """Check a bill's lines against its total; return its cost groups in printing order."""
+    if not lines:
+        raise ValueError("the bill has no lines")
+    for line in lines:
+        check_line(line, generation)
+    groups = []
+    for spec in GROUPS[generation]:
+        grouped = tuple(line for line in lines if line.group == spec.group)
+        if grouped or spec.group not in OCCASIONAL:
+            groups.append(GroupTotal(spec, grouped, sum((x.amount for x in grouped), Decimal(0))))
+    # Every line sits in exactly one printed group, so this is also the sum of the lines.
+    printed = sum((group.subtotal for group in groups), Decimal(0))
+    if printed != total:
+        raise ValueError(f"groups add up to {printed}, the total is {total}")
+    return tuple(groups)
+
+
+# --- The 2025 energy receipt: each share's quantity and average unit price ---------------------
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """One row of the «scontrino dell'energia»: a share, what it is measured in, its cost."""
+
+    group: GroupTotal
+    quantity: Decimal
+    unit: str                 # "kWh", "mese", "kW×mese", "rata"; "" for a row without one
+
+    @property
+    def average_price(self) -> Decimal | None:
+        """Return the share's cost per unit to 4 decimals, or None when it has no quantity."""
+        if not self.quantity:
+            return None
+        return (self.group.subtotal / self.quantity).quantize(AVERAGE_STEP,
+                                                               rounding=ROUND_HALF_UP)
+
+
+def months_between(start: date, end: date) -> int:
+    """Count the calendar months a billing period touches."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def receipt_rows(groups: Sequence[GroupTotal], kwh: int, months: int,
+                 power_kw: Decimal) -> tuple[ReceiptRow, ...]:
+    """Measure each group of a 2025 bill: kWh, months, kW × months or canone instalments."""
+    measures = {
+        CostGroup.CONSUMPTION_SHARE: (Decimal(kwh), "kWh"),
+        CostGroup.FIXED_SHARE: (Decimal(months), "mese"),
+        CostGroup.POWER_SHARE: ((power_kw * months).quantize(QUANTITY_STEP), "kW×mese"),
+    }
+    rows = []
+    for group in groups:
+        quantity, unit = measures.get(group.spec.group, (Decimal(0), ""))
+        if group.spec.group is CostGroup.TV_LICENCE:
+            quantity, unit = sum((line.quantity for line in group.lines), Decimal(0)), "rata"
+        rows.append(ReceiptRow(group, quantity, unit))
+    return tuple(rows)
+
+
+def average_cost(total: Decimal, kwh: int) -> Decimal | None:
+    """Return what the whole bill cost per kWh of the period, or None without consumption."""
+    return (total / kwh).quantize(AVERAGE_STEP, rounding=ROUND_HALF_UP) if kwh else None

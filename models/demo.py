@@ -43,6 +43,7 @@ from .billing import (
     cost_lines_for_total,
     generation_for,
     lines_total,
+    rai_instalments,
 )
 from .curve_demo import add_demo_curves, apportion
 from .entities import (
@@ -61,6 +62,7 @@ from .enums import (
     ContractStatus,
     CustomerType,
     DeliveryMode,
+    Market,
     PaymentMethod,
     ReadingType,
     Role,
@@ -209,6 +211,11 @@ OFFERS: dict[CustomerType, tuple[str, str]] = {
     CustomerType.NON_RESIDENT: ("Energia Carnia Seconda Casa", "SEC-N-2021"),
     CustomerType.OTHER: ("Energia Carnia Impresa", "SEC-A-2021"),
 }
+# The free-market offers' economic conditions hold until this day; elderly households stay in
+# the regulated service for vulnerable customers, whose conditions ARERA updates each quarter.
+OFFER_CONDITIONS_UNTIL = date(2027, 6, 30)
+PROTECTED_OFFER = ("Servizio di tutela della vulnerabilità", "SEC-TV")
+PROTECTED_PROFILES = frozenset({"elderly"})
 
 ESTIMATE_CHANCE = 0.04
 SELF_READING_CHANCE = 0.03
@@ -690,10 +697,10 @@ def _line_rows(lines: Sequence[CostLine]) -> list[Row]:
 
 def _bill(contract_id: int, spec: ContractSpec, terms: SupplyTerms, period: _Period,
           billed: tuple[MonthUse, ...], reading: ReadingType,
-          recalculation: Recalculation | None, slot: int) -> _Bill:
+          recalculation: Recalculation | None, rai: tuple[date, ...], slot: int) -> _Bill:
     """Build one invoice with its lines; the seed's ones reach their published total."""
     billing = BillingPeriod(terms, billed, _tariff(spec, period.months),
-                            generation_for(period.issue_date), recalculation)
+                            generation_for(period.issue_date), recalculation, rai)
     if period.seed is not None:
         lines, number = cost_lines_for_total(billing, period.seed.total), period.seed.number
     else:
@@ -744,6 +751,8 @@ def _history(contract: Contract, spec: ContractSpec, customer: CustomerSpec, slo
     if periods:
         history.readings.append(
             _reading_row(contract.id, periods[0].months[0], start, ReadingType.ACTUAL))
+        # The canone instalments due from the first month the portal holds are charged.
+        rai_from = periods[0].months[0]
     for period, reading in zip(periods, types, strict=True):
         truth = (_split_seed(period.seed, period.months, usage.profile) if period.seed
                  else tuple(usage.month(m) for m in period.months))
@@ -758,8 +767,11 @@ def _history(contract: Contract, spec: ContractSpec, customer: CustomerSpec, slo
             # The actual reading replaces the estimate: the difference is billed as ricalcolo.
             billed, recalculation = truth, _recalculation(registers, sums)
             registers.billed, registers.estimated = list(registers.true), None
+        # Each bill charges the canone instalments fallen due since the previous bill's due date.
+        rai = rai_instalments(rai_from, period.due_date)
+        rai_from = max(rai_from, period.due_date)
         history.bills.append(_bill(contract.id, spec, terms, period, billed, reading,
-                                   recalculation, slot))
+                                   recalculation, rai, slot))
         history.months.extend(
             {"contract_id": contract.id, "month": m.month, "f1_kwh": m.f1, "f2_kwh": m.f2,
              "f3_kwh": m.f3, "reading_type": reading}
@@ -856,13 +868,17 @@ def _customer(spec: CustomerSpec) -> Customer:
 def _contract(customer: Customer, spec: ContractSpec, slot: int) -> Contract:
     """Build a contract row for the supply in a slot."""
     power = Decimal(spec.power_kw)
-    offer, offer_code = OFFERS[spec.customer_type]
+    protected = spec.profile in PROTECTED_PROFILES
+    offer, offer_code = PROTECTED_OFFER if protected else OFFERS[spec.customer_type]
     three_phase = power > 6
     return Contract(
         customer=customer, pod=_pod(slot), supply_street=spec.street,
         supply_zip=ZIP_CODES[spec.town], supply_city=spec.town,
         customer_type=spec.customer_type, tariff_structure=spec.structure,
-        offer_name=offer, offer_code=offer_code, power_committed_kw=power,
+        offer_name=offer, offer_code=offer_code,
+        offer_market=Market.PROTECTED if protected else Market.FREE,
+        offer_conditions_until=None if protected else OFFER_CONDITIONS_UNTIL,
+        power_committed_kw=power,
         power_available_kw=(power * Decimal("1.1")).quantize(Decimal("0.001")),
         voltage_v=400 if three_phase else 230, phases=3 if three_phase else 1,
         meter_type=METER_TYPE, billing_months=2, start_date=spec.start, end_date=spec.end,

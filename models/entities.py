@@ -25,6 +25,7 @@ from .enums import (
     CostSide,
     CustomerType,
     DeliveryMode,
+    Market,
     PaymentMethod,
     ReadingType,
     Role,
@@ -48,6 +49,14 @@ def _enum(cls: type) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         name=f"ck_{cls.__name__.lower()}",
     )
+
+
+def postal_address(street: str, zip_code: str, city: str, province: str | None = None) -> str:
+    """Write an address on one line as bills print it: "Via Roma 12, 33026 Paluzza (UD)"."""
+    place = " ".join(part.strip() for part in (zip_code, city) if part and part.strip())
+    if province and province.strip():
+        place = f"{place} ({province.strip().upper()})"
+    return ", ".join(part for part in (street.strip(), place) if part)
 
 
 class Base(DeclarativeBase):
@@ -90,6 +99,12 @@ class Customer(Base):
     def is_member(self) -> bool:
         """Tell whether the customer is a member of the cooperative."""
         return self.member_since is not None
+
+    @property
+    def billing_address(self) -> str:
+        """Return where paper bills go, on one line."""
+        return postal_address(self.billing_street, self.billing_zip, self.billing_city,
+                              self.billing_province)
 
 
 class CustomerSearch(Base):
@@ -147,6 +162,11 @@ class Contract(Base):
     tariff_structure: Mapped[TariffStructure] = mapped_column(_enum(TariffStructure))
     offer_name: Mapped[str] = mapped_column(String(100))
     offer_code: Mapped[str] = mapped_column(String(32))
+    # The 2025 bill's «box dell'offerta» (Delibera 315/2024): the market the offer is sold on
+    # and the last day its economic conditions hold (None: no expiry, as in the tutele).
+    offer_market: Mapped[Market] = mapped_column(_enum(Market), default=Market.FREE,
+                                                 server_default=Market.FREE.value)
+    offer_conditions_until: Mapped[date | None]
     power_committed_kw: Mapped[Decimal] = mapped_column(Quantity)
     power_available_kw: Mapped[Decimal] = mapped_column(Quantity)
     voltage_v: Mapped[int] = mapped_column(default=230)
@@ -162,6 +182,11 @@ class Contract(Base):
     iban: Mapped[str | None] = mapped_column(String(34))
 
     customer: Mapped[Customer] = relationship(back_populates="contracts")
+
+    @property
+    def supply_address(self) -> str:
+        """Return the supply point's address on one line."""
+        return postal_address(self.supply_street, self.supply_zip, self.supply_city)
 
 
 class MonthlyConsumption(Base):

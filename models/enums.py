@@ -54,6 +54,8 @@ class CostGroup(StrEnum):
     RECALCULATIONS = "ricalcoli"
     OTHER = "altre_partite"
     TAXES = "imposte_iva"
+    # Both generations: the canone RAI, outside IVA, on its own line (L. 208/2015, DM 94/2016)
+    TV_LICENCE = "canone_rai"
     # Delibera 315/2024 energy receipt
     CONSUMPTION_SHARE = "quota_consumi"
     FIXED_SHARE = "quota_fissa"
@@ -67,6 +69,13 @@ class CostSide(StrEnum):
     NETWORK = "rete_oneri"
     TAXES = "imposte"
     OTHER = "altro"
+
+
+class Market(StrEnum):
+    """Where the supply's offer is sold: the free market or the regulated protection services."""
+
+    FREE = "libero"
+    PROTECTED = "tutele"
 
 
 class PaymentMethod(StrEnum):

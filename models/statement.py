@@ -167,8 +167,17 @@ class Statement:
 
 def standing_of(invoice: BilledInvoice, paid: Decimal, as_of: date) -> tuple[Standing, bool]:
     """Return an invoice's status and whether an amount on it is overdue, on a day."""
-    left = invoice.total - paid
-    late = invoice.due_date < as_of
+    return standing_on(invoice.total, invoice.due_date, paid, as_of)
+
+
+def standing_on(total: Decimal, due_date: date, paid: Decimal,
+                as_of: date) -> tuple[Standing, bool]:
+    """Return where a bill of a total, due on a day, stands on a day with `paid` received.
+
+    The one rule for every view of a bill: the pages, the statement and the invoice PDFs.
+    """
+    left = total - paid
+    late = due_date < as_of
     if left == 0:
         return Standing.PAID, False
     if left < 0:

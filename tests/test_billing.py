@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +24,7 @@ from models.billing import (
     generation_for,
     line_amount,
     lines_total,
+    rai_instalments,
     rai_monthly_fee,
     system_charges_apply,
     vat_rate,
@@ -43,10 +45,11 @@ TARIFF = Tariff(
     member_discount=D("0.015"),
 )
 OLD_GROUPS = {CostGroup.ENERGY, CostGroup.TRANSPORT, CostGroup.SYSTEM_CHARGES,
-              CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES}
+              CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES, CostGroup.TV_LICENCE}
 NEW_GROUPS = {CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE,
-              CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES}
-RAI = "Canone di abbonamento alla televisione per uso privato"
+              CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES, CostGroup.TV_LICENCE}
+RAI = "Canone TV"
+SPRING_2024_INSTALMENTS = (date(2024, 4, 1), date(2024, 5, 1))
 
 
 def terms(customer_type=RESIDENT, structure=MULTI, power="3", member=True) -> SupplyTerms:
@@ -59,10 +62,11 @@ def months(*spec: tuple[int, int, int, int, int]) -> tuple[MonthUse, ...]:
     return tuple(MonthUse(date(y, m, 1), f1, f2, f3) for y, m, f1, f2, f3 in spec)
 
 
-def period(use=None, generation=OLD, supply=None, recalculation=None) -> BillingPeriod:
-    """Return a billing period, by default two spring months of 2024."""
+def period(use=None, generation=OLD, supply=None, recalculation=None,
+           rai=SPRING_2024_INSTALMENTS) -> BillingPeriod:
+    """Return a billing period, by default two spring months of 2024 and their instalments."""
     use = use or months((2024, 4, 180, 90, 150), (2024, 5, 170, 80, 140))
-    return BillingPeriod(supply or terms(), use, TARIFF, generation, recalculation)
+    return BillingPeriod(supply or terms(), use, TARIFF, generation, recalculation, rai)
 
 
 def by_description(lines: list[CostLine], start: str) -> list[CostLine]:
@@ -152,22 +156,54 @@ def test_canone_rai_follows_each_years_law(year, fee):
 
 
 @pytest.mark.parametrize(
-    ("use", "count", "fee"),
+    ("after", "before", "instalments"),
     [
-        (months((2023, 10, 100, 50, 100), (2023, 11, 100, 50, 100)), 1, "9.00"),
-        (months((2023, 12, 100, 50, 100), (2024, 1, 100, 50, 100)), 1, "7.00"),
-        (months((2024, 4, 100, 50, 100), (2024, 5, 100, 50, 100)), 2, "7.00"),
-        (months((2025, 2, 100, 50, 100), (2025, 3, 100, 50, 100)), 2, "9.00"),
+        # A bill due on 15 March 2023 after one due on 15 January: February and March.
+        (date(2023, 1, 15), date(2023, 3, 15), [(2023, 2), (2023, 3)]),
+        # An instalment falls due on the 1st: a bill due that very day does not charge it.
+        (date(2023, 1, 15), date(2023, 3, 1), [(2023, 2)]),
+        (date(2023, 3, 1), date(2023, 5, 10), [(2023, 3), (2023, 4), (2023, 5)]),
+        # None in November and December; October's goes on the next bill, across the year.
+        (date(2023, 9, 20), date(2024, 2, 10), [(2023, 10), (2024, 1), (2024, 2)]),
+        (date(2023, 10, 20), date(2023, 12, 27), []),
+        # Years before the law's table charge nothing.
+        (date(2009, 12, 1), date(2010, 3, 1), []),
     ],
 )
-def test_canone_rai_january_to_october(use, count, fee):
-    lines = by_description(cost_lines(period(use)), RAI)
-    assert [(line.quantity, line.unit_price) for line in lines] == [(count, D(fee))]
+def test_canone_instalments_fall_due_on_the_first_of_january_to_october(after, before,
+                                                                         instalments):
+    assert rai_instalments(after, before) == tuple(date(y, m, 1) for y, m in instalments)
 
 
-def test_no_canone_rai_in_november_and_december_nor_for_non_residents():
-    winter = months((2024, 11, 100, 50, 100), (2024, 12, 100, 50, 100))
-    assert not by_description(cost_lines(period(winter)), RAI)
+def test_consecutive_bills_charge_each_instalment_once():
+    dues = [date(2022, 11, 28), date(2023, 1, 30), date(2023, 3, 15), date(2023, 5, 15),
+            date(2023, 7, 18), date(2023, 9, 15), date(2023, 11, 6), date(2023, 12, 27),
+            date(2024, 2, 29)]
+    charged = [day for after, before in pairwise(dues)
+               for day in rai_instalments(after, before)]
+    assert charged == [date(2023, m, 1) for m in range(1, 11)] + [date(2024, 1, 1),
+                                                                   date(2024, 2, 1)]
+
+
+def test_canone_is_charged_by_instalment_not_by_consumption_month():
+    winter = months((2023, 11, 100, 50, 100), (2023, 12, 100, 50, 100))
+    lines = by_description(cost_lines(period(winter, rai=(date(2024, 1, 1), date(2024, 2, 1)))),
+                           RAI)
+    assert [(x.description, x.quantity, x.unit, x.unit_price, x.amount) for x in lines] == [
+        ("Canone TV 2024: rate di gennaio e febbraio", 2, "rata", D("7.00"), D("14.00"))]
+    assert not by_description(cost_lines(period(rai=())), RAI)     # spring use, none due
+
+
+def test_instalments_of_two_years_are_two_lines_at_each_years_fee():
+    lines = by_description(cost_lines(period(rai=(date(2023, 10, 1), date(2024, 1, 1)))), RAI)
+    assert [(x.description, x.quantity, x.unit_price) for x in lines] == [
+        ("Canone TV 2023: rata di ottobre", 1, D("9.00")),
+        ("Canone TV 2024: rata di gennaio", 1, D("7.00"))]
+    assert {x.group for x in lines} == {CostGroup.TV_LICENCE}
+
+
+def test_no_canone_rai_for_non_residents():
+    assert by_description(cost_lines(period()), RAI)
     assert not by_description(cost_lines(period(supply=terms(NON_RESIDENT))), RAI)
     assert not by_description(cost_lines(period(supply=terms(OTHER))), RAI)
 
@@ -259,9 +295,10 @@ def test_bolletta_2_0_groups_in_order():
     assert set(groups) <= OLD_GROUPS
     assert groups == sorted(groups, key=[
         CostGroup.ENERGY, CostGroup.TRANSPORT, CostGroup.SYSTEM_CHARGES,
-        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES].index)
+        CostGroup.RECALCULATIONS, CostGroup.OTHER, CostGroup.TAXES, CostGroup.TV_LICENCE].index)
     assert {CostGroup.ENERGY, CostGroup.TRANSPORT, CostGroup.SYSTEM_CHARGES,
-            CostGroup.TAXES} <= set(groups)
+            CostGroup.TAXES, CostGroup.TV_LICENCE} <= set(groups)
+    assert groups[-1] is CostGroup.TV_LICENCE      # outside IVA: after the taxes
 
 
 def test_arera_2025_groups_and_sides():

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from dashboard.pages.contratto import facts_of, iban_ending, sections, timeline
 from models import Account, Contract, Customer, db
-from models.enums import ContractStatus, CustomerType, PaymentMethod, Role
+from models.enums import ContractStatus, CustomerType, Market, PaymentMethod, Role
 from models.passwords import PasswordPolicy
 from tests.helpers import callback_body, dependencies, login, outputs, post_callback
 from tests.test_consumi import contract_ids
@@ -72,7 +72,8 @@ def test_member_sees_every_fact_of_his_home(member, app):
     text = text_of(show(member, f"?contratto={home}"))
     for expected in ("Mario Rossi", "RSSMRA52C12L195N", "Via Roma 12, 33026 Paluzza (UD)",
                      "100234", "Socio dal 15/04/1987", "IT125E00012345", "Domestico residente",
-                     "Multioraria (F1 / F2 / F3)", "Energia Carnia Casa", "SEC-D-2021", "3 kW",
+                     "Multioraria (F1 / F2 / F3)", "Energia Carnia Casa", "SEC-D-2021",
+                     "Mercato libero", "valide fino al 30/06/2027", "3 kW",
                      "3,3 kW", "230 V, monofase", "Elettronico 2G (Open Meter)",
                      "Telelettura mensile", "Bimestrale (ogni due mesi)",
                      "Addebito diretto SEPA", f"termina con {iban[-4:]}", "Attivo dal 01/05/1987",
@@ -155,6 +156,15 @@ def test_staff_and_anonymous_see_no_contract(app, client):
     assert "Contratto non trovato" in text_of(show(staff, "?contratto=1"))
     body = callback_body(staff, "contratto-dati", {"url.search": "?contratto=1"})
     assert client.post("/_dash-update-component", json=body).status_code == 401
+
+
+def test_a_protected_customer_is_told_arera_sets_the_conditions(app):
+    with app.app_context():
+        contract = db.session.scalars(select(Contract).where(
+            Contract.offer_market == Market.PROTECTED)).first()
+        pairs = dict(pair for _, group in sections(facts_of(contract)) for pair in group)
+    assert pairs["Mercato"] == "Servizio di tutela"
+    assert pairs["Condizioni economiche"] == "aggiornate da ARERA ogni trimestre"
 
 
 def test_facts_builder_for_a_firm_on_payment_notice(app):

@@ -236,7 +236,8 @@ def test_iva_is_on_everything_but_itself_the_canone_and_rounding(demo_session):
     for invoice in demo_session.scalars(select(Invoice).limit(200)):
         vat = [line for line in invoice.lines if line.description.startswith("IVA")]
         base = sum(line.amount for line in invoice.lines
-                   if line.group is not CostGroup.OTHER and line not in vat)
+                   if line.group not in (CostGroup.OTHER, CostGroup.TV_LICENCE)
+                   and line not in vat)
         assert len(vat) == 1 and vat[0].quantity == base
         assert vat[0].unit_price == (Decimal("0.22")
                                      if invoice.contract.customer_type is CustomerType.OTHER
@@ -510,3 +511,36 @@ def test_the_2022_price_spike(fixed):
 
     assert average_f1_price(2022) > 2 * average_f1_price(2024)
     assert average_f1_price(2022) > 2 * average_f1_price(2021)
+
+
+def test_the_canone_is_charged_by_month_of_charge_each_instalment_once(demo_session):
+    home = main_home(demo_session)
+    invoices = invoices_of(demo_session, home)
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for previous, invoice in pairwise(invoices):
+        # Instalments fall due on the 1st of January to October; a bill charges those fallen
+        # due since the previous bill's due date and before its own.
+        due = [date(year, month, 1) for year in range(2021, 2027) for month in range(1, 11)
+               if previous.due_date <= date(year, month, 1) < invoice.due_date]
+        canone = [line for line in invoice.lines if line.group is CostGroup.TV_LICENCE]
+        assert sum(line.quantity for line in canone) == len(due), invoice.number
+        for line in canone:
+            per_year[int(re.search(r"Canone TV (\d{4})", line.description).group(1))] += (
+                line.quantity)
+    for year in (2022, 2023, 2024, 2025):
+        assert per_year[year] == 10, year
+
+
+def test_seed_bills_name_the_instalments_they_charge(demo_session):
+    home = main_home(demo_session)
+    charged = {invoice.number: [line.description for line in invoice.lines
+                                if line.group is CostGroup.TV_LICENCE]
+               for invoice in invoices_of(demo_session, home)
+               if invoice.issue_date.year == 2023}
+    # Due 15/03, 15/05, 18/07, 15/09, 06/11 and 27/12/2023: the instalments due before each.
+    assert charged[1636] == ["Canone TV 2023: rate di febbraio e marzo"]
+    assert charged[6558] == ["Canone TV 2023: rate di aprile e maggio"]
+    assert charged[11606] == ["Canone TV 2023: rate di giugno e luglio"]
+    assert charged[16449] == ["Canone TV 2023: rate di agosto e settembre"]
+    assert charged[21319] == ["Canone TV 2023: rata di ottobre"]
+    assert charged[26153] == []

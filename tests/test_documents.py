@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
+import segno
+from fontTools import ttLib
+from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from dashboard import formatting as fmt
 from dashboard.documents import detail_filename, invoice_filename, render_detail, render_invoice
 from dashboard.documents.base import LetterheadPDF
+from dashboard.documents.cut_fonts import COMMON_CHARACTERS, CUT_FONTS, FONT_DIR, WHOLE_FONTS
 from dashboard.documents.data import (
     BandReading,
     HistoryBar,
@@ -22,10 +28,14 @@ from dashboard.documents.data import (
     PastPayment,
     Supply,
 )
-from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+from dashboard.documents.source import build_invoice_document
+from models import Invoice
+from models.enums import BillGeneration, CostGroup, CostSide, Market, ReadingType
 
 G, S = CostGroup, CostSide
 POD = "IT001E12345678"
+OFFER_URL = "https://www.secab.it/offerte/SEC-D-2025"
+PAGE_HEIGHT_PT = 297 / 25.4 * 72
 HEADINGS_2_0 = (
     "Spesa per la materia energia",
     "Spesa per il trasporto e la gestione del contatore",
@@ -96,8 +106,8 @@ def seed_first_invoice() -> InvoiceDocument:
             line(G.TRANSPORT, S.NETWORK, "Quota energia", "547", "kWh", "0.008480", "4.64"),
             line(G.SYSTEM_CHARGES, S.NETWORK, "Oneri generali di sistema (azzerati nel periodo)",
                  "547", "kWh", "0", "0.00"),
-            line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di gennaio",
-                 "1", "mese", "9.00", "9.00"),
+            line(G.TV_LICENCE, S.OTHER, "Canone TV 2023: rata di gennaio", "1", "rata", "9.00",
+                 "9.00"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "547", "kWh", "0.022700",
                  "12.42"),
             line(G.TAXES, S.TAXES, "IVA 10%", "185.54", "€", "0.10", "18.55"),
@@ -136,7 +146,11 @@ def estimated_2025_invoice() -> InvoiceDocument:
         generation=BillGeneration.ARERA_2025,
         is_adjustment=False,
         holder=dataclasses.replace(HOLDER, is_member=False, member_since=None),
-        supply=dataclasses.replace(SUPPLY, offer="Energia Carnia Casa (SEC-D-2025)"),
+        supply=dataclasses.replace(
+            SUPPLY, offer="Energia Carnia Casa (SEC-D-2025)", offer_name="Energia Carnia Casa",
+            offer_code="SEC-D-2025", market=Market.FREE, conditions_until=date(2026, 6, 30),
+            offer_sheet_url=OFFER_URL, distributor="SECAB Società Cooperativa – distribuzione",
+            fault_phone="800 912 125"),
         payment_method_label="Avviso di pagamento (PagoPA o sportello)",
         f1_kwh=180,
         f2_kwh=95,
@@ -156,8 +170,8 @@ def estimated_2025_invoice() -> InvoiceDocument:
                  "3.56"),
             line(G.POWER_SHARE, S.NETWORK, "Trasporto, quota potenza", "6", "kW×mese",
                  "1.920000", "11.52"),
-            line(G.OTHER, S.OTHER, "Canone TV, rate di agosto e settembre", "2", "rata", "9.00",
-                 "18.00"),
+            line(G.TV_LICENCE, S.OTHER, "Canone TV 2025: rate di agosto e settembre", "2", "rata",
+                 "9.00", "18.00"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "485", "kWh", "0.022700",
                  "11.01"),
             line(G.TAXES, S.TAXES, "IVA 10%", "118.02", "€", "0.10", "11.80"),
@@ -213,8 +227,8 @@ def adjustment_invoice() -> InvoiceDocument:
                  "21.02"),
             line(G.RECALCULATIONS, S.SALE, "Conguaglio energia apr–mag 2024: letti 33 kWh in "
                  "meno dei consumi stimati", "-33", "kWh", "0.118500", "-3.91"),
-            line(G.OTHER, S.OTHER, "Canone di abbonamento alla televisione, rata di settembre",
-                 "1", "mese", "9.00", "9.00"),
+            line(G.TV_LICENCE, S.OTHER, "Canone TV 2024: rata di settembre", "1", "rata", "9.00",
+                 "9.00"),
             line(G.OTHER, S.OTHER, "Arrotondamento", "1", "€", "0.03", "0.03"),
             line(G.TAXES, S.TAXES, "Accisa sull'energia elettrica", "710", "kWh", "0.022700",
                  "16.12"),
@@ -264,8 +278,9 @@ def test_seed_invoice_front_page_sums_groups_of_bolletta_2_0(seed_pdfs):
     for heading, subtotal in zip(HEADINGS_2_0, ("153,96 €", "19,16 €", "0,00 €", "30,97 €"),
                                  strict=True):
         assert f"{heading} {subtotal}" in front, heading
-    assert "Altre partite 9,00 €" in front
-    assert "Ricalcoli" not in front          # shown only when the bill has some
+    assert "Canone di abbonamento alla televisione 9,00 €" in front     # on its own line
+    assert "Altre partite" not in front      # shown only when the bill has some
+    assert "Ricalcoli" not in front
     assert "Scontrino dell'energia" not in front
     for heading in HEADINGS_2025:
         assert heading not in front
@@ -280,7 +295,8 @@ def test_seed_detail_lists_every_line_and_the_readings(seed_pdfs):
     for expected in ("Totale fattura 213,09 €", "Scadenza 15/03/2023",
                      "10.234", "10.446", "12.011", "12.246",
                      "212 kWh 0,292 €/kWh 61,90 €", "2 mesi 6,00 €/mese 12,00 €",
-                     "1 mese 9,00 €/mese 9,00 €", "185,54 € 10% 18,55 €",
+                     "Canone TV 2023: rata di gennaio 1 rata 9,00 €/rata 9,00 €",
+                     "185,54 € 10% 18,55 €",
                      "IVA 10%: imponibile 185,54 € × 10% = 18,55 €",
                      "Accisa sull'energia elettrica: 547 kWh × 0,0227 €/kWh = 12,42 €",
                      "Lettura al 01/10/2022", "Lettura al 01/12/2022", "Lettura effettiva",
@@ -305,11 +321,13 @@ def test_pages_are_numbered_with_the_invoice_number(seed_pdfs):
 def test_2025_bill_has_the_energy_receipt_and_says_it_is_estimated():
     doc = estimated_2025_invoice()
     front, detail = text_of(render_invoice(doc)), text_of(render_detail(doc))
-    assert "Quota consumi 57,52 € 19,41 € 76,93 €" in front     # vendita | rete e oneri | totale
-    assert "Quota fissa 15,00 € 3,56 € 18,56 €" in front
-    assert "Quota potenza 0,00 € 11,52 € 11,52 €" in front
+    # quantity | average price | vendita | rete e oneri | totale
+    assert "Quota consumi 485 kWh 0,1586 €/kWh 57,52 € 19,41 € 76,93 €" in front
+    assert "Quota fissa 2 mesi 9,28 €/mese 15,00 € 3,56 € 18,56 €" in front
+    assert "Quota potenza 6 kW×mese 1,92 €/kW×mese 0,00 € 11,52 € 11,52 €" in front
     assert "Totale bolletta 147,82 €" in front
-    assert "Scontrino dell'energia Vendita Rete e oneri Totale" in front
+    assert ("Scontrino dell'energia Quantità Prezzo medio Vendita Rete e oneri Totale"
+            in front)
     for text in (front, detail):
         assert "27415/2025" in text
         assert "147,82 €" in text
@@ -338,7 +356,8 @@ def test_adjustment_says_so_and_shows_the_recalculation():
         assert "188,75 €" in text
         assert "stimata" not in text
     assert "Ricalcoli -3,91 €" in front
-    assert "Altre partite 9,03 €" in front
+    assert "Altre partite 0,03 €" in front
+    assert "Canone di abbonamento alla televisione 9,00 €" in front
     assert "Arrotondamento 0,03 €" in detail          # a lump sum: no quantity, no price
     assert "Ricalcoli" in detail
     assert "Totale letto 677 kWh" in detail
@@ -432,17 +451,174 @@ def _text_origins(pdf) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize("align", ["L", "R", "C"])
-@pytest.mark.parametrize(("new_x", "new_y"), [("RIGHT", "TOP"), ("LMARGIN", "NEXT"),
-                                              ("LEFT", "NEXT")])
-def test_plain_cells_land_where_fpdf2_puts_them(align, new_x, new_y):
-    # The short way through text() must place text and move the cursor exactly as cell() does.
+def test_put_places_text_where_cell_does(align):
+    # put() is the short way through fpdf2's public text(): same place as cell(), cursor kept.
     placed = []
-    for plain in (True, False):
+    for short in (True, False):
         pdf = LetterheadPDF(None, "Titolo", "Sottotitolo", "rif.")
         pdf.style(10.5, bold=True)
         pdf.set_xy(40, 100)
-        draw = pdf.cell if plain else super(LetterheadPDF, pdf).cell
-        draw(60, 6, "Spesa per la materia energia 120,68 €", align=align, new_x=new_x,
-             new_y=new_y)
-        placed.append((_text_origins(pdf)[-1], round(pdf.get_x(), 3), round(pdf.get_y(), 3)))
+        if short:
+            pdf.put(40, 100, 60, 6, "Spesa per la materia energia 120,68 €", align)
+        else:
+            pdf.cell(60, 6, "Spesa per la materia energia 120,68 €", align=align)
+        placed.append(_text_origins(pdf)[-1])
     assert placed[0] == placed[1]
+    assert (pdf.get_x(), pdf.get_y()) != (40, 100)          # cell() moves on, put() does not
+
+
+def test_the_cut_fonts_hold_the_common_characters_with_dejavus_widths():
+    for style, name in CUT_FONTS.items():
+        cut = ttLib.TTFont(FONT_DIR / name)
+        whole = ttLib.TTFont(FONT_DIR / WHOLE_FONTS[style])
+        cut_map, whole_map = cut.getBestCmap(), whole.getBestCmap()
+        assert set(cut_map) == {ord(c) for c in COMMON_CHARACTERS} & set(whole_map)
+        for code in cut_map:
+            assert (cut["hmtx"][cut_map[code]][0] == whole["hmtx"][whole_map[code]][0]), chr(code)
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Read each page's text back, runs of spaces and line breaks as one space."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def link_rects(pdf: bytes, page: int = 0) -> dict[str, list[list[float]]]:
+    """Return the rectangles (PDF points) of a page's web links, by address."""
+    links: dict[str, list[list[float]]] = {}
+    for annotation in PdfReader(BytesIO(pdf)).pages[page].get("/Annots", []):
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") == "/Link" and "/URI" in annotation.get("/A", {}):
+            links.setdefault(annotation["/A"]["/URI"], []).append(
+                [float(v) for v in annotation["/Rect"]])
+    return links
+
+
+def test_2025_front_page_carries_what_delibera_315_2024_requires():
+    doc = estimated_2025_invoice()
+    first, second = page_texts(render_invoice(doc))
+    for expected in (
+        # The box dell'offerta.
+        "La tua offerta Energia Carnia Casa Codice offerta SEC-D-2025 Mercato Mercato libero "
+        "Condizioni economiche valide fino al 30/06/2026",
+        f"Scheda sintetica dell'offerta: {OFFER_URL}",
+        # The scontrino: each share's quantity and average unit price, to the cent.
+        "Quota consumi 485 kWh 0,1586 €/kWh 57,52 € 19,41 € 76,93 €",
+        "Totale vendita e rete 72,52 € 34,49 € 107,01 €",
+        "Imposte 22,81 €",
+        # The canone on its own line, with its instalments.
+        "Canone di abbonamento alla televisione (2 rate × 9,00 €/rata) 18,00 €",
+        "Totale bolletta 147,82 €",
+        "Costo medio della bolletta: 0,3048 €/kWh",
+        # Faults, complaints, bonus sociale.
+        "Guasti e pronto intervento: chiama SECAB Società Cooperativa – distribuzione",
+        "al numero 800 912 125",
+        "Reclami: scrivi a SECAB", "Servizio Conciliazione di ARERA",
+        "Bonus sociale: se l'ISEE della tua famiglia non supera 9.530 €",
+        "Lettura stimata",                       # a warning stays on the first page
+        "Pagina 1 di 2",
+    ):
+        assert expected in first, expected
+    for expected in ("Dati della fornitura", "I tuoi consumi", "Pagamento", "Pagina 2 di 2"):
+        assert expected in second, expected
+        assert expected not in first
+    assert len(link_rects(render_invoice(doc))[OFFER_URL]) == 2    # the address and the QR
+
+
+def test_the_offer_box_says_when_arera_sets_the_conditions():
+    doc = estimated_2025_invoice()
+    protected = dataclasses.replace(doc, supply=dataclasses.replace(
+        doc.supply, market=Market.PROTECTED, conditions_until=None, fault_phone=""))
+    first = page_texts(render_invoice(protected))[0]
+    assert "Mercato Servizio di tutela Condizioni economiche aggiornate da ARERA ogni trimestre" \
+        in first
+    assert "chiama il distributore della tua zona" in first
+
+
+def test_bolletta_2_0_keeps_its_one_page_layout():
+    pages = page_texts(render_invoice(seed_first_invoice()))
+    assert len(pages) == 1
+    for absent in ("Scontrino", "La tua offerta", "Informazioni utili", "Bonus sociale"):
+        assert absent not in pages[0]
+    assert "Sintesi degli importi fatturati" in pages[0]
+
+
+def test_the_qr_code_reads_as_the_offer_sheets_address(tmp_path):
+    pdf = render_invoice(estimated_2025_invoice())
+    (tmp_path / "fattura.pdf").write_bytes(pdf)
+    dpi = 300
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+                    str(tmp_path / "fattura.pdf"), str(tmp_path / "page")], check=True)
+    image = Image.open(tmp_path / "page.png").convert("L")
+    # The QR is the square link; its modules are sampled at their centres.
+    x1, _, x2, y2 = next(rect for rect in link_rects(pdf)[OFFER_URL]
+                          if abs((rect[2] - rect[0]) - (rect[3] - rect[1])) < 0.5)
+    expected = [tuple(bool(cell) for cell in row)
+                for row in segno.make(OFFER_URL, error="m", micro=False).matrix]
+    scale, count = dpi / 72, len(expected)
+    module = (x2 - x1) * scale / (count + 8)
+    left, top = x1 * scale, (PAGE_HEIGHT_PT - y2) * scale
+    drawn = [tuple(image.getpixel((left + (4 + c + 0.5) * module,
+                                   top + (4 + r + 0.5) * module)) < 128 for c in range(count))
+             for r in range(count)]
+    assert drawn == expected
+
+
+def demo_bill(session, number: int, year: int) -> InvoiceDocument:
+    """Build the plain document of a demo invoice, as the PDF route does."""
+    invoice = session.scalars(select(Invoice).where(Invoice.number == number,
+                                                    Invoice.fiscal_year == year)).one()
+    return build_invoice_document(session, invoice.id)
+
+
+def subtotal(doc: InvoiceDocument, group: CostGroup) -> Decimal:
+    """Add up a group's lines, independently of the renderer."""
+    return sum((item.amount for item in doc.lines if item.group is group), Decimal(0))
+
+
+def test_demo_bills_of_both_generations_read_back_to_the_cent(demo_session):
+    old = demo_bill(demo_session, 1636, 2023)
+    front, detail = text_of(render_invoice(old)), text_of(render_detail(old))
+    assert "Totale bolletta 213,09 €" in front and "Totale fattura 213,09 €" in detail
+    for label, group in (("Spesa per la materia energia", G.ENERGY),
+                         ("Totale imposte e IVA", G.TAXES),
+                         ("Canone di abbonamento alla televisione", G.TV_LICENCE)):
+        assert f"{label} {fmt.euro(subtotal(old, group))}" in front, label
+    assert "Canone TV 2023: rate di febbraio e marzo 2 rate 9,00 €/rata 18,00 €" in detail
+
+    home = demo_session.scalars(select(Invoice.contract_id).where(
+        Invoice.number == 1636, Invoice.fiscal_year == 2023)).one()
+    latest = demo_session.scalars(select(Invoice).where(
+        Invoice.contract_id == home, Invoice.generation == BillGeneration.ARERA_2025,
+        Invoice.issue_date < date(2025, 10, 1)).order_by(Invoice.issue_date.desc())).first()
+    new = build_invoice_document(demo_session, latest.id)
+    first, second = page_texts(render_invoice(new))
+    detail = text_of(render_detail(new))
+    consumption = subtotal(new, G.CONSUMPTION_SHARE)
+    average = (consumption / new.kwh).quantize(Decimal("0.0001"))
+    assert (f"Quota consumi {fmt.number(new.kwh)} kWh {fmt.price(average)} €/kWh" in first)
+    assert f"{fmt.euro(consumption)} Quota fissa 2 mesi" in first
+    canone = [item for item in new.lines if item.group is G.TV_LICENCE]
+    assert f"({fmt.quantity(sum(x.quantity for x in canone))} rate × 9,00 €/rata) " \
+           f"{fmt.euro(subtotal(new, G.TV_LICENCE))}" in first
+    assert f"Totale bolletta {fmt.euro(new.total)}" in first
+    assert f"Totale fattura {fmt.euro(new.total)}" in detail
+    for item in new.lines:
+        assert f"{item.description}" in detail and fmt.euro(item.amount) in detail
+    assert "Mercato libero" in first and "valide fino al 30/06/2027" in first
+    assert "Dati della fornitura" in second
+
+
+def test_every_label_prints_with_the_cut_fonts(caplog):
+    # fpdf2 leaves out, with a warning, a character the font lacks: a label of the code outside
+    # COMMON_CHARACTERS would vanish from every bill.
+    with caplog.at_level("WARNING", logger="fpdf"):
+        for doc in (seed_first_invoice(), estimated_2025_invoice(), adjustment_invoice()):
+            render_invoice(doc)
+            render_detail(doc)
+    assert not [r.getMessage() for r in caplog.records if "missing" in r.getMessage()]
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf = LetterheadPDF(None, "Titolo", "Sottotitolo", "rif.")
+        pdf.style(10)
+        pdf.put(20, 50, 100, 6, "≥ ☃")          # neither is in the cut fonts
+        pdf.to_bytes()
+    assert any("missing" in r.getMessage() for r in caplog.records)

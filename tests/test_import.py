@@ -85,7 +85,7 @@ def test_example_imports_and_adds_up(session, export):
     assert report.counts["fatture.csv"].new == 4
     invoice = session.scalar(select(Invoice).where(Invoice.fiscal_year == 2025,
                                                    Invoice.number == 1507))
-    assert invoice.total == Decimal("157.61")
+    assert invoice.total == Decimal("164.23")
     assert sum(line.amount for line in invoice.lines) == invoice.total
     assert (invoice.f1_kwh, invoice.f2_kwh, invoice.f3_kwh) == (250, 145, 310)
 
@@ -160,8 +160,8 @@ def test_each_line_is_quantity_times_price(session, export):
 
 
 def test_lines_must_add_up_to_the_invoice_total(session, export):
-    edit(export, "fatture.csv", 2, "totale", "157.62")
-    edit(export, "pagamenti.csv", 2, "importo", "157.62")
+    edit(export, "fatture.csv", 2, "totale", "164.24")
+    edit(export, "pagamenti.csv", 2, "importo", "164.24")
     found = problems(session, export)
     assert found == [("righe_fattura.csv", 2, "importo")]
 

@@ -1,29 +1,22 @@
-"""What both bill documents share: the Unicode font, the page furniture, the bill's arithmetic."""
+"""What both bill documents share: the Unicode font, the page furniture, the checked groups."""
 from __future__ import annotations
 
-import copy
-import struct
-import zlib
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
-from decimal import Decimal
-from functools import cache
-from io import BytesIO
-from pathlib import Path
+from dataclasses import fields, is_dataclass
 
-from fontTools import subset as ftsubset
-from fontTools import ttLib
+import segno
 from fpdf import FPDF
-from fpdf.enums import Align, TextMode, XPos, YPos
-from fpdf.fonts import Glyph, SubsetMap, TTFFont
-from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont
-from fpdf.syntax import Name, PDFArray, PDFContentStream
+from fpdf.enums import Align
 
 from dashboard import formatting as fmt
 from dashboard import palette
-from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+from models import billing
+from models.billing import GroupTotal
+from models.enums import CostGroup, CostSide, ReadingType
 
-from .data import InvoiceDocument, Line
+from .cut_fonts import COMMON_CHARACTERS, CUT_FONTS, FONT_DIR, WHOLE_FONTS
+from .data import InvoiceDocument
 
 COOPERATIVE = "SECAB Società Cooperativa"
 IDENTITY = "Paluzza (UD) · www.secab.it"
@@ -32,173 +25,13 @@ MARGIN = 15.0
 CONTENT_WIDTH = 210.0 - 2 * MARGIN
 BODY_TOP = 31.0
 BOTTOM_MARGIN = 18.0
-CENT = Decimal("0.01")
-# A line's amount may differ from quantity × unit price by rounding to the cent, no more.
-HALF_CENT = Decimal("0.005")
-# A quantity in euro is a taxable base among the taxes (IVA: base × rate) or, elsewhere, a lump
-# sum such as a rounding, printed by its amount alone.
-EURO_UNIT = "€"
+QR_QUIET_ZONE = 4          # modules of white around a QR code, as ISO/IEC 18004 asks
 
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-_FONT_DIR = Path(__file__).parent / "fonts"
-# The characters of nearly every bill: Italian, the Latin letters of Friulian, German, Slovene and
-# other European names (Latin-1, Latin Extended-A, Romanian ș ț), typographic punctuation and the
-# euro sign. A font cut to these ~370 glyphs keeps each PDF cheap to write; a document with any
-# other character (Greek, Cyrillic, …) embeds from the whole font, more slowly.
-COMMON_CHARACTERS = frozenset(chr(code) for code in (
-    *range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x218, 0x21C), *range(0x2010, 0x2027), 0x20AC,
-))
-
-
-# --- The font: cut and parsed once per process, shared by every document --------------------
+# --- The font ----------------------------------------------------------------------------------
 #
-# fpdf2 parses a TTF on every add_font() (~40 ms for DejaVu) and, on every output(), cuts the
-# glyphs the document used out of it with fontTools (~5 ms a font even for a small font). Here
-# DejaVu is cut once per process to the common characters, parsed once, and each document gets a
-# light copy; the writer below embeds that small cut font whole, from bytes compressed once.
-# Documents with other characters keep fpdf2's own path on the whole font: slower, but complete.
-
-class _CutFont(TTFFont):
-    """DejaVu cut to the common characters: embedded whole, never subset again."""
-
-    __slots__ = ()
-
-
-@cache
-def _font_bytes(style: str, whole: bool) -> bytes:
-    """Return DejaVu's file, whole or cut to the common characters without hinting."""
-    path = _FONT_DIR / _FONT_FILES[style]
-    if whole:
-        return path.read_bytes()
-    font = ttLib.TTFont(path)
-    options = ftsubset.Options(hinting=False, layout_features=[], glyph_names=True)
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "MATH", "kern", "hdmx", "FFTM"]
-    subsetter = ftsubset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(char) for char in COMMON_CHARACTERS])
-    subsetter.subset(font)
-    out = BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-@cache
-def _compressed_cut_font(style: str) -> bytes:
-    """Compress the cut font's file once, as the PDF stream embeds it."""
-    return zlib.compress(_font_bytes(style, whole=False))
-
-
-@cache
-def _cut_glyph_ids(style: str) -> dict[str, int]:
-    """Map the cut font's glyph names to their indices in its file."""
-    order = ttLib.TTFont(BytesIO(_font_bytes(style, whole=False))).getGlyphOrder()
-    return {name: index for index, name in enumerate(order)}
-
-
-@cache
-def _parsed_font(style: str, whole: bool) -> TTFFont:
-    """Parse a font once: metrics, cmap and widths are the same for every document."""
-    kind = TTFFont if whole else _CutFont
-    return kind(FPDF(), BytesIO(_font_bytes(style, whole)), f"{FAMILY.lower()}{style}", style)
-
-
-def _font_for(pdf: FPDF, style: str, whole: bool) -> TTFFont:
-    """Copy a parsed font into one document, with its own glyph subset and embedding state."""
-    template = _parsed_font(style, whole)
-    font = copy.copy(template)
-    font.i = len(pdf.fonts) + 1
-    # fpdf2's own writer subsets `ttfont` in place, so each document gets its own (a plain
-    # output() must not spoil the shared parse); loaded lazily it costs ~0.1 ms, and
-    # recalcBBoxes=False keeps the glyphs' stored boxes instead of recomputing them on save.
-    font.ttfont = ttLib.TTFont(
-        BytesIO(_font_bytes(style, whole)), lazy=True, recalcTimestamp=False, recalcBBoxes=False
-    )
-    font.cw = copy.copy(template.cw)          # a defaultdict: reading a missing key writes it
-    font.desc = copy.copy(template.desc)      # the writer stores object ids on the descriptor
-    font.missing_glyphs = []
-    font.subset = SubsetMap(font)
-    return font
-
-
-class _FontFile(PDFContentStream):
-    """The cut font's file as a FontFile2 stream, compressed once per process."""
-
-    def __init__(self, style: str) -> None:
-        """Wrap the compressed bytes, declaring their filter and uncompressed length."""
-        super().__init__(contents=_compressed_cut_font(style))
-        self.filter = Name("FlateDecode")
-        self.length1 = len(_font_bytes(style, whole=False))
-
-
-def _to_unicode(glyphs: list[tuple[int, Glyph]]) -> bytes:
-    """Write the CMap that maps the document's codes back to text, for search and copy."""
-    entries = [f"<{code:04X}> <{''.join(f'{char:04X}' for char in glyph.unicode)}>\n"
-               for code, glyph in glyphs if isinstance(glyph.unicode, tuple) and glyph.unicode]
-    # A CMap block holds at most 100 mappings (Adobe Technical Note #5014).
-    blocks = "".join(f"{len(entries[i:i + 100])} beginbfchar\n{''.join(entries[i:i + 100])}"
-                     "endbfchar\n" for i in range(0, len(entries), 100))
-    return (
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        f"{blocks}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-    ).encode("latin-1")
-
-
-class _Producer(OutputProducer):
-    """fpdf2's writer, embedding cut fonts from ready bytes instead of subsetting them again."""
-
-    def _add_fonts(self, *args: object) -> dict[int, PDFFont]:
-        """Let fpdf2 add the other fonts, then add the cut ones from the process-wide bytes."""
-        fonts = self.fpdf.fonts
-        cut = {key: font for key, font in fonts.items() if isinstance(font, _CutFont)}
-        for key in cut:
-            del fonts[key]
-        try:
-            objects = super()._add_fonts(*args)
-        finally:
-            fonts.update(cut)
-        for font in cut.values():
-            objects[font.i] = self._add_cut_font(font)
-        # fpdf2 clears these class-wide caches after writing; they would otherwise keep
-        # every document's glyph map alive.
-        SubsetMap.pick.cache_clear()
-        SubsetMap.get_glyph.cache_clear()
-        return objects
-
-    def _add_cut_font(self, font: _CutFont) -> PDFFont:
-        """Add a Type0 font over the whole cut font, with the codes this document used."""
-        if font.missing_glyphs:
-            # Members' data never gets here (needs_whole_font); only a new label in the code can.
-            missing = "".join(chr(code) for code in font.missing_glyphs)
-            raise ValueError(f"characters outside COMMON_CHARACTERS printed: {missing!r}")
-        name = f"MPDFAA+{font.name}"
-        glyphs = sorted((code, glyph) for glyph, code in font.subset.items() if glyph is not None)
-        widths = " ".join(f"{code} [{glyph.glyph_width}]" for code, glyph in glyphs)
-        composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
-        self._add_pdf_obj(composite, "fonts")
-        cid_font = PDFFont(subtype="CIDFontType2", base_font=name,
-                           d_w=font.desc.missing_width, w=f"[{widths}]")
-        self._add_pdf_obj(cid_font, "fonts")
-        composite.descendant_fonts = PDFArray([cid_font])
-        composite.to_unicode = PDFContentStream(_to_unicode(glyphs), compress=True)
-        self._add_pdf_obj(composite.to_unicode, "fonts")
-        cid_font.c_i_d_system_info = CIDSystemInfo()
-        self._add_pdf_obj(cid_font.c_i_d_system_info, "fonts")
-        font.desc.font_name = Name(name)
-        font.desc.font_file2 = _FontFile(font.emphasis.style)
-        self._add_pdf_obj(font.desc, "fonts")
-        self._add_pdf_obj(font.desc.font_file2, "fonts")
-        cid_font.font_descriptor = font.desc
-        # The document's codes are handed out in order of first use: map each to its glyph.
-        glyph_ids = _cut_glyph_ids(font.emphasis.style)
-        cid_to_gid = bytearray(2 * (glyphs[-1][0] + 1))
-        for code, glyph in glyphs:
-            struct.pack_into(">H", cid_to_gid, 2 * code, glyph_ids[glyph.glyph_name])
-        cid_font.c_i_d_to_g_i_d_map = PDFContentStream(bytes(cid_to_gid), compress=True)
-        self._add_pdf_obj(cid_font.c_i_d_to_g_i_d_map, "fonts")
-        return composite
-
+# fpdf2 parses a TTF on every add_font() and subsets it on every output(): DejaVu cut ahead of
+# time to the common characters (cut_fonts.py) keeps both cheap. Documents with any other
+# character get the whole fonts: slower, but complete.
 
 def _texts(value: object) -> Iterator[str]:
     """Yield every string inside plain data: dataclasses, tuples and strings."""
@@ -219,9 +52,9 @@ def needs_whole_font(data: object) -> bool:
 
 def add_fonts(pdf: FPDF, data: object) -> None:
     """Give a document the Unicode font family, cut or whole as the plain data it prints needs."""
-    whole = needs_whole_font(data)
-    for style in _FONT_FILES:
-        pdf.fonts[f"{FAMILY.lower()}{style}"] = _font_for(pdf, style, whole)
+    files = WHOLE_FONTS if needs_whole_font(data) else CUT_FONTS
+    for style, name in files.items():
+        pdf.add_font(FAMILY, style, FONT_DIR / name)
 
 
 # --- The page furniture -----------------------------------------------------------------------
@@ -246,7 +79,7 @@ class LetterheadPDF(FPDF):
 
     def to_bytes(self) -> bytes:
         """Write the finished document as PDF bytes."""
-        return bytes(self.output(output_producer_class=_Producer))
+        return bytes(self.output())
 
     def style(self, size: float, bold: bool = False, color: str = palette.INK) -> None:
         """Set the font size, weight and text colour in one call."""
@@ -286,6 +119,23 @@ class LetterheadPDF(FPDF):
             self.set_fill_color(color)
             self.polygon([(x + px * unit, y + py * unit) for px, py in points], style="F")
 
+    def qr_code(self, x: float, y: float, size: float, url: str) -> None:
+        """Draw a QR code of a link in a white square `size` mm wide, and make it clickable."""
+        matrix = [tuple(row) for row in segno.make(url, error="m", micro=False).matrix]
+        module = size / (len(matrix) + 2 * QR_QUIET_ZONE)
+        self.set_fill_color("#ffffff")
+        self.rect(x, y, size, size, style="F")
+        self.set_fill_color("#000000")
+        for row, cells in enumerate(matrix):
+            # One rectangle per run of dark modules: a few hundred, not a thousand squares.
+            for dark, run in itertools.groupby(enumerate(cells), key=lambda cell: cell[1]):
+                run = list(run)
+                if dark:
+                    self.rect(x + (QR_QUIET_ZONE + run[0][0]) * module,
+                              y + (QR_QUIET_ZONE + row) * module, len(run) * module, module,
+                              style="F")
+        self.link(x, y, size, size, url)
+
     def footer(self) -> None:
         """Print who issued the document and page x of y."""
         self.set_draw_color(palette.LINE)
@@ -297,50 +147,11 @@ class LetterheadPDF(FPDF):
         self.cell(CONTENT_WIDTH / 2, 4.5,
                   f"{self.reference} · Pagina {self.page_no()} di {{nb}}", align="R")
 
-    def cell(self, w: float | None = None, h: float | None = None, text: str = "",
-             *args: object, **kwargs: object) -> bool:
-        """Print a cell; a plain one-line label takes the short way through text()."""
-        # fpdf2's cell() supports borders, fills, links, markdown and shaping, and pays for them
-        # on every call (~0.1 ms); a bill prints some 70 cells that need none of it.
-        plain = self._plain(w, h, text, args, kwargs)
-        if plain is None:
-            return super().cell(w, h, text, *args, **kwargs)
-        align, new_x, new_y = plain
-        self.put(self.x, self.y, w, h, text, align)
-        self._lasth = h
-        if new_x is XPos.RIGHT:
-            self.x += w
-        elif new_x is XPos.LMARGIN:
-            self.x = self.l_margin
-        if new_y is YPos.NEXT:
-            self.y += h
-        return False
-
-    def _plain(self, w: object, h: object, text: object, args: tuple,
-               kwargs: dict) -> tuple[Align, XPos, YPos] | None:
-        """Return a plain cell's alignment and moves; None when cell() must do the work."""
-        if args or not kwargs.keys() <= {"align", "new_x", "new_y"}:
-            return None
-        if not (isinstance(w, int | float) and isinstance(h, int | float) and w > 0 and h > 0
-                and isinstance(text, str) and "\n" not in text
-                and self.str_alias_nb_pages not in text):
-            return None
-        if (self.underline or self.strikethrough or self.text_shaping or self.char_spacing
-                or self.font_stretching != 100 or self.text_mode != TextMode.FILL
-                or (self.auto_page_break and self.y + h > self.page_break_trigger)):
-            return None
-        align = Align.coerce(kwargs.get("align", Align.L))
-        new_x = XPos.coerce(kwargs.get("new_x", XPos.RIGHT))
-        new_y = YPos.coerce(kwargs.get("new_y", YPos.TOP))
-        if (align not in (Align.L, Align.R, Align.C)
-                or new_x not in (XPos.RIGHT, XPos.LEFT, XPos.LMARGIN)
-                or new_y not in (YPos.TOP, YPos.NEXT)):
-            return None
-        return align, new_x, new_y
-
     def put(self, x: float, y: float, width: float, height: float, text: str,
             align: str | Align = Align.L) -> None:
         """Print one line of text in a box, placed as cell() places it, without moving."""
+        # fpdf2's cell() supports borders, fills, links, markdown and shaping, and pays for them
+        # on every call (~0.1 ms); the tables of a bill print many values that need none of it.
         align = Align.coerce(align)
         if align is Align.R:
             x += width - self.c_margin - self.get_string_width(text)
@@ -413,117 +224,19 @@ class BillPDF(LetterheadPDF):
                          f"Fattura n. {doc.number}")
 
 
-# --- The bill's arithmetic: groups, subtotals and the checks that keep totals honest ----------
+# --- The bill's groups, checked by the billing rules --------------------------------------------
 
-@dataclass(frozen=True)
-class GroupSpec:
-    """A cost group as a bill generation prints it."""
-
-    group: CostGroup
-    heading: str
-    summary: str = ""         # the front page's label, when it differs from the heading
-
-    @property
-    def label(self) -> str:
-        """Return the group's label in the front page's summary."""
-        return self.summary or self.heading
-
-    @property
-    def total_label(self) -> str:
-        """Return the label of the group's subtotal row in the detail."""
-        return self.summary or f"Totale {self.heading[0].lower()}{self.heading[1:]}"
-
-
-@dataclass(frozen=True)
-class GroupTotal:
-    """The lines of one cost group and their subtotal."""
-
-    spec: GroupSpec
-    lines: tuple[Line, ...]
-    subtotal: Decimal
-
-    def side_total(self, side: CostSide) -> Decimal:
-        """Return the part of the subtotal that goes to one side (seller or network)."""
-        return sum((line.amount for line in self.lines if line.side == side), Decimal(0))
-
-
-_RECALCULATIONS = GroupSpec(CostGroup.RECALCULATIONS, "Ricalcoli")
-_OTHER = GroupSpec(CostGroup.OTHER, "Altre partite")
-GROUPS: dict[BillGeneration, tuple[GroupSpec, ...]] = {
-    BillGeneration.BOLLETTA_2_0: (
-        GroupSpec(CostGroup.ENERGY, "Spesa per la materia energia"),
-        GroupSpec(CostGroup.TRANSPORT, "Spesa per il trasporto e la gestione del contatore"),
-        GroupSpec(CostGroup.SYSTEM_CHARGES, "Spesa per oneri di sistema"),
-        _RECALCULATIONS,
-        _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte e IVA", summary="Totale imposte e IVA"),
-    ),
-    BillGeneration.ARERA_2025: (
-        GroupSpec(CostGroup.CONSUMPTION_SHARE, "Quota consumi"),
-        GroupSpec(CostGroup.FIXED_SHARE, "Quota fissa"),
-        GroupSpec(CostGroup.POWER_SHARE, "Quota potenza"),
-        _RECALCULATIONS,
-        _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte"),
-    ),
-}
-# Groups a bill shows only when it has lines in them; the others always appear, even at 0,00 €.
-OCCASIONAL = frozenset({CostGroup.RECALCULATIONS, CostGroup.OTHER})
-# The 2025 receipt splits these groups between the seller and the network.
-SPLIT_GROUPS = frozenset(
-    {CostGroup.CONSUMPTION_SHARE, CostGroup.FIXED_SHARE, CostGroup.POWER_SHARE}
-)
-SPLIT_SIDES = (CostSide.SALE, CostSide.NETWORK)
 SIDE_LABELS = {CostSide.SALE: "Vendita", CostSide.NETWORK: "Rete e oneri"}
 
 
-def is_rate_line(line: Line) -> bool:
-    """Tell whether the line applies a rate to a taxable base (IVA) rather than a price."""
-    return line.unit == EURO_UNIT and line.group == CostGroup.TAXES
-
-
-def _check_line(line: Line, generation: BillGeneration) -> None:
-    """Refuse a line that is in the wrong group or whose amount is not quantity × price."""
-    if line.group not in {spec.group for spec in GROUPS[generation]}:
-        raise ValueError(f"line {line.description!r}: {line.group} is not a {generation} group")
-    if line.group in SPLIT_GROUPS and line.side not in SPLIT_SIDES:
-        raise ValueError(f"line {line.description!r}: side {line.side} is neither sale nor network")
-    if line.amount != line.amount.quantize(CENT):
-        raise ValueError(f"line {line.description!r}: amount {line.amount} is not in cents")
-    if abs(line.quantity * line.unit_price - line.amount) > HALF_CENT:
-        raise ValueError(
-            f"line {line.description!r}: {line.quantity} × {line.unit_price} is not {line.amount}"
-        )
-
-
-def _check_readings(doc: InvoiceDocument) -> None:
-    """Refuse meter readings that do not add up to the billed consumption."""
-    billed = {"F1": doc.f1_kwh, "F2": doc.f2_kwh, "F3": doc.f3_kwh}
-    for reading in doc.readings:
-        if reading.current - reading.previous != reading.kwh:
-            raise ValueError(f"{reading.band}: registers do not give {reading.kwh} kWh")
-        # A conguaglio's registers also span the kWh it recalculates from earlier estimates.
-        if not doc.is_adjustment and billed.get(reading.band, reading.kwh) != reading.kwh:
-            raise ValueError(f"{reading.band}: read {reading.kwh}, billed {billed[reading.band]}")
-
-
 def checked_groups(doc: InvoiceDocument) -> tuple[GroupTotal, ...]:
-    """Check the bill's arithmetic and return its cost groups in printing order."""
-    if not doc.lines:
-        raise ValueError(f"invoice {doc.number} has no lines")
-    for line in doc.lines:
-        _check_line(line, doc.generation)
-    _check_readings(doc)
-    groups = []
-    for spec in GROUPS[doc.generation]:
-        lines = tuple(line for line in doc.lines if line.group == spec.group)
-        if lines or spec.group not in OCCASIONAL:
-            groups.append(GroupTotal(spec, lines, sum((x.amount for x in lines), Decimal(0))))
-    # Every line sits in exactly one printed group, so this is also the sum of the lines.
-    printed = sum((group.subtotal for group in groups), Decimal(0))
-    if printed != doc.total:
-        raise ValueError(f"invoice {doc.number}: groups add up to {printed}, total is {doc.total}")
-    return tuple(groups)
+    """Check the bill's readings and arithmetic; return its cost groups in printing order."""
+    billing.check_readings(doc.readings, {"F1": doc.f1_kwh, "F2": doc.f2_kwh, "F3": doc.f3_kwh},
+                           doc.is_adjustment)
+    try:
+        return billing.checked_groups(doc.lines, doc.generation, doc.total)
+    except ValueError as error:
+        raise ValueError(f"invoice {doc.number}: {error}") from error
 
 
 # --- Words shared by both documents -----------------------------------------------------------

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
+from models.billing import CostLine
+from models.enums import BillGeneration, Market, ReadingType
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class Supply:
     offer: str                    # "Energia Carnia Casa (SEC-D-2023)"
     power_committed_kw: Decimal
     power_available_kw: Decimal
+    # The 2025 bill's «box dell'offerta» and the distributor's fault line.
+    offer_name: str = ""
+    offer_code: str = ""
+    market: Market | None = None
+    conditions_until: date | None = None    # None: no expiry (tutele: updated by ARERA)
+    offer_sheet_url: str = ""
+    distributor: str = ""
+    fault_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,17 +52,8 @@ class BandReading:
     kwh: int                      # current - previous
 
 
-@dataclass(frozen=True)
-class Line:
-    """One detail line: quantity × unit price = amount."""
-
-    group: CostGroup
-    side: CostSide
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    amount: Decimal
+# One detail line (quantity × unit price = amount) is the billing rules' own cost line.
+Line = CostLine
 
 
 @dataclass(frozen=True)

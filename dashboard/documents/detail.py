@@ -5,20 +5,16 @@ from dataclasses import dataclass
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from models.billing import EURO_UNIT, SPLIT_GROUPS, SPLIT_SIDES, GroupTotal, is_rate_line
 from models.enums import BillGeneration, CostGroup, ReadingType
 
 from .base import (
     CONTENT_WIDTH,
-    EURO_UNIT,
     MARGIN,
     READING_LABELS,
     SIDE_LABELS,
-    SPLIT_GROUPS,
-    SPLIT_SIDES,
     BillPDF,
-    GroupTotal,
     checked_groups,
-    is_rate_line,
     warnings_for,
 )
 from .data import InvoiceDocument, Line
@@ -151,9 +147,9 @@ def _room_for_row(pdf: BillPDF, height: float) -> None:
         _columns_header(pdf)
 
 
-def _group_heading(pdf: BillPDF, text: str) -> None:
-    """Print a group's heading on a tinted full-width row."""
-    _room_for_row(pdf, ROW * 3)      # a heading never ends a page alone
+def _group_heading(pdf: BillPDF, text: str, keep: float = ROW * 2) -> None:
+    """Print a group's heading on a tinted full-width row, with the next `keep` mm."""
+    _room_for_row(pdf, ROW + 1 + keep)      # a heading never ends a page alone
     pdf.set_x(MARGIN)
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
     pdf.style(10.5, bold=True, color=palette.PRIMARY_DARK)
@@ -225,11 +221,11 @@ def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -
     pdf.section("Dettaglio degli importi", room=ROW * 6)
     _columns_header(pdf)
     for number, group in enumerate(groups):
-        _group_heading(pdf, group.spec.heading)
         rows = _group_rows(doc, group)
         # A subtotal never opens a page alone: it keeps its group's last row, and the grand
         # total keeps the last subtotal.
         tail = ROW + 2 + (ROW + 4.5 if number == len(groups) - 1 else 0)
+        _group_heading(pdf, group.spec.heading, ROW * 2 + (tail if len(rows) <= 1 else 0))
         if not rows:
             _text_row(pdf, "Nessuna voce in questo periodo", color=palette.MUTED, keep=tail)
         for index, row in enumerate(rows):

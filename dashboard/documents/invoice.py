@@ -5,6 +5,16 @@ from decimal import Decimal
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from dashboard.labels import MARKET_LABELS, offer_conditions
+from models.billing import (
+    SPLIT_GROUPS,
+    SPLIT_SIDES,
+    GroupTotal,
+    ReceiptRow,
+    average_cost,
+    months_between,
+    receipt_rows,
+)
 from models.enums import BillGeneration, ReadingType
 
 from .base import (
@@ -12,14 +22,12 @@ from .base import (
     MARGIN,
     READING_LABELS,
     SIDE_LABELS,
-    SPLIT_GROUPS,
-    SPLIT_SIDES,
     BillPDF,
-    GroupTotal,
     checked_groups,
     warnings_for,
 )
 from .data import InvoiceDocument
+from .detail import UNIT_FORMS
 
 TITLE = "Fattura energia elettrica"
 BAND_HOURS = {
@@ -38,11 +46,18 @@ def render_invoice(doc: InvoiceDocument) -> bytes:
     _key_facts(pdf, doc)
     for text in warnings_for(doc):
         pdf.notice(text)
-    _supply(pdf, doc)
-    _consumption(pdf, doc)
     if doc.generation == BillGeneration.ARERA_2025:
+        # Delibera 315/2024: the first page carries the offer, the receipt and the notices;
+        # the supply, the consumption and the payments follow on the second.
+        _offer_box(pdf, doc)
         _receipt(pdf, doc, groups)
+        _notices(pdf, doc)
+        pdf.add_page()
+        _supply(pdf, doc)
+        _consumption(pdf, doc)
     else:
+        _supply(pdf, doc)
+        _consumption(pdf, doc)
         _summary(pdf, doc, groups)
     _payments(pdf, doc)
     return pdf.to_bytes()
@@ -242,36 +257,117 @@ def _summary(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...])
     _grand_total(pdf, doc)
 
 
-def _receipt(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -> None:
-    """Print the 2025 energy receipt: shares split by seller and network, then the rest."""
-    split = [group for group in groups if group.spec.group in SPLIT_GROUPS]
-    rest = [group for group in groups if group.spec.group not in SPLIT_GROUPS]
-    pdf.section("Scontrino dell'energia", room=ROW * (len(groups) + 4))
-    widths = (CONTENT_WIDTH - 120, 40, 40, 40)
+def _offer_box(pdf: BillPDF, doc: InvoiceDocument) -> None:
+    """Print the «box dell'offerta»: name, code, market, expiry, and the sheet's link and QR."""
+    supply = doc.supply
+    top, height, qr = pdf.get_y(), 31.0, 25.0
+    pdf.set_fill_color(palette.PRIMARY_LIGHT)
+    pdf.rect(MARGIN, top, CONTENT_WIDTH, height, style="F")
+    pdf.qr_code(MARGIN + CONTENT_WIDTH - qr - 3, top + 3, qr, supply.offer_sheet_url)
+    width = CONTENT_WIDTH - qr - 9
+    pdf.set_xy(MARGIN + 3, top + 2)
+    pdf.style(8.5, color=palette.MUTED)
+    pdf.cell(width, 4.5, "La tua offerta", new_x="LEFT", new_y="NEXT")
+    pdf.style(12, bold=True, color=palette.PRIMARY_DARK)
+    pdf.cell(width, 6.5, pdf.fitted(supply.offer_name, width - 2), new_x="LEFT", new_y="NEXT")
+    for label, value in (
+        ("Codice offerta", supply.offer_code),
+        ("Mercato", MARKET_LABELS.get(supply.market, "")),
+        ("Condizioni economiche", offer_conditions(supply.market, supply.conditions_until)),
+    ):
+        y = pdf.get_y()
+        pdf.style(9.5, color=palette.MUTED)
+        pdf.cell(42, 5, label)
+        pdf.style(10, bold=True)
+        pdf.cell(width - 42, 5, value, new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(MARGIN + 3, y + 5)
+    pdf.style(9, color=palette.MUTED)
+    pdf.cell(width, 5, f"Scheda sintetica dell'offerta: {supply.offer_sheet_url}",
+             link=supply.offer_sheet_url, new_x="LEFT", new_y="NEXT")
+    pdf.set_y(top + height + 2)
 
-    def row(cells: tuple[str, ...], bold: bool = False, fill: bool = False) -> None:
-        """Print one row of the receipt: a label and three amounts, or headings."""
+
+def _measured(row: ReceiptRow) -> tuple[str, str]:
+    """Write a receipt row's quantity and average unit price: «485 kWh», «0,1586 €/kWh»."""
+    average = row.average_price
+    if not row.unit or average is None:
+        return "", ""
+    one, many = UNIT_FORMS.get(row.unit, (row.unit, row.unit))
+    unit = one if row.quantity == 1 else many
+    return f"{fmt.quantity(row.quantity)} {unit}", f"{fmt.price(average)} €/{one}"
+
+
+def _receipt(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -> None:
+    """Print the 2025 energy receipt: each share's quantity, average price, seller and network."""
+    rows = receipt_rows(groups, doc.kwh, months_between(doc.period_start, doc.period_end),
+                        doc.supply.power_committed_kw)
+    split = [row for row in rows if row.group.spec.group in SPLIT_GROUPS]
+    rest = [row for row in rows if row.group.spec.group not in SPLIT_GROUPS]
+    pdf.section("Scontrino dell'energia", room=ROW * (len(rows) + 4))
+    widths = (CONTENT_WIDTH - 136, 26, 32, 26, 26, 26)
+
+    def line(cells: tuple[str, ...], bold: bool = False, fill: bool = False) -> None:
+        """Print one row of the receipt: a label, quantity, average price and three amounts."""
         y = pdf.get_y()
         pdf.set_x(MARGIN)
         pdf.set_fill_color(palette.PRIMARY_LIGHT)
-        pdf.style(10.5, bold=bold)
         for i, (text, width) in enumerate(zip(cells, widths, strict=True)):
+            pdf.style(9 if i in (1, 2) and not fill else 10, bold=bold)
             pdf.cell(width, ROW, text, align="L" if i == 0 else "R", fill=fill)
         pdf.ln(ROW)
         pdf.set_draw_color(palette.LINE)
         pdf.set_line_width(0.2)
         pdf.line(MARGIN, y + ROW, MARGIN + CONTENT_WIDTH, y + ROW)
 
-    row(("", *(SIDE_LABELS[side] for side in SPLIT_SIDES), "Totale"), bold=True, fill=True)
-    for group in split:
-        row((group.spec.label, *(fmt.euro(group.side_total(side)) for side in SPLIT_SIDES),
-             fmt.euro(group.subtotal)))
-    row(("Totale vendita e rete",
-         *(fmt.euro(sum((g.side_total(side) for g in split), Decimal(0))) for side in SPLIT_SIDES),
-         fmt.euro(sum((g.subtotal for g in split), Decimal(0)))), bold=True)
-    for group in rest:
-        row((group.spec.label, "", "", fmt.euro(group.subtotal)))
+    line(("", "Quantità", "Prezzo medio", *(SIDE_LABELS[side] for side in SPLIT_SIDES),
+          "Totale"), bold=True, fill=True)
+    for row in split:
+        group = row.group
+        line((group.spec.label, *_measured(row),
+              *(fmt.euro(group.side_total(side)) for side in SPLIT_SIDES),
+              fmt.euro(group.subtotal)))
+    line(("Totale vendita e rete", "", "",
+          *(fmt.euro(sum((r.group.side_total(side) for r in split), Decimal(0)))
+            for side in SPLIT_SIDES),
+          fmt.euro(sum((r.group.subtotal for r in split), Decimal(0)))), bold=True)
+    for row in rest:
+        # Taxes, canone and the like go to neither side: the label may take the empty columns.
+        quantity, average = _measured(row)
+        label = f"{row.group.spec.label} ({quantity} × {average})" if quantity else (
+            row.group.spec.label)
+        pdf.style(10)
+        pdf.put(MARGIN, pdf.get_y(), CONTENT_WIDTH - widths[-1], ROW, label)
+        line(("", "", "", "", "", fmt.euro(row.group.subtotal)))
     _grand_total(pdf, doc)
+    average = average_cost(doc.total, doc.kwh)
+    if average is not None:
+        pdf.style(8.5, color=palette.MUTED)
+        pdf.cell(CONTENT_WIDTH, 4.5, f"Costo medio della bolletta: {fmt.price(average)} €/kWh "
+                 "(totale diviso per i kWh consumati nel periodo).",
+                 new_x="LMARGIN", new_y="NEXT")
+
+
+def _notices(pdf: BillPDF, doc: InvoiceDocument) -> None:
+    """Print what to do for a fault, a complaint or the bonus sociale."""
+    supply = doc.supply
+    pdf.section("Informazioni utili", room=34)
+    fault = (f"chiama {supply.distributor}, il distributore della tua zona, al numero "
+             f"{supply.fault_phone}, attivo 24 ore su 24." if supply.fault_phone else
+             "chiama il distributore della tua zona: il numero è sul contatore.")
+    for lead, text in (
+        ("Guasti e pronto intervento", fault),
+        ("Reclami", "scrivi a SECAB con il modulo su www.secab.it, per email o per posta: "
+         "rispondiamo entro 30 giorni. Se la risposta non ti soddisfa, puoi rivolgerti "
+         "gratuitamente al Servizio Conciliazione di ARERA (www.arera.it)."),
+        ("Bonus sociale", "se l'ISEE della tua famiglia non supera 9.530 € (20.000 € con "
+         "almeno quattro figli a carico) hai diritto a uno sconto in bolletta: arriva da solo "
+         "dopo la DSU per l'ISEE all'INPS. Informazioni: www.arera.it o 800.166.654."),
+    ):
+        pdf.set_x(MARGIN)
+        pdf.style(9.5)
+        pdf.multi_cell(CONTENT_WIDTH, 4.6, f"**{lead}:** {text}", markdown=True, align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
 
 
 def _payments(pdf: BillPDF, doc: InvoiceDocument) -> None:

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
-from models.enums import CustomerType, PaymentMethod, TariffStructure
+from models.enums import CustomerType, Market, PaymentMethod, TariffStructure
+from models.statement import ZERO, standing_on
 
-from ..formatting import day, period
+from ..formatting import period
 from ..labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
+from ..statement import short_status
 from .data import (
     BandReading,
     HistoryBar,
@@ -24,6 +25,12 @@ from .data import (
 
 HISTORY_PERIODS = 6
 PAST_PAYMENTS = 3
+# Each offer's sheet (scheda sintetica), linked and QR-coded on the 2025 bill.
+OFFER_SHEET_URL = "https://www.secab.it/offerte/{code}"
+# The distributor whose network a supply is on, by the code in its POD (IT + code + E…):
+# its name and fault line (pronto intervento), printed on the 2025 bill. SECAB distributes
+# in its own area; the number is the demo's, to be set to the real one.
+DISTRIBUTORS = {"125": ("SECAB Società Cooperativa – distribuzione", "800 912 125")}
 
 # The statements are built once, with parameters: building one costs more than running it.
 _INVOICE = (
@@ -103,23 +110,34 @@ def build_invoice_document(session: Session, invoice_id: int) -> InvoiceDocument
 
 def _party(customer: Customer) -> Party:
     """Describe the holder."""
-    address = (f"{customer.billing_street}, {customer.billing_zip} "
-               f"{customer.billing_city} ({customer.billing_province})")
-    return Party(customer.name, customer.tax_code, customer.code, address,
+    return Party(customer.name, customer.tax_code, customer.code, customer.billing_address,
                  customer.is_member, customer.member_since)
 
 
 def _supply(contract: Contract) -> Supply:
     """Describe the supply point."""
+    distributor, fault_phone = DISTRIBUTORS.get(_distributor_code(contract.pod), ("", ""))
     return Supply(
         pod=contract.pod,
-        address=f"{contract.supply_street}, {contract.supply_zip} {contract.supply_city}",
+        address=contract.supply_address,
         customer_type_label=CUSTOMER_TYPE_LABELS[CustomerType(contract.customer_type)],
         tariff_label=TARIFF_LABELS[TariffStructure(contract.tariff_structure)],
         offer=f"{contract.offer_name} ({contract.offer_code})",
         power_committed_kw=contract.power_committed_kw,
         power_available_kw=contract.power_available_kw,
+        offer_name=contract.offer_name,
+        offer_code=contract.offer_code,
+        market=Market(contract.offer_market),
+        conditions_until=contract.offer_conditions_until,
+        offer_sheet_url=OFFER_SHEET_URL.format(code=contract.offer_code),
+        distributor=distributor,
+        fault_phone=fault_phone,
     )
+
+
+def _distributor_code(pod: str) -> str:
+    """Return the distributor's code in a POD: IT125E00012345 gives 125."""
+    return pod[2:pod.find("E", 2)] if pod.startswith("IT") and "E" in pod[2:] else ""
 
 
 def _payment_method(contract: Contract) -> str:
@@ -157,20 +175,9 @@ def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...
                                                 "issue_date": invoice.issue_date}).all()
     return tuple(
         PastPayment(f"{row.number}/{row.fiscal_year}", row.due_date, row.total,
-                    _payment_status(row.total, row.due_date, row.amount or Decimal(0), row.last,
-                                    invoice.issue_date))
+                    short_status(*standing_on(row.total, row.due_date, row.amount or ZERO,
+                                              invoice.issue_date), paid_on=row.last))
         for row in previous)
-
-
-def _payment_status(total: Decimal, due_date: date, paid_amount: Decimal, paid_on: date | None,
-                    as_of: date) -> str:
-    """Word the payment status of a past bill as of a date."""
-    paid_cents = round(paid_amount * 100)
-    if paid_cents >= int(total * 100):
-        return f"Pagata il {day(paid_on)}" if paid_on else "Pagata"
-    if paid_cents > 0:
-        return "Pagata in parte"
-    return "Scaduta, non pagata" if due_date < as_of else "Non ancora scaduta"
 
 
 def _history(session: Session, invoice: Invoice) -> tuple[HistoryBar, ...]:

@@ -39,6 +39,7 @@ PAGE_TITLES = {
     "/consumi": "Visualizzazione consumi",
     "/contabilita": "Situazione contabile",
     "/invio": "Modalità di invio della bolletta",
+    "/capire": "Capire la bolletta",
     PATH: TITLE,
 }
 COLUMNS = (("when", "Quando"), ("who", "Chi"), ("what", "Che cosa"), ("why", "Motivo"))

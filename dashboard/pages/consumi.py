@@ -163,6 +163,8 @@ def layout(search: str) -> list:
             ]),
             html.Div(className="card", children=[
                 html.H2("Riepilogo fatture"),
+                html.P("Il numero di ogni fattura apre «Capire la bolletta»: la fattura "
+                       "passo per passo, dalle letture al totale.", className="hint"),
                 dcc.Store(id=ids.GRID_DATA),
                 html.Div(id=ids.GRID, className="table-scroll"),
             ]),

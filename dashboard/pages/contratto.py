@@ -13,6 +13,7 @@ from models.enums import (
     ContractStatus,
     CustomerType,
     DeliveryMode,
+    Market,
     PaymentMethod,
     TariffStructure,
 )
@@ -21,7 +22,13 @@ from models.queries import delivery_changes, invoice_span
 from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
-from ..labels import CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, TARIFF_LABELS
+from ..labels import (
+    CUSTOMER_TYPE_LABELS,
+    MARKET_LABELS,
+    PAYMENT_METHOD_LABELS,
+    TARIFF_LABELS,
+    offer_conditions,
+)
 from . import picker
 from .common import notice, page_title
 
@@ -58,6 +65,8 @@ class ContractFacts:
     tariff: TariffStructure
     offer_name: str
     offer_code: str
+    offer_market: Market
+    offer_conditions_until: date | None
     power_committed_kw: Decimal
     power_available_kw: Decimal
     voltage_v: int
@@ -137,6 +146,9 @@ def sections(facts: ContractFacts) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Offerta e tariffa", [
             ("Offerta", facts.offer_name),
             ("Codice offerta", facts.offer_code),
+            ("Mercato", MARKET_LABELS[facts.offer_market]),
+            ("Condizioni economiche",
+             offer_conditions(facts.offer_market, facts.offer_conditions_until)),
             ("Struttura tariffaria", TARIFF_LABELS[facts.tariff]),
         ]),
         ("Potenza e contatore", [
@@ -183,14 +195,14 @@ def facts_of(contract: Contract) -> ContractFacts:
     return ContractFacts(
         contract_id=contract.id, holder=customer.name, tax_code=customer.tax_code,
         vat_number=customer.vat_number,
-        billing_address=(f"{customer.billing_street}, {customer.billing_zip} "
-                         f"{customer.billing_city} ({customer.billing_province})"),
+        billing_address=customer.billing_address,
         customer_code=customer.code, member_since=customer.member_since, pod=contract.pod,
-        supply_address=(f"{contract.supply_street}, {contract.supply_zip} "
-                        f"{contract.supply_city}"),
+        supply_address=contract.supply_address,
         customer_type=CustomerType(contract.customer_type),
         tariff=TariffStructure(contract.tariff_structure), offer_name=contract.offer_name,
-        offer_code=contract.offer_code, power_committed_kw=contract.power_committed_kw,
+        offer_code=contract.offer_code, offer_market=Market(contract.offer_market),
+        offer_conditions_until=contract.offer_conditions_until,
+        power_committed_kw=contract.power_committed_kw,
         power_available_kw=contract.power_available_kw, voltage_v=contract.voltage_v,
         phases=contract.phases, meter_type=contract.meter_type,
         meter_remote_read=contract.meter_remote_read, billing_months=contract.billing_months,

@@ -72,8 +72,7 @@ def parse_mode(raw: object) -> DeliveryMode | None:
 
 def billing_address(contract: Contract) -> str:
     """Write where paper bills go: the holder's billing address."""
-    c = contract.customer
-    return f"{c.billing_street}, {c.billing_zip} {c.billing_city} ({c.billing_province})"
+    return contract.customer.billing_address
 
 
 def describe(mode: DeliveryMode, email: str | None, address: str) -> str:

@@ -43,6 +43,7 @@ from ..admin import pages as admin
 from ..auth.identity import Viewer
 from . import (
     accessi,
+    capire,
     consulente,
     consulente_socio,
     consulenza,
@@ -96,6 +97,9 @@ PAGES: tuple[Page, ...] = (
     Page(consumi.PATH, "Visualizzazione consumi",
          "Il grafico dell'energia prelevata per fasce F1, F2, F3 e le fatture con i PDF.",
          MEMBERS, consumi.layout, consumi.register_callbacks),
+    Page(capire.PATH, capire.TITLE,
+         "Una fattura passo per passo: dalle letture del contatore ai kWh, alle voci, al totale.",
+         MEMBERS, capire.layout, no_callbacks),
     Page(contabilita.PATH, "Situazione contabile",
          "Fatture pagate e da pagare, scadenze, pagamenti ricevuti ed estratto conto.",
          MEMBERS, contabilita.layout, contabilita.register_callbacks),

@@ -51,9 +51,7 @@ def default_scope(contracts: list[Contract]) -> object:
 
 def holder_of(customer: Customer) -> Holder:
     """Describe the holder as the statement's heading prints them."""
-    return Holder(customer.name, customer.code, customer.tax_code,
-                  f"{customer.billing_street}, {customer.billing_zip} "
-                  f"{customer.billing_city} ({customer.billing_province})")
+    return Holder(customer.name, customer.code, customer.tax_code, customer.billing_address)
 
 
 def csv_export(customer: Customer, contracts: list[Contract]) -> Export:

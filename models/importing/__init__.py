@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .bills import bill_problems
 from .checks import (
     line_total_problems,
     load_known,
@@ -52,6 +53,9 @@ def check_folder(session: Session, folder: Path) -> tuple[FileSet, ImportReport]
         if not problems:
             problems += line_total_problems(session, files, known)
             problems += period_problems(session, files, known)
+        if not problems:
+            # What a bill says is checked once its sums hold: one cause, one message.
+            problems += bill_problems(session, files, known)
     report.problems = problems
     return files, report
 

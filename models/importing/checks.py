@@ -101,11 +101,19 @@ def _contract_row(record: Record) -> list[tuple[str, str]]:
     return found
 
 
+def _payment_row(record: Record) -> list[tuple[str, str]]:
+    """Check a payment brings money in: a refund is not a payment."""
+    if record["amount"] <= 0:
+        return [("importo", "un pagamento deve essere maggiore di zero")]
+    return []
+
+
 ROW_CHECKS = {
     CONTRACTS.name: _contract_row,
     MONTHS.name: _bands_add_up,
     INVOICES.name: _invoice_row,
     LINES.name: _line_row,
+    PAYMENTS.name: _payment_row,
 }
 
 

@@ -6,6 +6,7 @@ YYYY-MM, decimals with a point. docs/IMPORT.md describes the format for the bill
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,8 @@ def text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
             raise ValueError(f"al massimo {max_length} caratteri")
+        if any(unicodedata.category(c) == "Cc" for c in raw):  # NUL, a line break, a tab
+            raise ValueError("contiene caratteri di controllo (per esempio un a capo)")
         return raw
     return parse
 
@@ -75,6 +78,7 @@ def decimal(scale: int, minimum: Decimal | None = None) -> Parser:
         if minimum is not None and value < minimum:
             raise ValueError(f"non può essere minore di {minimum}")
         return value
+    parse.is_decimal = True  # an unquoted decimal comma is recognised in these columns
     return parse
 
 
@@ -139,6 +143,11 @@ class Column:
     field: str
     parse: Parser
     required: bool = True
+
+    @property
+    def decimal(self) -> bool:
+        """Tell whether the column holds a decimal number."""
+        return getattr(self.parse, "is_decimal", False)
 
 
 @dataclass(frozen=True)

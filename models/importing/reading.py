@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .formats import SPECS, FileSpec
 
@@ -60,29 +63,75 @@ def read_folder(folder: Path) -> tuple[FileSet, list[Problem]]:
     return files, problems
 
 
+class NotUtf8(ValueError):
+    """A line of a file is not UTF-8 text."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is not UTF-8")
+        self.line = line
+
+
+def utf8_lines(handle: BinaryIO) -> Iterator[str]:
+    """Decode a binary file line by line as UTF-8 (a BOM is allowed), naming a line that is not."""
+    # Line by line, so that a file of any size streams; no UTF-8 sequence holds a b"\n" byte.
+    for number, raw in enumerate(handle, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotUtf8(number) from None
+        yield text.removeprefix("\ufeff") if number == 1 else text
+
+
 def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
     """Parse one file against its column specification."""
     if path.stat().st_size > MAX_FILE_BYTES:
         return [], [Problem(spec.name, 0, "", "file troppo grande: dividilo in più invii")]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        problems = _header_problems(spec, reader.fieldnames or [])
-        if problems:
-            return [], problems
-        records, seen = [], {}
-        for row in reader:
-            record, row_problems = _parse_row(spec, reader.line_num, row)
-            problems += row_problems
-            if record is None:
-                continue
-            key = tuple(row[c].strip() for c in spec.key)
-            if spec.key and key in seen:
-                problems.append(Problem(spec.name, record.line, ",".join(spec.key),
-                                        f"chiave ripetuta (già alla riga {seen[key]})"))
-                continue
-            seen[key] = record.line
-            records.append(record)
+    with path.open("rb") as handle:
+        reader = csv.reader(utf8_lines(handle))
+        try:
+            return _read_rows(spec, reader)
+        except NotUtf8 as error:
+            return [], [Problem(spec.name, error.line, "", "il testo non è UTF-8 (forse Latin-1 "
+                                "o Windows-1252): salva il file come «CSV UTF-8»")]
+        except csv.Error:
+            # A quote never closed swallows the rest of the file into one oversized field.
+            return [], [Problem(spec.name, reader.line_num, "", "riga illeggibile: un valore "
+                                "troppo lungo o delle virgolette non chiuse")]
+
+
+def _read_rows(spec: FileSpec, reader) -> tuple[list[Record], list[Problem]]:
+    """Check the header, then parse every row and check its key is not repeated.
+
+    `reader` is a csv.reader: its line_num names the line each row ends on.
+    """
+    header = [name.strip() for name in next(reader, [])]
+    problems = _separator_problems(spec, header) or _header_problems(spec, header)
+    if problems:
+        return [], problems
+    records, seen = [], {}
+    for fields in reader:
+        if not fields:
+            continue  # a blank line
+        record, row_problems = _parse_row(spec, reader.line_num, header, fields)
+        problems += row_problems
+        if record is None:
+            continue
+        key = tuple(record[spec.field(c)] for c in spec.key)
+        if spec.key and key in seen:
+            problems.append(Problem(spec.name, record.line, ",".join(spec.key),
+                                    f"chiave ripetuta (già alla riga {seen[key]})"))
+            continue
+        seen[key] = record.line
+        records.append(record)
     return records, problems
+
+
+def _separator_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
+    """Refuse a file separated by «;», as spreadsheets set to Italian save it."""
+    if len(header) == 1 and ";" in header[0]:
+        return [Problem(spec.name, 1, "", "trovato «;» come separatore, atteso «,»: esporta "
+                        "il file come CSV separato da virgole")]
+    return []
 
 
 def _header_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
@@ -95,15 +144,19 @@ def _header_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
     return problems
 
 
-def _parse_row(spec: FileSpec, line: int,
-               row: dict[str | None, object]) -> tuple[Record | None, list[Problem]]:
+def _parse_row(spec: FileSpec, line: int, header: list[str],
+               fields: list[str]) -> tuple[Record | None, list[Problem]]:
     """Parse one row; return no record if any value is wrong."""
-    if None in row:  # csv puts surplus fields under the None key
+    if len(fields) > len(header):
+        column = _unquoted_decimal_comma(spec, header, fields)
+        if column:
+            return None, [Problem(spec.name, line, column, "decimale scritto con la virgola "
+                                  "(e senza virgolette): usa il punto, per esempio 1.50")]
         return None, [Problem(spec.name, line, "", "la riga ha più campi dell'intestazione")]
+    row = dict(zip(header, fields, strict=False))
     values, problems = {}, []
     for column in spec.columns:
-        raw = row.get(column.name)
-        raw = raw.strip() if isinstance(raw, str) else ""
+        raw = row.get(column.name, "").strip()
         if not raw:
             if column.required:
                 problems.append(Problem(spec.name, line, column.name, "valore mancante"))
@@ -114,3 +167,17 @@ def _parse_row(spec: FileSpec, line: int,
         except ValueError as error:
             problems.append(Problem(spec.name, line, column.name, str(error)))
     return (None if problems else Record(line, values)), problems
+
+
+def _unquoted_decimal_comma(spec: FileSpec, header: list[str], fields: list[str]) -> str | None:
+    """Name the first decimal column whose comma split its value, if that explains the row."""
+    decimals = {c.name for c in spec.columns if c.decimal}
+    surplus, offset, found = len(fields) - len(header), 0, []
+    for position, name in enumerate(header):
+        here = position + offset
+        if (offset < surplus and name in decimals and here + 1 < len(fields)
+                and re.fullmatch(r"\s*-?\d+", fields[here])
+                and re.fullmatch(r"\d+\s*", fields[here + 1])):
+            found.append(name)
+            offset += 1
+    return found[0] if found and offset == surplus else None
