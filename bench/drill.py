@@ -1,11 +1,16 @@
 """Time the consumption page's curve callbacks against today's consumption callback.
 
-    python -m bench.drill [--postgresql URL] [--repeat 200]
+    python -m bench.drill [--postgresql URL] [--repeat 200] [--scale 5500]
 
 On the demo database (Mario Rossi's main home, 2023, with its quarter-hour curves), each curve
 callback (a month's days, a day's quarter hours, the year's heatmap, the year's detail) is
 timed in alternation with the consumption callback (bench.__main__.callback_body), so the
 machine's drift weighs on both alike; medians, ratios and answer sizes are printed.
+
+With --scale N (PostgreSQL only) the demo schema first gets N more supplies, each with the
+year 2023 of quarter hours loaded by binary COPY (bench.curves), so the callbacks read a
+table of some 193 M readings; the run also reports the load, the bytes per reading (indexes
+included) and the importer's throughput on that table, all in one run.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import uuid
 
 from sqlalchemy import create_engine, select, text
 
+from bench import curves, synthetic
 from bench.__main__ import callback_body, p50, timed_together
 from dashboard import create_app, ids
 from dashboard.bootstrap import prepare_database
@@ -46,7 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgresql")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--scale", type=int, default=0,
+                        help="supplies with a year of curves to add (PostgreSQL)")
     args = parser.parse_args()
+    if args.scale and not args.postgresql:
+        parser.error("--scale needs --postgresql")
     schema = None
     if args.postgresql:
         url, schema = args.postgresql, f"bench_drill_{uuid.uuid4().hex[:8]}"
@@ -59,6 +69,8 @@ def main() -> None:
                       "PASSWORD_POLICY": PasswordPolicy.fast_for_tests()})
     try:
         prepare_database(app)
+        if args.scale:
+            scale(url, schema, args.scale)
         run(app, args.repeat)
     finally:
         if schema:
@@ -66,6 +78,47 @@ def main() -> None:
                 db.engine.dispose()
             with create_engine(url).begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+FIRST_SYNTHETIC_ID = 100_000  # above every demo id: the synthetic rows sit beside the demo
+
+
+def scale(url: str, schema: str, supplies: int) -> None:
+    """Add synthetic supplies with a year of curves each; print load, sizes and the importer."""
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        counter = synthetic.Counter()
+        counter.ids = {"customer": FIRST_SYNTHETIC_ID, "contract": FIRST_SYNTHETIC_ID}
+        tables, index = synthetic.Tables([], [], [], [], [], [], []), 0
+        while len(tables.contract) < supplies:
+            synthetic._customer(index, counter, tables)
+            index += 1
+        del tables.contract[supplies:]
+        synthetic._write_postgresql(engine, tables)
+        contracts = [row[0] for row in tables.contract]
+        with engine.connect() as conn:
+            demo = conn.execute(text("SELECT coalesce(sum(length(wh)) / 4, 0) "
+                                     "FROM quarter_hour_day")).scalar()
+        load = curves.load_postgresql(engine, contracts, lambda line: None)
+        sizes = curves.sizes_postgresql(engine)
+        readings = load["readings"] + demo
+        imported = curves.measure_importer(engine, contracts)
+    finally:
+        engine.dispose()
+    print("| measure | value |\n|---|---|")
+    print(f"| supplies with a year of curves | {supplies:,} (+ the demo's) |")
+    print(f"| readings in quarter_hour_day | {readings:,} ({load['rows']:,} day rows loaded) |")
+    print(f"| COPY load | {load['seconds']:.1f} s, {load['readings'] / load['seconds']:,.0f} "
+          f"readings/s ({load['generating']:.1f} s generating) |")
+    print(f"| table + indexes + TOAST | {sizes['total']:,} B: "
+          f"**{sizes['total'] / readings:.2f} B per reading** (indexes "
+          f"{sizes['indexes'] / readings:.2f}) |")
+    for name in ("long", "long_again", "wide", "wide_again"):
+        step = imported[name]
+        print(f"| import {name.replace('_', ', ')} | {step['readings']:,} readings in "
+              f"{step['total']:.2f} s: **{step['readings'] / step['total']:,.0f} readings/s** "
+              f"(check {step['check']:.2f} s), days {step['counts']} |")
+    print()
 
 
 def run(app, repeat: int) -> None:
@@ -90,7 +143,9 @@ def run(app, repeat: int) -> None:
     for label, tail in (("month (31 days)", "&mese=3"), ("day (96 quarter hours)",
                                                          "&mese=3&giorno=14"),
                         ("year detail (panel, table)", ""), ("heatmap", "&vista=mappa"),
-                        ("typical day", "&vista=tipo&mese=3")):
+                        ("typical day", "&vista=tipo&mese=3"),
+                        ("years overlaid (2020–2023)", "&vista=anni"),
+                        ("kWh per day per period", "&vista=giornaliero")):
         curve = poster(detail_body(app, year + tail))
         ours, theirs = timed_together(curve, consumption, repeat)
         print(f"| {label} | {p50(ours):.1f} | {p50(theirs):.1f} | "

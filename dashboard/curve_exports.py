@@ -42,7 +42,7 @@ def _attachment(body: str | bytes, name: str, mimetype: str) -> Response:
 
 def _name(contract: Contract, selection: drill.Selection, extension: str) -> str:
     """Name a table export after the POD, the year and the level shown."""
-    parts = [selection.view, str(selection.year)]
+    parts = [selection.view, *map(str, selection.years or (selection.year,))]
     parts += [f"{n:02d}" for n in (selection.month, selection.day) if n is not None]
     pod = "".join(c for c in contract.pod if c.isascii() and c.isalnum())
     return f"consumi-{pod}-{'-'.join(parts)}.{extension}"

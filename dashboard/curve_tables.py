@@ -37,6 +37,7 @@ KIND_LABELS = {"feriale": "Giorno feriale", "sabato": "Sabato",
                "domenica": "Domenica e festivi"}
 BAND_COLUMNS = [["F1 (kWh)", True], ["F2 (kWh)", True], ["F3 (kWh)", True],
                 ["Totale (kWh)", True]]
+READING_COLUMN = ["Lettura", False]  # effettiva, stimata or autolettura: bills must say which
 
 
 # --- the local clock of each quarter hour ---------------------------------------------------
@@ -205,20 +206,21 @@ def clock_labels(day: date) -> list[str]:
 def year_table(year: int, months: Sequence[MonthRow], links: Mapping[int, str]) -> dict:
     """Tabulate a year month by month; a month with curves links to its days."""
     rows = [[fmt.month_name(row.month).capitalize(),
-             *_band_cells(BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000), 0)]
-            for row in months]
+             *_band_cells(BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000), 0),
+             row.reading_type] for row in months]
     total = sum((BandWh(r.f1 * 1000, r.f2 * 1000, r.f3 * 1000) for r in months), BandWh())
-    return table(f"Consumi per mese, {year}", "Mese", BAND_COLUMNS, rows,
-                 ["Totale", *_band_cells(total, 0)] if months else None,
+    return table(f"Consumi per mese, {year}", "Mese", [*BAND_COLUMNS, READING_COLUMN], rows,
+                 ["Totale", *_band_cells(total, 0), ""] if months else None,
                  [links.get(row.month.month) for row in months])
 
 
 def period_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
     """Tabulate the invoices issued in a year, one row per billing period."""
     rows = [[fmt.date_range(i.period_start, i.period_end),
-             *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0)] for i in invoices]
+             *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0), i.reading_type]
+            for i in invoices]
     return table(f"Consumi per periodo di fatturazione, fatture emesse nel {year}",
-                 "Periodo", BAND_COLUMNS, rows)
+                 "Periodo", [*BAND_COLUMNS, READING_COLUMN], rows)
 
 
 def month_table(year: int, month: int, by_day: Mapping[date, BandWh],
@@ -243,14 +245,6 @@ def day_table(day: date, values: Sequence[int]) -> dict:
     total = day_bands(day, values)
     return table(f"Quarti d'ora del {fmt.day(day)}", "Ora", [*BAND_COLUMNS, ["kW", True]],
                  rows, ["Totale", *_band_cells(total, 3), ""])
-
-
-def heatmap_table(year: int, by_day: Mapping[date, BandWh], links: Mapping[date, str]) -> dict:
-    """Tabulate the heatmap's days with their band totals; each day links to its hours."""
-    ordered = sorted(by_day.items())
-    rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
-    return table(f"Consumi per giorno, {year}", "Giorno", BAND_COLUMNS, rows, None,
-                 [links.get(day) for day, _ in ordered])
 
 
 def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> dict:

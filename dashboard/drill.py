@@ -12,18 +12,28 @@ from datetime import date
 
 from models import Contract, db
 from models.curves import checks_of, days_of, monthly_billed
-from models.queries import invoices_issued_in, monthly_consumption
+from models.queries import (
+    adjustments_issued_in,
+    invoices_issued_in,
+    monthly_consumption,
+    years_with_data,
+)
 
+from . import compare
 from . import curve_figures as cf
 from . import curve_tables as ct
 from . import formatting as fmt
 
 BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL = "mesi", "periodi", "mappa", "tipo"
-VIEWS = (BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL)
+YEARS, DAILY = "anni", "giornaliero"
+VIEWS = (BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, YEARS, DAILY)
+YEAR_WIDE = (BY_PERIOD, HEATMAP, YEARS, DAILY)  # views of the whole year: no drill-down
 NO_CURVE = "Per {what} non abbiamo le misure al quarto d'ora di questo contratto."
 
 # link(view, month, day) -> the page's address for that view of the same contract and year
 Link = Callable[[str, int | None, int | None], str]
+# years_link(years) -> the page's address comparing those years
+YearsLink = Callable[[tuple[int, ...]], str]
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class Selection:
     month: int | None = None
     day: int | None = None
     rejected: bool = False                 # a month or day in the URL was not valid
+    years: tuple[int, ...] = ()            # the years compared (YEARS), newest first
 
     @property
     def level(self) -> str:
@@ -48,7 +59,7 @@ class Selection:
     @property
     def curve_view(self) -> bool:
         """Tell whether the chart comes from the curves (not the year's monthly bars)."""
-        return self.level != "year" or self.view in (HEATMAP, TYPICAL)
+        return self.level != "year" or self.view in (HEATMAP, TYPICAL, YEARS, DAILY)
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,15 @@ class View:
     message: str | None = None
     months: list[tuple[str, str | None]] = field(default_factory=list)  # the typical day's
     has_curves: bool = False
+    # the years offered for comparison: (year, address that adds or removes it, compared)
+    years: list[tuple[int, str | None, bool]] = field(default_factory=list)
 
 
-def compose(contract: Contract, sel: Selection, link: Link) -> View:
+def compose(contract: Contract, sel: Selection, link: Link,
+            years_link: YearsLink | None = None) -> View:
     """Build the view the selection asks for, for a contract the gate has already allowed."""
+    if sel.view == YEARS:
+        return _years(contract, sel, years_link)
     if sel.level == "day":
         return _day(contract, sel, link)
     if sel.level == "month":
@@ -102,13 +118,44 @@ def _year(contract: Contract, sel: Selection, link: Link) -> View:
                     has_curves=bool(days))
     invoices = invoices_issued_in(db.session, contract.id, year)
     checks = checks_of(year, days, monthly_billed(db.session, contract.id, year))
-    if sel.view == BY_PERIOD:
+    figure = None  # show() draws the months and the periods
+    if sel.view == DAILY:
+        figure = (compare.daily_figure(invoices) if invoices
+                  else cf.empty_figure(f"Nel {year} non è stata emessa nessuna fattura."))
+        table, summary = compare.daily_table(year, invoices), compare.daily_summary(year, invoices)
+    elif sel.view == BY_PERIOD:
         table, summary = ct.period_table(year, invoices), ct.period_summary(year, invoices)
     else:
         table, summary = ct.year_table(year, months, links), ct.year_summary(year, months)
     panel = ct.reconciliation_text(ct.reconcile(year, months, invoices, checks))
-    return View(None, [(str(year), None)], summary, table, stats, panel, _notice(sel),
+    # The conguagli: billed this year, about earlier estimates, in no month of any chart.
+    panel += [compare.adjustment_text(a)
+              for a in adjustments_issued_in(db.session, contract.id, year)]
+    return View(figure, [(str(year), None)], summary, table, stats, panel, _notice(sel),
                 has_curves=bool(days))
+
+
+def _years(contract: Contract, sel: Selection, years_link: YearsLink | None) -> View:
+    """Build up to five years overlaid month by month, with the years to add or remove."""
+    available = years_with_data(db.session, contract.id)
+    chosen = tuple(y for y in sel.years if y in available)[:compare.MAX_YEARS] or (
+        compare.default_years(sel.year, available))
+    series = {y: monthly_consumption(db.session, contract.id, y) for y in chosen}
+    offered = []
+    for year in sorted(available, reverse=True):
+        compared = year in chosen
+        if compared:
+            rest = tuple(y for y in chosen if y != year)
+            target = rest or None  # the last year compared stays
+        else:
+            target = (tuple(sorted((*chosen, year), reverse=True))
+                      if len(chosen) < compare.MAX_YEARS else None)
+        href = years_link(target) if target and years_link else None
+        offered.append((year, href, compared))
+    figure = (compare.years_figure(series) if any(series.values())
+              else cf.empty_figure("Per gli anni scelti non ci sono consumi mensili."))
+    return View(figure, [(str(sel.year), None)], compare.years_summary(series),
+                compare.years_table(series), message=_notice(sel), years=offered)
 
 
 def _month(contract: Contract, sel: Selection, link: Link) -> View:

@@ -20,7 +20,6 @@ from models.billing import (
     GroupTotal,
     MonthUse,
     SupplyTerms,
-    checked_groups,
     excisable_kwh,
     is_rate_line,
     system_charges_apply,
@@ -28,7 +27,7 @@ from models.billing import (
 from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
 
 from . import formatting as fmt
-from .documents.base import READING_LABELS, SIDE_LABELS
+from .documents.base import READING_LABELS, SIDE_LABELS, checked_groups
 from .documents.data import BandReading, InvoiceDocument, Line
 
 BANDS = ("F1", "F2", "F3")

@@ -24,7 +24,7 @@ GRAPH_CONFIG = {
     "locale": fmt.PLOTLY_LOCALE,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "filename": "consumi-secab"},
+    "toImageButtonOptions": {"format": "png", "filename": "consumi"},
 }
 
 
@@ -34,8 +34,12 @@ def _bands_of(row: MonthRow | InvoiceRow) -> tuple[int, int, int]:
 
 
 def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None],
-                    titles: list[str]) -> dict:
-    """Build a stacked F1/F2/F3 bar chart; a None value leaves a gap, not a zero."""
+                    titles: list[str], readings: list[str] | None = None) -> dict:
+    """Build a stacked F1/F2/F3 bar chart; a None value leaves a gap, not a zero.
+
+    With each bar's reading type, the estimated and self-read bars are hatched and the
+    hover says which reading the bar comes from.
+    """
     totals = [sum(v) if v else None for v in values]
     traces = []
     for index, band in enumerate(BANDS):
@@ -48,14 +52,19 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
             "y": y,
             "marker": {"color": BAND_COLORS[band]},
             "customdata": [
-                [title, share, fmt.number(total) if total is not None else ""]
-                for title, share, total in zip(titles, shares, totals, strict=True)
+                [title, share, fmt.number(total) if total is not None else "", reading]
+                for title, share, total, reading in zip(
+                    titles, shares, totals, readings or [""] * len(titles), strict=True)
             ],
             "hovertemplate": (
                 f"<b>%{{customdata[0]}}</b><br>{band}: %{{y:,.0f}} kWh"
-                " (%{customdata[1]} di %{customdata[2]} kWh)<extra></extra>"
+                " (%{customdata[1]} di %{customdata[2]} kWh)"
+                + ("<br>Lettura %{customdata[3]}" if readings else "") + "<extra></extra>"
             ),
         })
+        if readings:
+            traces[-1]["marker"]["pattern"] = reading_patterns(readings)
+    traces = with_reading_legend(traces, readings or [])
     annotations = [
         {"x": label, "y": total, "text": fmt.number(total), "showarrow": False,
          "yanchor": "bottom", "font": {"size": 13}}
@@ -91,15 +100,53 @@ def consumption_by_month(rows: Sequence[MonthRow], year: int) -> dict:
     labels = [fmt.month_short(m) for m in months]
     titles = [fmt.month_name(m).capitalize() for m in months]
     values = [by_month.get(m.month) for m in months]
-    return _stacked_figure(labels, values, titles)
+    kinds = {row.month.month: str(row.reading_type) for row in rows if row.month.year == year}
+    return _stacked_figure(labels, values, titles, [kinds.get(m.month, "") for m in months])
 
 
 def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
     """Chart one bar per invoice period, in the table's order."""
-    labels = [period_tick(i.period_start, i.period_end) for i in invoices]
+    # The reading type under each period: effettiva, stimata or autolettura, never unseen.
+    labels = [f"{period_tick(i.period_start, i.period_end)}<br>{i.reading_type}"
+              for i in invoices]
     titles = [f"Fattura {i.number} – {fmt.date_range(i.period_start, i.period_end)}"
               for i in invoices]
-    return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles)
+    return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles,
+                           [str(i.reading_type) for i in invoices])
+
+
+# A hatched bar says «not read by the meter»: an estimate or the member's own reading.
+READING_PATTERNS = {"stimata": "/", "autolettura": "."}
+
+
+def with_reading_legend(bands: list[dict], kinds: Sequence[str]) -> list[dict]:
+    """Add legend entries that explain the hatching a chart shows, if it shows any.
+
+    Plotly draws a trace's legend swatch like its first bar: a hatched first bar would hatch
+    the band's swatch. So the bands get plain swatches of their own (same legend group, so a
+    click still hides the band), and each kind of hatching gets one in grey.
+    """
+    hatched = sorted({k for k in kinds if k in READING_PATTERNS}, reverse=True)
+    if not hatched:
+        return bands
+    swatches = []
+    for trace in bands:
+        trace.update(showlegend=False, legendgroup=trace["name"])
+        swatches.append({"type": "bar", "name": trace["name"], "legendgroup": trace["name"],
+                         "x": [None], "y": [None], "hoverinfo": "skip",
+                         "marker": {"color": trace["marker"]["color"]}})
+    return [*bands, *swatches, *[
+        {"type": "bar", "name": "Lettura stimata" if kind == "stimata" else kind.capitalize(),
+         "x": [None], "y": [None], "hoverinfo": "skip",
+         "marker": {"color": "#7a7a7a", "pattern": reading_patterns([kind])}}
+        for kind in hatched]]
+
+
+def reading_patterns(kinds: Sequence[str]) -> dict:
+    """Return the bar pattern that marks the estimated and self-read bars."""
+    # overlay: the band's colour stays underneath, white lines on top
+    return {"shape": [READING_PATTERNS.get(k, "") for k in kinds], "fillmode": "overlay",
+            "fgcolor": "#ffffff", "fgopacity": 0.8, "solidity": 0.3}
 
 
 def period_tick(start: date, end: date) -> str:

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
     ForeignKey,
@@ -35,6 +35,7 @@ from .entities import Base, Contract, Customer, MonthlyConsumption
 from .enums import ContractStatus, ReadingType, TariffStructure
 
 MIN_PEERS = 10
+WH = Decimal("0.001")             # kWh moved by the what-if, to the watt-hour
 
 
 class AdvisorConsent(Base):
@@ -118,9 +119,11 @@ def shift_from_f1(use: BandKwh, share: Decimal) -> BandKwh:
     """Move a share (0–1) of F1 to F2 and F3, in proportion to how they are used now."""
     if not Decimal(0) <= share <= Decimal(1):
         raise ValueError("share")
-    moved = use.f1 * share
+    # Whole watt-hours, rounded down: a division's 28th digit would otherwise make the year
+    # a hair bigger or smaller than it was, and the monoraria cost with it.
+    moved = (use.f1 * share).quantize(WH, ROUND_DOWN)
     rest = use.f2 + use.f3
-    to_f2 = moved * use.f2 / rest if rest else moved / 2
+    to_f2 = (moved * use.f2 / rest if rest else moved / 2).quantize(WH, ROUND_DOWN)
     return BandKwh(use.f1 - moved, use.f2 + to_f2, use.f3 + moved - to_f2)
 
 

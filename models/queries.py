@@ -16,10 +16,12 @@ from .entities import (
     Customer,
     DeliveryConfirmation,
     Invoice,
+    MeterReading,
     MonthlyConsumption,
     Payment,
     Remittance,
 )
+from .enums import ReadingType
 from .statement import BilledInvoice, ReceivedPayment
 
 
@@ -206,3 +208,70 @@ def invoice_span(session: Session, contract_id: int) -> tuple[int, date | None, 
         .where(Invoice.contract_id == contract_id)
     ).one()
     return int(count), first, last
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A conguaglio: the kWh a bill recalculates of earlier estimated periods, by band."""
+
+    number: int
+    issue_date: date
+    estimated_from: date | None   # the estimated periods it corrects, None if not found
+    estimated_to: date | None
+    f1: int | None                # actual minus estimated kWh; None without the readings
+    f2: int | None
+    f3: int | None
+
+    @property
+    def kwh(self) -> int | None:
+        """Return the recalculated kWh in all, negative when the estimate was too high."""
+        return None if self.f1 is None else self.f1 + self.f2 + self.f3
+
+
+def adjustments_issued_in(session: Session, contract_id: int, year: int) -> list[Adjustment]:
+    """Return the year's conguagli with the kWh they recalculate, read from the registers.
+
+    Between the readings that open and close an adjustment's period the registers moved by
+    the period's own kWh plus what the earlier estimates missed (or overcounted): the
+    difference is the recalculated energy, which no monthly row or chart holds.
+    """
+    bills = session.execute(
+        select(Invoice.number, Invoice.issue_date, Invoice.period_start, Invoice.reading_date,
+               Invoice.f1_kwh, Invoice.f2_kwh, Invoice.f3_kwh)
+        .where(Invoice.contract_id == contract_id, Invoice.is_adjustment.is_(True),
+               Invoice.issue_date >= date(year, 1, 1), Invoice.issue_date < date(year + 1, 1, 1))
+        .order_by(Invoice.issue_date, Invoice.number)).all()
+    if not bills:
+        return []
+    days = {b.period_start for b in bills} | {b.reading_date for b in bills}
+    registers = {r.read_on: (r.f1, r.f2, r.f3) for r in session.scalars(
+        select(MeterReading).where(MeterReading.contract_id == contract_id,
+                                   MeterReading.read_on.in_(days)))}
+    found = []
+    for bill in bills:
+        start, end = registers.get(bill.period_start), registers.get(bill.reading_date)
+        if start and end:
+            moved = [b - a for a, b in zip(start, end, strict=True)]
+            bands = (moved[0] - bill.f1_kwh, moved[1] - bill.f2_kwh, moved[2] - bill.f3_kwh)
+        else:
+            bands = (None, None, None)
+        first, last = _estimated_span(session, contract_id, bill.period_start)
+        found.append(Adjustment(bill.number, bill.issue_date, first, last, *bands))
+    return found
+
+
+def _estimated_span(session: Session, contract_id: int,
+                    before: date) -> tuple[date | None, date | None]:
+    """Return the span of the estimated periods that end just before a date."""
+    earlier = session.execute(
+        select(Invoice.period_start, Invoice.period_end, Invoice.reading_type)
+        .where(Invoice.contract_id == contract_id, Invoice.period_end < before)
+        .order_by(Invoice.period_end.desc()).limit(12)).all()
+    estimated = []
+    for row in earlier:
+        if row.reading_type != ReadingType.ESTIMATED:
+            break
+        estimated.append(row)
+    if not estimated:
+        return None, None
+    return estimated[-1].period_start, estimated[0].period_end

@@ -50,13 +50,14 @@ def test_figure_is_a_plain_dict_with_italian_separators_and_hover():
     assert figure["layout"]["separators"] == ",."
     hover = figure["data"][1]["hovertemplate"]
     assert "F2" in hover and "kWh" in hover
-    assert figure["data"][0]["customdata"][0] == ["Gennaio 2023", "37%", "273"]
+    assert figure["data"][0]["customdata"][0] == ["Gennaio 2023", "37%", "273", "effettiva"]
 
 
 def test_period_chart_has_one_bar_per_invoice_in_table_order():
     invoices = [invoice_row(*row) for row in SEED]
     figure = figures.consumption_by_period(invoices)
-    assert figure["data"][0]["x"] == ["ott–nov<br>2022", "dic–gen<br>2022/23"]
+    assert figure["data"][0]["x"] == ["ott–nov<br>2022<br>effettiva",
+                                      "dic–gen<br>2022/23<br>effettiva"]
     assert figure["data"][2]["y"] == [235, 589]
     assert [a["text"] for a in figure["layout"]["annotations"]] == ["547", "1.390"]
 

@@ -50,7 +50,10 @@ def test_chart_bands_add_up_to_the_year_totals(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023"))
     figure = out["consumi-grafico.figure"]
-    assert [t["name"] for t in figure["data"]] == ["F1", "F2", "F3"]
+    names = [t["name"] for t in figure["data"]]
+    # the bands, then the legend's plain swatches and the hatching of December's estimate
+    assert names == ["F1", "F2", "F3", "F1", "F2", "F3", "Lettura stimata"]
+    assert figure["data"][0]["marker"]["pattern"]["shape"][11] == "/"
     year_total = sum(v for t in figure["data"] for v in t["y"] if v is not None)
     totals_text = json.dumps(out["consumi-totali.children"])
     assert f"{year_total:,}".replace(",", ".") + " kWh" in totals_text
@@ -61,7 +64,7 @@ def test_period_view_lines_up_with_the_table(member, app):
     main_home = contract_ids(app, "100234")[0]
     out = outputs(show(member, f"?contratto={main_home}&anno=2023&vista=periodi"))
     figure = out["consumi-grafico.figure"]
-    assert figure["data"][0]["x"][0] == "ott–nov<br>2022"
+    assert figure["data"][0]["x"][0] == "ott–nov<br>2022<br>effettiva"  # the reading type too
     assert figure["data"][0]["y"] == [row[6] for row in SEED_ROWS]
     assert figure["data"][2]["y"] == [row[8] for row in SEED_ROWS]
 

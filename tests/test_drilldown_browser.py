@@ -110,3 +110,63 @@ def test_heatmap_and_quarter_hour_download(portal, app):
         "return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert duo.get_logs() == []
+
+
+def choose_view(duo, label: str) -> None:
+    """Click the view choice with a visible label, whatever control carries it."""
+    duo.driver.find_element(
+        By.XPATH, f"//*[@id='{ids.VIEW}']//*[normalize-space(text())='{label}']").click()
+
+
+def line_count(duo) -> int:
+    """Count the line traces the chart draws."""
+    return len(duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .trace.scatter"))
+
+
+def test_mouse_compares_years_then_periods_per_day(portal, app):
+    duo = portal
+    home = contract_ids(app, "100234")[0]
+    log_in(duo, *DEMO_MEMBER)
+    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2024")
+    wait_rows(duo, 12)
+    choose_view(duo, "Anni a confronto")
+    wait_url(duo, "vista=anni")
+    WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 5)
+    duo.wait_for_contains_text(f"#{ids.SUMMARY}", "Anni a confronto: il 2024", timeout=10)
+    duo.find_element(f"#{ids.BREADCRUMBS} a[href$='anni=2024-2023-2022-2021']").click()
+    wait_url(duo, "anni=2024-2023-2022-2021")           # 2020 taken out
+    WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 4)
+    headers = [th.text for th in duo.driver.find_elements(
+        By.CSS_SELECTOR, f"#{ids.DRILL_TABLE} thead th")]
+    assert headers == ["Mese", "2024 (kWh)", "2023 (kWh)", "2022 (kWh)", "2021 (kWh)"]
+    link = duo.find_element(f"#{ids.DOWNLOADS} a[href*='tabella.csv']")
+    data, kind = fetch(duo, link.get_attribute("href"))
+    assert kind.startswith("text/csv")
+    assert data.decode("utf-8-sig").count("\r\n") == 14    # header, 12 months, total
+
+    choose_view(duo, "kWh al giorno per periodo")
+    wait_url(duo, "vista=giornaliero")
+    wait_rows(duo, 6)
+    assert "stimata" in duo.find_element(f"#{ids.DRILL_TABLE}").text
+    duo.wait_for_contains_text(f"#{ids.RECONCILE}", "+295 kWh", timeout=10)
+    ticks = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .xtick text")
+    assert any("stimata" in t.text for t in ticks)       # the reading type in the chart
+    duo.driver.back()
+    WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 4)
+    assert duo.get_logs() == []
+
+
+def test_keyboard_adds_a_year_to_the_comparison(portal, app):
+    duo = portal
+    home = contract_ids(app, "100234")[0]
+    log_in(duo, *DEMO_MEMBER)
+    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2024&vista=anni&anni=2024")
+    WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 1)
+    add = duo.find_element(f"#{ids.BREADCRUMBS} a[href$='anni=2024-2022']")
+    assert "aggiungi al confronto" in add.get_attribute("textContent")  # read out, not shown
+    press_tab_until(duo, add, limit=250)
+    ActionChains(duo.driver).send_keys(Keys.ENTER).perform()
+    wait_url(duo, "anni=2024-2022")
+    WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 2)
+    wait_rows(duo, 12)
+    assert duo.get_logs() == []

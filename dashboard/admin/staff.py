@@ -18,6 +18,7 @@ from models.entities import AuditEvent, utcnow
 from models.enums import Role
 from models.password_rules import broken_rules, explain, personal_words
 
+from .. import branding
 from ..auth import tokens
 from ..auth.identity import Viewer, client_ip, end_sessions, token_hash
 from ..labels import ROLE_LABELS
@@ -28,7 +29,7 @@ INVITE = "staff_invite"
 INVITE_LIFETIME = timedelta(hours=72)
 INVITE_PATH = "/personale/invito/"
 STAFF_ROLES = tuple(role for role in Role if role is not Role.MEMBER)
-INVITE_SUBJECT = "Invito all'Area Riservata SECAB"
+INVITE_SUBJECT = "Invito all'{portal}"
 SELF_REFUSED = ("Non puoi cambiare il profilo né disattivare il tuo account: chiedilo a un "
                 "altro amministratore.")
 
@@ -107,7 +108,8 @@ def _send_invitation(account: Account) -> None:
     hours = int(INVITE_LIFETIME.total_seconds() // 3600)
     body = render_template("admin/invite_mail.txt", link=link, hours=hours,
                            role=ROLE_LABELS[account.role])
-    if not queue_mail(account.email, INVITE_SUBJECT, body):
+    if not queue_mail(account.email, INVITE_SUBJECT.format(
+            portal=branding.current().portal_name), body):
         raise StaffError("Troppi messaggi inviati a questo indirizzo nell'ultima ora. "
                          "Riprova più tardi.")
 

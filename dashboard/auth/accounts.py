@@ -13,6 +13,7 @@ from models.enums import Role
 from models.password_rules import RULES, broken_rules, explain, personal_words
 from models.queries import account_by_login
 
+from .. import branding
 from ..access import parse_id
 from ..mail import queue_mail
 from . import throttle, tokens
@@ -22,7 +23,7 @@ from .routes import address_throttle_error, current_password_error
 
 bp = Blueprint("accounts", __name__)
 
-NOT_MATCHING = ("I dati non corrispondono a un cliente SECAB. Controlla codice cliente, "
+NOT_MATCHING = ("I dati non corrispondono a un nostro cliente. Controlla codice cliente, "
                 "codice fiscale o partita IVA e numero di fattura, come sono scritti in bolletta.")
 ALREADY = ("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
            "reimposta la password se non la ricordi.")
@@ -30,7 +31,12 @@ FORGOT_SENT = ("Se i dati corrispondono a un accesso, ti abbiamo inviato un'emai
                "per scegliere una nuova password. Il link vale 30 minuti.")
 # An unconfirmed registration holds its email and its customer no longer than this.
 REGISTRATION_LIFETIME = timedelta(days=7)
-RESET_SUBJECT = "Nuova password per l'Area Riservata SECAB"
+RESET_SUBJECT = "Nuova password per l'{portal}"
+
+
+def _portal() -> str:
+    """Name the portal in mail subjects: «Area Riservata SECAB»."""
+    return branding.current().portal_name
 
 
 def _page(template: str, status: int = 200, **context):
@@ -125,7 +131,7 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
         return False
     taken = db.session.scalar(select(Account).where(Account.email == email))
     if taken is not None and taken is not existing:
-        queue_mail(email, "Tentativo di registrazione all'Area Riservata SECAB",
+        queue_mail(email, f"Tentativo di registrazione all'{_portal()}",
                    render_template("mail/register_taken.txt", base=_base_url()))
         return True
     account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
@@ -136,7 +142,7 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
     db.session.add(account)
     db.session.flush()
     link = tokens.issue(account, tokens.VERIFY_EMAIL)
-    queue_mail(email, "Conferma il tuo accesso all'Area Riservata SECAB",
+    queue_mail(email, f"Conferma il tuo accesso all'{_portal()}",
                render_template("mail/verify.txt", name=customer.name, link=link))
     return True
 
@@ -173,7 +179,7 @@ def forgot():
     # An unknown login gets a decoy token and a row that mails nobody: the same queries and
     # writes as a real reset, so the time taken does not tell whether the account exists.
     link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
-    queue_mail(account.email if usable else form.login.data, RESET_SUBJECT,
+    queue_mail(account.email if usable else form.login.data, RESET_SUBJECT.format(portal=_portal()),
                render_template("mail/reset.txt", link=link), send=usable)
     db.session.commit()
     return _message("Controlla la tua email", FORGOT_SENT)
@@ -267,11 +273,11 @@ def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, 
     purge_expired_registrations()
     if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:
         # The same answer as for a free address; the address's owner is told by mail.
-        queue_mail(new_email, "Richiesta di usare questo indirizzo per l'Area Riservata SECAB",
+        queue_mail(new_email, f"Richiesta di usare questo indirizzo per l'{_portal()}",
                    render_template("mail/change_email_taken.txt", base=_base_url()))
     else:
         link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
-        queue_mail(new_email, "Conferma la nuova email dell'Area Riservata SECAB",
+        queue_mail(new_email, f"Conferma la nuova email dell'{_portal()}",
                    render_template("mail/change_email.txt", link=link))
     db.session.commit()
     return (f"Ti abbiamo inviato un link a {new_email}: l'email di accesso cambia quando lo "
@@ -294,7 +300,7 @@ def confirm_email_change(raw: str):
         old_email, account.email = account.email, new_email
         # Spends this link and every other one sent before, reset links to the old address too.
         tokens.void(account.id)
-        queue_mail(old_email, "L'email di accesso all'Area Riservata SECAB è cambiata",
+        queue_mail(old_email, f"L'email di accesso all'{_portal()} è cambiata",
                    render_template("mail/email_changed.txt", new_email=_masked(new_email)))
         db.session.commit()
     except IntegrityError:  # the address was taken meanwhile (any flush may find out)

@@ -19,7 +19,8 @@ from models.queries import invoices_issued_in, monthly_consumption, years_with_d
 from .. import access, drill, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
-from ..drill import BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, VIEWS, Selection
+from ..compare import MAX_YEARS
+from ..drill import BY_MONTH, BY_PERIOD, DAILY, HEATMAP, TYPICAL, VIEWS, YEAR_WIDE, YEARS, Selection
 from . import picker
 from .common import contract_label, notice, page_title
 
@@ -30,6 +31,8 @@ VIEW_OPTIONS = [
     {"label": "Per periodo di fatturazione", "value": BY_PERIOD},
     {"label": "Mappa di calore", "value": HEATMAP},
     {"label": "Giornata tipo", "value": TYPICAL},
+    {"label": "Anni a confronto", "value": YEARS},
+    {"label": "kWh al giorno per periodo", "value": DAILY},
 ]
 
 
@@ -40,7 +43,20 @@ def parse_selection(search: object) -> Selection:
     view = first.get("vista") if first.get("vista") in VIEWS else BY_MONTH
     month, day, rejected = parse_drill(first, year, view)
     return Selection(first.get("contratto"), year, view, tables.parse_sort(first.get("ordina")),
-                     month, day, rejected)
+                     month, day, rejected,
+                     parse_years(first.get("anni")) if view == YEARS else ())
+
+
+def parse_years(raw: object) -> tuple[int, ...]:
+    """Read the compared years (?anni=2023-2022) from untrusted input: up to five, no repeats."""
+    if not isinstance(raw, str) or len(raw) > 64:  # a few years, not a flood
+        return ()
+    found: list[int] = []
+    for part in raw.split("-"):
+        year = parse_year(part)
+        if year is not None and year not in found:
+            found.append(year)
+    return tuple(sorted(found, reverse=True)[:MAX_YEARS])
 
 
 def parse_small(raw: object, top: int) -> int | None:
@@ -59,7 +75,7 @@ def parse_drill(first: dict, year: int | None, view: str) -> tuple[int | None, i
     if day is not None and (month is None or year is None
                             or day > monthrange(year, month)[1]):
         day, rejected = None, True
-    if view in (BY_PERIOD, HEATMAP):
+    if view in YEAR_WIDE:
         return None, None, False  # these views show the whole year
     if view == TYPICAL:
         return month, None, rejected
@@ -79,11 +95,13 @@ def parse_year(raw: object) -> int | None:
 
 def selection_search(contract_id: int, year: int, view: str,
                      sort: tuple[str, bool] | None = None, month: int | None = None,
-                     day: int | None = None) -> str:
+                     day: int | None = None, years: tuple[int, ...] = ()) -> str:
     """Write the query string that shows a contract and year (view, drill-down, order)."""
     query: dict = {"contratto": contract_id, "anno": year}
     if view in VIEWS and view != BY_MONTH:
         query["vista"] = view
+    if years and view == YEARS:
+        query["anni"] = "-".join(map(str, years))
     if month is not None and view in (BY_MONTH, TYPICAL):
         query["mese"] = month
         if day is not None and view == BY_MONTH:
@@ -259,7 +277,7 @@ def reorder(*args: object) -> str:
         raise PreventUpdate
     descending = current.sort == (key, False)
     return selection_search(chosen.id, current.year, current.view, (key, descending),
-                            current.month, current.day)
+                            current.month, current.day, current.years)
 
 
 def page_link(contract_id: int, selection: Selection) -> drill.Link:
@@ -268,6 +286,36 @@ def page_link(contract_id: int, selection: Selection) -> drill.Link:
         return PATH + selection_search(contract_id, selection.year, view, selection.sort,
                                        month, day)
     return link
+
+
+def years_link(contract_id: int, selection: Selection) -> drill.YearsLink:
+    """Return the function that writes this page's address comparing other years."""
+    def link(years: tuple[int, ...]) -> str:
+        return PATH + selection_search(contract_id, selection.year, YEARS, selection.sort,
+                                       years=years)
+    return link
+
+
+def years_block(years: list[tuple[int, str | None, bool]]) -> list:
+    """Offer the years to compare as links that add or remove one; the compared are marked."""
+    if not years:
+        return []
+    items = []
+    for year, href, compared in years:
+        label = f"✓ {year}" if compared else str(year)
+        if href is None:  # the last year compared, or five already: nothing to toggle
+            hint = ("È l'unico anno scelto." if compared else
+                    f"Puoi confrontare al massimo {MAX_YEARS} anni: togline uno.")
+            items.append(html.Li(html.Span(label, title=hint, className=(
+                "year-choice chosen" if compared else "year-choice disabled"))))
+            continue
+        action = " (togli dal confronto)" if compared else " (aggiungi al confronto)"
+        items.append(html.Li(dcc.Link([label, html.Span(action, className="visually-hidden")],
+                                      href=href, title=action.strip(" ()").capitalize(),
+                                      className="year-choice chosen" if compared
+                                      else "year-choice")))
+    return [html.Span(f"Anni (fino a {MAX_YEARS}): ", className="label"),
+            html.Ul(className="month-links", children=items)]
 
 
 def crumbs_block(crumbs: list[tuple[str, str | None]]) -> html.Ol:
@@ -293,7 +341,7 @@ def months_block(months: list[tuple[str, str | None]]) -> list:
 def downloads_block(contract_id: int, selection: Selection, has_curves: bool) -> list:
     """Offer the view's table as CSV and XLSX and, with curves, the year's quarter hours."""
     query = selection_search(contract_id, selection.year, selection.view, None,
-                             selection.month, selection.day)
+                             selection.month, selection.day, selection.years)
     links = [html.A("Scarica la tabella (CSV)", href=f"{PATH}/tabella.csv{query}",
                     className="button", download=""),
              html.A("Scarica la tabella (Excel)", href=f"{PATH}/tabella.xlsx{query}",
@@ -315,8 +363,9 @@ def detail(search: object, _rendered: object = None) -> tuple:
     contract = access.contract(current_viewer(), selection.contract)
     if contract is None:
         return empty
-    view = drill.compose(contract, selection, page_link(contract.id, selection))
-    crumbs = [crumbs_block(view.crumbs), *months_block(view.months)]
+    view = drill.compose(contract, selection, page_link(contract.id, selection),
+                         years_link(contract.id, selection))
+    crumbs = [crumbs_block(view.crumbs), *months_block(view.months), *years_block(view.years)]
     panel = [html.P(line) for line in view.panel] or None
     return (view.figure if view.figure is not None else no_update, crumbs, view.summary,
             view.stats, view.table, panel,
