@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import plotly.io as pio
-from dash import Dash
 from dash.exceptions import DependencyException
 from flask import Flask, jsonify, redirect, render_template, request
 from flask_migrate import Migrate
@@ -34,6 +33,7 @@ from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
 from .curve_exports import bp as curve_exports_bp
 from .health import bp as health_bp
+from .index import ASSETS_IGNORE, Portal
 from .invoices import bp as invoices_bp
 from .layout import shell
 from .pages import registry as pages
@@ -78,10 +78,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     Migrate(server, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
             render_item=render_migration_item)
 
-    app = Dash(
+    app = Portal(
         __name__,
         server=server,
         assets_folder=str(config.ROOT / "assets"),
+        assets_ignore=ASSETS_IGNORE,  # plotly.js: only pages with a chart load it (index.py)
         external_stylesheets=[branding.CSS_URL],
         title=f"{branding.PORTAL} – {brand.name}",
         update_title=None,

@@ -23,7 +23,8 @@ def shell() -> html.Div:
             html.Div(id=ids.HEADER, className="account"),
         ]),
         html.Div(id=ids.ASSIST_BOX, className="assist"),
-        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"}),
+        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"},
+                  children=skeleton()),
         footer(brand),
     ])
 
@@ -38,6 +39,14 @@ def footer(brand: branding.Branding) -> html.Footer:
     contacts = [html.A(text, href=link) if link else html.Span(text)
                 for text, link in brand.contacts]
     return html.Footer([*joined(legal), html.Br(), *joined(contacts)], className="footer")
+
+
+def skeleton() -> html.Div:
+    """Stand in for the page until the router fills it: grey bars where title and text go."""
+    return html.Div(className="skeleton", **{"aria-hidden": "true"}, children=[
+        html.Div(className="skeleton-title"), html.Div(className="skeleton-line"),
+        html.Div(className="skeleton-line short"), html.Div(className="skeleton-card"),
+    ])
 
 
 def _post_button(action: str, label: str, fields: dict[str, str] | None = None,
