@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from dashboard import create_app
 from dashboard.bootstrap import DEMO_LOGINS, prepare_database
+from dashboard.branding import BrandingError
 
-server = create_app()
+try:
+    server = create_app()
+except BrandingError as error:  # the operator's file: its reasons, not a traceback
+    sys.exit(str(error))
 
 
 def main() -> None:
@@ -14,7 +19,7 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))
     prepare_database(server)
-    print(f"\nArea Riservata SECAB: http://{host}:{port}/")
+    print(f"\n{server.extensions['branding'].portal_name}: http://{host}:{port}/")
     print(f"Database: {server.config['SQLALCHEMY_DATABASE_URI']}")
     if server.config["LOAD_DEMO"]:
         print("Accessi dimostrativi:")

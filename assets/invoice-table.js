@@ -1,6 +1,7 @@
 /* The consumption page's invoice table, built in the browser from the rows the server sends
    (dashboard/tables.py: invoice_table_data). Headers are buttons whose clicks a server
-   callback turns into ?ordina=… in the URL; on a phone each row becomes a labelled card. */
+   callback turns into ?ordina=… in the URL. On a phone (style.css) the table gives way to a
+   list of cards: each leads with one line (number, date, amount) and opens for the rest. */
 (function () {
   "use strict";
   var SORT_PREFIX = "consumi-ordina-";
@@ -34,7 +35,31 @@
       content = el("A", {href: value, target: "_blank", rel: "noopener", title: label,
                          "aria-label": label}, "PDF");
     }
-    return el("Td", {className: numeric ? "num" : undefined, "data-label": title}, content);
+    return el("Td", {className: numeric ? "num" : undefined}, content);
+  }
+
+  function pdfLink(column, value, number, className) {
+    var label = column[1] + " " + number + " (PDF)";
+    return el("A", {href: value, target: "_blank", rel: "noopener", title: label,
+                    "aria-label": label, className: className}, column[1] + " (PDF)");
+  }
+
+  /* A native <details>: the browser opens it with a tap, Enter or Space, no script needed. */
+  function card(columns, row, title, explainHref) {
+    var facts = [], links = [];
+    columns.forEach(function (column, i) {
+      if (column[5]) { return; }  /* already in the card's title */
+      if (column[4]) { links.push(pdfLink(column, row[i], row[0], "button")); return; }
+      facts.push(el("Dt", {}, column[1]), el("Dd", {}, row[i]));
+    });
+    if (explainHref) {
+      var walk = el("Link", {href: explainHref, className: "button"}, "Capire la bolletta");
+      walk.namespace = "dash_core_components";
+      links.push(walk);
+    }
+    return el("Li", {key: row[0]}, el("Details", {className: "invoice-card"}, [
+      el("Summary", {}, title), el("Dl", {}, facts), el("P", {className: "card-links"}, links)
+    ]));
   }
 
   /* The invoice number opens «Capire la bolletta» through Dash's router, without a reload;
@@ -53,7 +78,7 @@
         return el("P", {className: "hint"}, "Nessuna fattura emessa nell'anno scelto.");
       }
       var columns = data.columns;
-      return el("Table", {className: "invoices"}, [
+      var table = el("Table", {className: "invoices"}, [
         el("Thead", {}, el("Tr", {}, columns.map(function (c) { return header(c, data.sort); }))),
         el("Tbody", {}, data.rows.map(function (row, r) {
           return el("Tr", {key: row[0]}, columns.map(function (c, i) {
@@ -62,6 +87,11 @@
           }));
         }))
       ]);
+      var cards = el("Ul", {className: "invoice-cards"},
+                     data.rows.map(function (row, i) {
+                       return card(columns, row, data.cards[i], data.explain && data.explain[i]);
+                     }));
+      return [table, cards];
     }
   });
 })();

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import plotly.io as pio
-from dash import Dash
 from dash.exceptions import DependencyException
 from flask import Flask, jsonify, redirect, render_template, request
 from flask_migrate import Migrate
@@ -13,6 +12,7 @@ from models.database import engine_options, install_sqlite_pragmas, render_migra
 
 from . import (
     bootstrap,
+    branding,
     config,
     formatting,
     mail,
@@ -33,6 +33,7 @@ from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
 from .curve_exports import bp as curve_exports_bp
 from .health import bp as health_bp
+from .index import ASSETS_IGNORE, Portal
 from .invoices import bp as invoices_bp
 from .layout import shell
 from .pages import registry as pages
@@ -44,6 +45,7 @@ PUBLIC_ROUTES = [
     "/password/reimposta/<raw>", "/account/email/<raw>",
     "/assets/<path:path>.svg", "/assets/<path:path>.png", "/assets/<path:path>.ico",
     "/favicon.ico", "/health", "/ready", "/personale/invito/<raw>",
+    branding.CSS_URL, branding.URL_PREFIX + "logo.svg", branding.URL_PREFIX + "logo.png",
 ]
 INDEX = """<!DOCTYPE html>
 <html lang="it">
@@ -58,6 +60,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     server.config.update(config.defaults())
     server.config.update(config.from_environment())
     server.config.update(overrides or {})
+    brand = branding.install(server)  # a bad branding file stops the start here, with its reasons
+    server.config["MAIL_SENDER"] = (server.config.get("MAIL_SENDER")
+                                    or f"{brand.portal_name} <noreply@{brand.mail_domain}>")
     server.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         server.config["SQLALCHEMY_DATABASE_URI"], server.config["STATEMENT_TIMEOUT_MS"],
         server.config.get("DATABASE_SCHEMA"),
@@ -73,11 +78,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     Migrate(server, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
             render_item=render_migration_item)
 
-    app = Dash(
+    app = Portal(
         __name__,
         server=server,
         assets_folder=str(config.ROOT / "assets"),
-        title="Area Riservata – SECAB",
+        assets_ignore=ASSETS_IGNORE,  # plotly.js: only pages with a chart load it (index.py)
+        external_stylesheets=[branding.CSS_URL],
+        title=f"{branding.PORTAL} – {brand.name}",
         update_title=None,
         compress=True,  # Flask-Compress; COMPRESS_MIMETYPES in config.defaults()
         suppress_callback_exceptions=True,

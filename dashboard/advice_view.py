@@ -9,6 +9,7 @@ from dash import dcc, html
 from models.advice import MIN_PEERS, BandKwh, CurveFlags, Peers, PortfolioRow
 from models.enums import CustomerType, TariffStructure
 
+from . import branding
 from . import formatting as fmt
 from .advice import PRICE_LABELS, WHATIF_PRICE_PREFIX, WHATIF_SHARE, SupplyFacts, WhatIf
 from .labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
@@ -57,7 +58,8 @@ def facts_list(pairs: list[tuple[str, str]]) -> html.Dl:
 
 def coverage() -> list:
     """Say what the consent covers and what it never covers."""
-    return [html.P("Con il consenso, i consulenti energetici SECAB possono vedere:"),
+    return [html.P(f"Con il consenso, i consulenti energetici {branding.current().name} "
+                   "possono vedere:"),
             html.Ul([html.Li(item) for item in COVERED]),
             html.P(NOT_COVERED, className="strong")]
 

@@ -60,8 +60,11 @@ def from_environment() -> dict:
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
-        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Area Riservata SECAB <noreply@secab.it>"),
+        # Unset: «Area Riservata <name> <noreply@<website's domain>>» from the branding file.
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER"),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox")),
+        # The cooperative's name, logo, colours and contacts (dashboard/branding.py).
+        "BRANDING": os.environ.get("BRANDING"),   # unset: SECAB's, branding/secab.toml
         # Public address used in links sent by email.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8050"),
         # How many reverse proxies set X-Forwarded-For in front of the app (0: none).

@@ -16,9 +16,10 @@ from decimal import Decimal
 from models.curves import BandWh, slot_bands
 
 from . import formatting as fmt
+from . import palette
 from .curve_tables import KIND_LABELS, KINDS, clock_labels
 from .figures import BANDS, FONT_FAMILY
-from .palette import BAND_COLORS, MUTED, PRIMARY_DARK
+from .palette import BAND_COLORS, MUTED
 
 DAY_MS = 86_400_000
 QUARTER_MS = 900_000
@@ -119,7 +120,7 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
     lines = [(Decimal(committed_kw), f"Potenza impegnata {fmt.kw(committed_kw)}", MUTED,
               "top"),
              (Decimal(available_kw), f"Potenza disponibile {fmt.kw(available_kw)}",
-              PRIMARY_DARK, "bottom")]
+              palette.PRIMARY_DARK, "bottom")]   # the brand's: read when drawn
     peak = max([v * 4 / 1000 for v in values] + [float(available_kw)]) * 1.1
     return {"data": [bars, *legend], "layout": _layout(
         "kW", barmode="overlay", bargap=0.1, legend={

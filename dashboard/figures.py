@@ -24,7 +24,7 @@ GRAPH_CONFIG = {
     "locale": fmt.PLOTLY_LOCALE,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "filename": "consumi-secab"},
+    "toImageButtonOptions": {"format": "png", "filename": "consumi"},
 }
 
 
@@ -81,8 +81,10 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
             "margin": {"l": 48, "r": 8, "t": 40, "b": 40},
             "legend": {"orientation": "h", "x": 0, "y": 1.1, "traceorder": "normal",
                        "font": {"size": 16}},
+            # No fixed tick angle: where twelve months do not fit side by side (a phone),
+            # Plotly turns them (30° or 90°) instead of letting them run into each other.
             "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels,
-                      "tickangle": 0, "fixedrange": True, "automargin": True},
+                      "fixedrange": True, "automargin": True},
             "yaxis": {"title": {"text": "kWh"}, "rangemode": "tozero", "fixedrange": True,
                       "range": [0, peak * 1.12 or 1], "tickformat": ",.0f"},
             "annotations": annotations,

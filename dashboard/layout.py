@@ -4,11 +4,12 @@ from __future__ import annotations
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
-from . import ids
+from . import branding, ids
 
 
 def shell() -> html.Div:
     """Build the static frame; the router callback fills it for a logged-in viewer."""
+    brand = branding.current()
     return html.Div(id=ids.SHELL, children=[
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         # The member's assistance code outlives page changes, not the browser tab.
@@ -16,14 +17,35 @@ def shell() -> html.Div:
         dcc.Interval(id=ids.FOLLOW_TICK, interval=3000, disabled=True),
         html.Header(className="topbar", children=[
             html.A(className="brand", href="/", children=[
-                html.Img(src="/assets/logo.svg", alt="", width=40, height=40),
-                html.Span(["SECAB ", html.Small("Area Riservata")]),
+                html.Img(src=brand.logo_url, alt="", width=40, height=40),
+                html.Span([f"{brand.name} ", html.Small(branding.PORTAL)]),
             ]),
             html.Div(id=ids.HEADER, className="account"),
         ]),
         html.Div(id=ids.ASSIST_BOX, className="assist"),
-        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"}),
-        html.Footer("SECAB Società Cooperativa · Paluzza (UD)", className="footer"),
+        html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"},
+                  children=skeleton()),
+        footer(brand),
+    ])
+
+
+def footer(brand: branding.Branding) -> html.Footer:
+    """Say who runs the portal, how to reach them and their legal data."""
+    def joined(parts: list) -> list:
+        """Put a middle dot between the parts."""
+        return [piece for i, part in enumerate(parts) for piece in ([" · "] if i else []) + [part]]
+
+    legal = [html.Span(part) for part in brand.legal_parts]
+    contacts = [html.A(text, href=link) if link else html.Span(text)
+                for text, link in brand.contacts]
+    return html.Footer([*joined(legal), html.Br(), *joined(contacts)], className="footer")
+
+
+def skeleton() -> html.Div:
+    """Stand in for the page until the router fills it: grey bars where title and text go."""
+    return html.Div(className="skeleton", **{"aria-hidden": "true"}, children=[
+        html.Div(className="skeleton-title"), html.Div(className="skeleton-line"),
+        html.Div(className="skeleton-line short"), html.Div(className="skeleton-card"),
     ])
 
 

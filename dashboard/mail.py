@@ -66,7 +66,7 @@ def build_message(to: str, subject: str, body: str, sender: str) -> EmailMessage
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain="secab.it")
+    message["Message-ID"] = make_msgid(domain=message["From"].addresses[0].domain or None)
     message.set_content(body)
     return message
 

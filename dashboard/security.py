@@ -18,7 +18,7 @@ csrf = CSRFProtect()
 CSRF_COOKIE = "_csrf_token"
 # When the session ends (epoch seconds), for the timeout warning in assets/session.js.
 EXPIRY_COOKIE = "session_expires"
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/branding/")
 
 
 def session_timing_meta(config: dict) -> list[dict[str, str]]:

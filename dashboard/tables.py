@@ -46,6 +46,8 @@ LINK_COLUMNS = frozenset({"fattura", "dettaglio"})
 # The invoice number opens «Capire la bolletta» (dashboard/pages/capire.py).
 EXPLAIN_PATH = "/capire"
 EXPLAIN_PARAM = "fattura"
+# On a phone each invoice is a card that leads with these three, on one line (card_title).
+TITLE_COLUMNS = frozenset({"numero", "data", "importo"})
 
 
 def parse_sort(raw: object) -> tuple[str, bool] | None:
@@ -107,17 +109,25 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
     ]
 
 
+def card_title(row: dict) -> str:
+    """Write the line an invoice card leads with: 'Fattura 1636 del 26/01/2023 — 213,09 €'."""
+    return f"Fattura {row['numero_it']} del {row['data_it']} — {row['importo_it']} €"
+
+
 def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
     """Shape the table for assets/invoice-table.js: columns, order and each row's cells.
 
-    The browser builds the table from this, so the callback's answer stays a few KB.
+    The browser builds the table from this, so the callback's answer stays a few KB. Each
+    column says whether it is sortable, numeric, a PDF link and part of the card's title;
+    "cards" holds each row's card title, in the rows' order.
     """
     ordered = sort_rows(rows, sort)
     return {
-        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS]
-                    for key, title, sortable in INVOICE_COLUMNS],
+        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS,
+                     key in TITLE_COLUMNS] for key, title, sortable in INVOICE_COLUMNS],
         "sort": list(sort) if sort else None,
         "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]
                   for key, _, _ in INVOICE_COLUMNS] for row in ordered],
         "explain": [row["capire"] for row in ordered],   # each row's number links here
+        "cards": [card_title(row) for row in ordered],
     }

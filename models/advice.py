@@ -11,9 +11,10 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
+    Date,
     ForeignKey,
     Index,
     Select,
@@ -21,7 +22,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     case,
+    delete,
     func,
+    insert,
+    literal,
     or_,
     select,
     update,
@@ -35,6 +39,7 @@ from .entities import Base, Contract, Customer, MonthlyConsumption
 from .enums import ContractStatus, ReadingType, TariffStructure
 
 MIN_PEERS = 10
+WH = Decimal("0.001")             # kWh moved by the what-if, to the watt-hour
 
 
 class AdvisorConsent(Base):
@@ -72,6 +77,7 @@ def revoke_consent(session: Session, customer_id: int, now: datetime) -> bool:
     result = session.execute(update(AdvisorConsent).where(
         AdvisorConsent.customer_id == customer_id, AdvisorConsent.revoked_at.is_(None))
         .values(revoked_at=now))
+    session.execute(delete(UsageSummary).where(UsageSummary.customer_id == customer_id))
     return result.rowcount > 0
 
 
@@ -118,9 +124,11 @@ def shift_from_f1(use: BandKwh, share: Decimal) -> BandKwh:
     """Move a share (0–1) of F1 to F2 and F3, in proportion to how they are used now."""
     if not Decimal(0) <= share <= Decimal(1):
         raise ValueError("share")
-    moved = use.f1 * share
+    # Whole watt-hours, rounded down: a division's 28th digit would otherwise make the year
+    # a hair bigger or smaller than it was, and the monoraria cost with it.
+    moved = (use.f1 * share).quantize(WH, ROUND_DOWN)
     rest = use.f2 + use.f3
-    to_f2 = moved * use.f2 / rest if rest else moved / 2
+    to_f2 = (moved * use.f2 / rest if rest else moved / 2).quantize(WH, ROUND_DOWN)
     return BandKwh(use.f1 - moved, use.f2 + to_f2, use.f3 + moved - to_f2)
 
 
@@ -300,7 +308,82 @@ def _order(sort: str, descending: bool, columns: dict) -> list:
 # The advisor's list reads the latest month with data on every page: an index answers it at
 # once instead of a scan of every supply's months.
 Index("ix_monthly_consumption_month", MonthlyConsumption.month)
-CHEAP_SORTS = ("nome", "codice")   # sorts the customer table answers without the figures
+
+
+class UsageSummary(Base):
+    """A consenting customer's year and the year before, summed once for the advisor's list.
+
+    Sorting 100,000 members by a figure summed their 24 months on every page (2.7 s on
+    PostgreSQL): the sums are kept here, for the year ending at `through`, and redone for
+    whoever is missing or older than the latest month with data. Revoking consent deletes
+    the member's row; the list still checks the consent itself.
+    """
+
+    __tablename__ = "usage_summary"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    through: Mapped[date] = mapped_column(index=True)
+    kwh: Mapped[int]
+    f1_kwh: Mapped[int]
+    kwh_year_before: Mapped[int]
+    estimated_months: Mapped[int]
+    supplies: Mapped[int]         # active contracts
+
+
+def _consenting() -> Select:
+    """Select the ids of the customers whose consent stands."""
+    return (select(AdvisorConsent.customer_id)
+            .where(AdvisorConsent.revoked_at.is_(None)).distinct())
+
+
+def portfolio_year(session: Session, today: date) -> tuple[date, date]:
+    """Return the twelve months the list sums: up to the latest month with data."""
+    latest = session.scalar(select(func.max(MonthlyConsumption.month))
+                            .where(MonthlyConsumption.month <= today))
+    return year_ending_before(latest) if latest else twelve_months(today)
+
+
+def refresh_usage(session: Session, today: date) -> int:
+    """Sum the year again for consenting customers without a current summary; count them."""
+    first, last = portfolio_year(session, today)
+    # Two index ranges rather than `!=`, which reads the whole table on every page.
+    old = or_(UsageSummary.through < last, UsageSummary.through > last)
+    # Read before writing: a page that finds every sum current takes no write lock.
+    if session.scalar(select(UsageSummary.customer_id).where(old).limit(1)) is not None:
+        session.execute(delete(UsageSummary).where(old))
+    missing = _consenting().where(~select(UsageSummary.customer_id).where(
+        UsageSummary.customer_id == AdvisorConsent.customer_id).exists()).subquery()
+    count = session.scalar(select(func.count()).select_from(missing)) or 0
+    if not count:
+        return 0
+    before_first, _ = year_before(first, last)
+    total = MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh + MonthlyConsumption.f3_kwh
+    in_year = MonthlyConsumption.month >= first
+    sums = (select(
+        missing.c.customer_id, literal(last, Date),
+        func.coalesce(func.sum(case((in_year, total), else_=0)), 0),
+        func.coalesce(func.sum(case((in_year, MonthlyConsumption.f1_kwh), else_=0)), 0),
+        func.coalesce(func.sum(case((in_year, 0), else_=total)), 0),
+        func.coalesce(func.sum(case(
+            (in_year & (MonthlyConsumption.reading_type == ReadingType.ESTIMATED), 1),
+            else_=0)), 0),
+        func.count(func.distinct(case((Contract.status == ContractStatus.ACTIVE,
+                                       Contract.id)))))
+        .outerjoin(Contract, Contract.customer_id == missing.c.customer_id)
+        .outerjoin(MonthlyConsumption, (MonthlyConsumption.contract_id == Contract.id)
+                   & (MonthlyConsumption.month >= before_first)
+                   & (MonthlyConsumption.month <= last))
+        .group_by(missing.c.customer_id))
+    session.execute(insert(UsageSummary).from_select(
+        ["customer_id", "through", "kwh", "f1_kwh", "kwh_year_before", "estimated_months",
+         "supplies"], sums))
+    return count
+
+
+def forget_usage(session: Session) -> None:
+    """Drop every summary: months or holders have changed, the next list sums again."""
+    session.execute(delete(UsageSummary))
 
 
 def _searched(query: Select, search: str) -> Select:
@@ -316,62 +399,29 @@ def portfolio(session: Session, today: date, search: str, sort: str, descending:
               page: int, per_page: int) -> PortfolioPage:
     """Return one page of consenting members with their year's figures, sorted in SQL.
 
-    Sorted by name or code, the page's customers are chosen first and only their months are
-    summed; sorted by a figure, every consenting member's year is summed in the query.
+    The figures come from the usage summaries: call `refresh_usage` first (and commit).
     """
-    consenting = (select(AdvisorConsent.customer_id)
-                  .where(AdvisorConsent.revoked_at.is_(None)).distinct().subquery())
-    chosen = _searched(select(Customer.id).join(
-        consenting, consenting.c.customer_id == Customer.id), search)
-    total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+    first, last = portfolio_year(session, today)
+    consenting = select(AdvisorConsent.id).where(
+        AdvisorConsent.customer_id == UsageSummary.customer_id,
+        AdvisorConsent.revoked_at.is_(None)).exists()
+    listed = _searched(select(UsageSummary.customer_id)
+                       .join(Customer, Customer.id == UsageSummary.customer_id)
+                       .where(UsageSummary.through == last, consenting), search)
+    total = session.scalar(select(func.count()).select_from(listed.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    scope = chosen
-    if sort in CHEAP_SORTS:
-        columns = {"id": Customer.id, "nome": Customer.name, "codice": Customer.code}
-        # The page's ids as values: the planner then reads each one's months by its index.
-        ids = list(session.scalars(chosen.order_by(*_order(sort, descending, columns))
-                                   .limit(per_page).offset((page - 1) * per_page)))
-        scope = select(Customer.id).where(Customer.id.in_(ids))
-    members = scope.subquery()
-    latest = session.scalar(select(func.max(MonthlyConsumption.month))
-                            .where(MonthlyConsumption.month <= today))
-    first, last = year_ending_before(latest) if latest else twelve_months(today)
-    before_first, _ = year_before(first, last)
-    total_kwh = (MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
-                 + MonthlyConsumption.f3_kwh)
-    in_year = MonthlyConsumption.month >= first
-    usage = (select(
-        Contract.customer_id.label("customer_id"),
-        func.sum(case((in_year, total_kwh), else_=0)).label("kwh"),
-        func.sum(case((in_year, MonthlyConsumption.f1_kwh), else_=0)).label("f1"),
-        func.sum(case((in_year, 0), else_=total_kwh)).label("before"),
-        func.sum(case((in_year & (MonthlyConsumption.reading_type == ReadingType.ESTIMATED),
-                       1), else_=0)).label("estimated"))
-        .join(MonthlyConsumption, MonthlyConsumption.contract_id == Contract.id)
-        .join(members, members.c.id == Contract.customer_id)
-        .where(MonthlyConsumption.month >= before_first, MonthlyConsumption.month <= last)
-        .group_by(Contract.customer_id).subquery())
-    supplies = (select(Contract.customer_id.label("customer_id"),
-                       func.count().label("supplies"))
-                .join(members, members.c.id == Contract.customer_id)
-                .where(Contract.status == ContractStatus.ACTIVE)
-                .group_by(Contract.customer_id).subquery())
-    kwh = func.coalesce(usage.c.kwh, 0)
+    kwh = UsageSummary.kwh
     columns = {
         "id": Customer.id, "nome": Customer.name, "codice": Customer.code, "kwh": kwh,
-        "f1": case((kwh > 0, func.coalesce(usage.c.f1, 0) * 1.0 / kwh), else_=0),
-        "forniture": func.coalesce(supplies.c.supplies, 0),
+        "f1": case((kwh > 0, UsageSummary.f1_kwh * 1.0 / kwh), else_=0),
+        "forniture": UsageSummary.supplies,
     }
-    query = (select(Customer.id, Customer.code, Customer.name, columns["forniture"], kwh,
-                    func.coalesce(usage.c.f1, 0), func.coalesce(usage.c.before, 0),
-                    func.coalesce(usage.c.estimated, 0))
-             .join(members, members.c.id == Customer.id)
-             .outerjoin(usage, usage.c.customer_id == Customer.id)
-             .outerjoin(supplies, supplies.c.customer_id == Customer.id)
-             .order_by(*_order(sort, descending, columns)))
-    if sort not in CHEAP_SORTS:
-        query = query.limit(per_page).offset((page - 1) * per_page)
+    query = (listed.with_only_columns(
+        Customer.id, Customer.code, Customer.name, UsageSummary.supplies, kwh,
+        UsageSummary.f1_kwh, UsageSummary.kwh_year_before, UsageSummary.estimated_months)
+        .order_by(*_order(sort, descending, columns))
+        .limit(per_page).offset((page - 1) * per_page))
     rows = session.execute(query)
     return PortfolioPage([PortfolioRow(*(int(v) if i not in (1, 2) else v
                                          for i, v in enumerate(row))) for row in rows],

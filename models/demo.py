@@ -261,10 +261,10 @@ class CustomerSpec:
     vat_number: str | None = None         # a firm's partita IVA
 
 
-STAFF: tuple[tuple[str, str, Role], ...] = (
-    ("assistenza@example.com", "Assistenza!2023", Role.SUPPORT),
-    ("consulente@example.com", "Consulente!2023", Role.ADVISOR),
-    ("admin@example.com", "Amministra!2023", Role.ADMIN),
+STAFF: tuple[tuple[str, str, Role, str], ...] = (
+    ("assistenza@example.com", "Assistenza!2023", Role.SUPPORT, "Laura Puntel"),
+    ("consulente@example.com", "Consulente!2023", Role.ADVISOR, "Giulia Candussi"),
+    ("admin@example.com", "Amministra!2023", Role.ADMIN, "Marco Plozner"),
 )
 
 
@@ -894,8 +894,9 @@ def _accounts(customers: Sequence[tuple[CustomerSpec, Customer]],
     accounts = [Account(email=spec.login[0], password_hash=hash_password(spec.login[1]),
                         role=Role.MEMBER, customer=customer)
                 for spec, customer in customers if spec.login]
-    accounts += [Account(email=email, password_hash=hash_password(password), role=role)
-                 for email, password, role in STAFF]
+    accounts += [Account(email=email, password_hash=hash_password(password), role=role,
+                         full_name=name)
+                 for email, password, role, name in STAFF]
     return accounts
 
 

@@ -130,6 +130,8 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    # Staff only: the name members and reports show (a member's name is on their customer).
+    full_name: Mapped[str | None] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     customer_id: Mapped[int | None] = mapped_column(
@@ -143,6 +145,11 @@ class Account(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        """Return the name a staff member goes by: their email when they gave none."""
+        return self.full_name or self.email
 
 
 class Contract(Base):

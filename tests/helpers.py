@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 
 from flask.testing import FlaskClient
 
@@ -30,7 +31,17 @@ def wait_for_mail() -> None:
 
     for thread in threading.enumerate():
         if thread.name == DELIVERY_THREAD:
+            _join(thread)
+
+
+def _join(thread: threading.Thread) -> None:
+    """Join a thread that another request may have started a moment ago."""
+    for _ in range(500):
+        try:
             thread.join(timeout=30)
+            return
+        except RuntimeError:  # listed but not yet running: a twin request just started it
+            time.sleep(0.01)
 
 
 def form_token(html: str, name: str = "csrf_token") -> str:

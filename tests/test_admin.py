@@ -163,14 +163,17 @@ def test_the_list_shows_staff_accounts_not_members(admin):
 def test_an_invitation_creates_an_inactive_account_and_its_link_sets_the_password(app, admin):
     email = f"nuovo-{uuid.uuid4().hex[:8]}@example.com"
     response = post_form(admin, tools.STAFF, f"{tools.STAFF}/invita",
-                         {"email": email.upper(), "role": Role.ADVISOR.value})
+                         {"email": email.upper(), "role": Role.ADVISOR.value,
+                          "full_name": "  Anna   Maieron "})
     assert response.status_code == 303
     with app.app_context():
         invited = db.session.scalar(select(Account).where(Account.email == email))
         assert invited.role is Role.ADVISOR and not invited.is_active
+        assert invited.full_name == "Anna Maieron"
         invited_id = invited.id
     assert events(app, "personale.invito", email)
-    assert "Invito in attesa" in admin.get(tools.STAFF).get_data(as_text=True)
+    listing = admin.get(tools.STAFF).get_data(as_text=True)
+    assert "Invito in attesa" in listing and "Anna Maieron" in listing
     # The invited colleague cannot log in yet, whatever they type.
     assert app.test_client().post("/login", data={"login": email, "password": "x"}
                                   ).status_code != 302
@@ -194,9 +197,20 @@ def test_an_invitation_creates_an_inactive_account_and_its_link_sets_the_passwor
         db.session.commit()
 
 
+def test_an_invitation_needs_a_name(app, admin):
+    email = f"nuovo-{uuid.uuid4().hex[:8]}@example.com"
+    response = post_form(admin, tools.STAFF, f"{tools.STAFF}/invita",
+                         {"email": email, "role": "assistenza", "full_name": "   "})
+    assert response.status_code == 400
+    assert "Controlla il nome, l&#39;email e il profilo." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Account).where(Account.email == email)) is None
+
+
 def test_resending_an_invitation_voids_the_old_link(app, admin):
     email = f"nuovo-{uuid.uuid4().hex[:8]}@example.com"
-    post_form(admin, tools.STAFF, f"{tools.STAFF}/invita", {"email": email, "role": "assistenza"})
+    post_form(admin, tools.STAFF, f"{tools.STAFF}/invita", {"email": email, "role": "assistenza",
+                                                        "full_name": "Ivo Cescutti"})
     with app.app_context():
         invited_id = db.session.scalar(select(Account.id).where(Account.email == email))
     response = post_form(admin, tools.STAFF, f"{tools.STAFF}/{invited_id}/reinvia", {})
@@ -213,7 +227,7 @@ def test_resending_an_invitation_voids_the_old_link(app, admin):
 
 def test_an_address_already_in_use_is_not_invited_again(app, admin):
     response = post_form(admin, tools.STAFF, f"{tools.STAFF}/invita",
-                         {"email": SUPPORT[0], "role": "admin"})
+                         {"email": SUPPORT[0], "role": "admin", "full_name": "Doppio"})
     assert response.status_code == 400
     assert "Esiste già un account con questa email" in response.get_data(as_text=True)
     with app.app_context():
@@ -425,7 +439,7 @@ def test_no_hostile_value_makes_a_server_error(app, admin, colleague, value):
     html = admin.get(tools.STAFF).get_data(as_text=True)
     token = token_of(html)
     posts = [
-        (f"{tools.STAFF}/invita", {"email": value, "role": value}),
+        (f"{tools.STAFF}/invita", {"email": value, "role": value, "full_name": value}),
         (f"{tools.STAFF}/{colleague['id']}/profilo", {"role": value, "conferma": value}),
         (f"{tools.STAFF}/{colleague['id']}/disattiva", {"conferma": value}),
         (f"{tools.STAFF}/{colleague['id']}/reinvia", {"conferma": value}),
@@ -486,7 +500,8 @@ def test_other_staff_cannot_act_as_admin(app, colleague):
 
 def test_the_invitation_shows_its_expiry_and_an_expired_link_is_refused(app, admin):
     email = f"nuovo-{uuid.uuid4().hex[:8]}@example.com"
-    post_form(admin, tools.STAFF, f"{tools.STAFF}/invita", {"email": email, "role": "admin"})
+    post_form(admin, tools.STAFF, f"{tools.STAFF}/invita",
+              {"email": email, "role": "admin", "full_name": "Pia Unfer"})
     assert "il link scade il" in admin.get(tools.STAFF).get_data(as_text=True)
     link = outbox_link(app, email, "/personale/invito/")
     with app.app_context():
@@ -519,3 +534,8 @@ def test_the_trail_is_paged_keeping_the_filters(admin, trail, monkeypatch):
     assert "pagina 2 di" in second and "/consumi</td>" in second
     beyond = admin.get(f"{tools.TRAIL}?cliente=100234&pagina=999999").get_data(as_text=True)
     assert "Nessun accesso" not in beyond   # past the end: the last page
+
+
+def test_the_trail_opened_plainly_shows_no_filter_error(admin):
+    page = admin.get(tools.TRAIL).get_data(as_text=True)
+    assert "Not a valid choice" not in page and "Alcuni filtri non sono validi" not in page

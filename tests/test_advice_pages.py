@@ -282,10 +282,10 @@ def test_report_versions_are_kept_and_the_member_downloads_the_latest(app, advis
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     for expected in ("Relazione di consulenza", mario["name"], MARIO, mario["pod"],
-                     "Sposta la lavastoviglie € F3.", ADVISOR[0], "Simulazione tariffaria",
-                     "Monoraria", "Versione 2"):
+                     "Sposta la lavastoviglie € F3.", "Consulente: Giulia Candussi",
+                     "Simulazione tariffaria", "Monoraria", "Versione 2"):
         assert expected in text, expected
-    assert "Prima versione." not in text
+    assert "Prima versione." not in text and ADVISOR[0] not in text   # a name, not a login
     assert not [s for s in mario["ibans"] + ["IBAN"] if s in text]
     assert neighbour.get(consulenza.REPORT_PATH).status_code == 404
     assert advisor.get(consulenza.REPORT_PATH).status_code == 404

@@ -41,7 +41,8 @@ def test_member_reads_the_contract_data(portal):
     log_in(duo, *DEMO_MEMBER)
     services = [a.text.split("\n")[0] for a in duo.driver.find_elements(By.CSS_SELECTOR,
                                                                          "a.service")]
-    assert services == ["Dati contrattuali", "Visualizzazione consumi", "Situazione contabile",
+    assert services == ["Dati contrattuali", "Visualizzazione consumi", "Capire la bolletta",
+                        "Situazione contabile",
                         "Modalità di invio della bolletta", "Chi ha consultato i miei dati",
                         "Consulenza energetica"]
     duo.find_element("a.service[href='/contratto']").click()

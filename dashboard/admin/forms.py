@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import AccessKind
 
@@ -25,8 +25,11 @@ DATE_ERROR = "Scrivi una data valida."
 
 
 class InviteForm(FlaskForm):
-    """Invite a colleague: their email and the profile they will have."""
+    """Invite a colleague: their name, email and the profile they will have."""
 
+    # DataRequired reads the value after the filter: a name of blanks is no name.
+    full_name = StringField("Nome e cognome", filters=[lambda v: " ".join(v.split()) if v else v],
+                            validators=[DataRequired(REQUIRED), Length(max=120), printable])
     email = StringField("Email", validators=[InputRequired(REQUIRED), Length(max=254),
                                              printable, EMAIL])
     role = SelectField("Profilo", choices=ROLE_CHOICES, validate_choice=True)
@@ -54,7 +57,8 @@ class TrailForm(FlaskForm):
     personale = StringField("Personale (email)", validators=[Optional(), Length(max=254),
                                                             printable])
     cliente = StringField("Codice cliente", validators=[Optional(), Length(max=16), printable])
-    tipo = SelectField("Tipo", choices=[SelectChoice("", "Tutti")] + [
+    # «Tutti» by default: with no choice in the query, WTForms would call None «Not a valid choice».
+    tipo = SelectField("Tipo", default="", choices=[SelectChoice("", "Tutti")] + [
         SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     dal = DateField("Dal", validators=[Optional()], format="%Y-%m-%d")
     al = DateField("Al", validators=[Optional()], format="%Y-%m-%d")

@@ -88,9 +88,10 @@ def invite():
     """Invite a colleague by email with a profile."""
     form = InviteForm()
     if not form.validate_on_submit():
-        return _staff_page(form, "Controlla l'email e il profilo.", 400)
+        return _staff_page(form, "Controlla il nome, l'email e il profilo.", 400)
     try:
-        staff.invite(current_viewer(), form.email.data, Role(form.role.data))
+        staff.invite(current_viewer(), form.email.data, Role(form.role.data),
+                     form.full_name.data)
     except staff.StaffError as refused:
         db.session.rollback()
         return _staff_page(form, str(refused), 400)

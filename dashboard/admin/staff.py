@@ -18,6 +18,7 @@ from models.entities import AuditEvent, utcnow
 from models.enums import Role
 from models.password_rules import broken_rules, explain, personal_words
 
+from .. import branding
 from ..auth import tokens
 from ..auth.identity import Viewer, client_ip, end_sessions, token_hash
 from ..labels import ROLE_LABELS
@@ -28,7 +29,7 @@ INVITE = "staff_invite"
 INVITE_LIFETIME = timedelta(hours=72)
 INVITE_PATH = "/personale/invito/"
 STAFF_ROLES = tuple(role for role in Role if role is not Role.MEMBER)
-INVITE_SUBJECT = "Invito all'Area Riservata SECAB"
+INVITE_SUBJECT = "Invito all'{portal}"
 SELF_REFUSED = ("Non puoi cambiare il profilo né disattivare il tuo account: chiedilo a un "
                 "altro amministratore.")
 
@@ -43,6 +44,7 @@ class StaffRow:
 
     id: int
     email: str
+    name: str | None
     role: Role
     state: str
     last_login_at: datetime | None
@@ -76,8 +78,8 @@ def staff_rows() -> list[StaffRow]:
         select(AccountToken.account_id, func.max(AccountToken.expires_at))
         .where(AccountToken.purpose == INVITE, AccountToken.used_at.is_(None))
         .group_by(AccountToken.account_id)).all())
-    return [StaffRow(a.id, a.email, a.role, state_of(a), a.last_login_at, is_invited(a),
-                     a.is_active, expiries.get(a.id) if is_invited(a) else None)
+    return [StaffRow(a.id, a.email, a.full_name, a.role, state_of(a), a.last_login_at,
+                     is_invited(a), a.is_active, expiries.get(a.id) if is_invited(a) else None)
             for a in accounts]
 
 
@@ -107,20 +109,22 @@ def _send_invitation(account: Account) -> None:
     hours = int(INVITE_LIFETIME.total_seconds() // 3600)
     body = render_template("admin/invite_mail.txt", link=link, hours=hours,
                            role=ROLE_LABELS[account.role])
-    if not queue_mail(account.email, INVITE_SUBJECT, body):
+    if not queue_mail(account.email, INVITE_SUBJECT.format(
+            portal=branding.current().portal_name), body):
         raise StaffError("Troppi messaggi inviati a questo indirizzo nell'ultima ora. "
                          "Riprova più tardi.")
 
 
-def invite(viewer: Viewer, email: str, role: Role) -> Account:
+def invite(viewer: Viewer, email: str, role: Role, full_name: str) -> Account:
     """Create an inactive staff account and queue its invitation; the caller commits."""
     email = email.strip().lower()
+    full_name = " ".join(full_name.split())
     if role not in STAFF_ROLES:
         raise StaffError("Scegli un profilo del personale.")
     if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
         raise StaffError("Esiste già un account con questa email.")
     # A random value no password hashes to: the account cannot log in before the link.
-    account = Account(email=email, role=role, is_active=False,
+    account = Account(email=email, full_name=full_name or None, role=role, is_active=False,
                       password_hash="!invito:" + secrets.token_hex(16))
     db.session.add(account)
     db.session.flush()

@@ -13,24 +13,32 @@ from models.enums import Role
 from models.password_rules import RULES, broken_rules, explain, personal_words
 from models.queries import account_by_login
 
-from ..access import parse_id
+from .. import branding
 from ..mail import queue_mail
-from . import throttle, tokens
+from . import bill_facts, throttle, tokens
+from .bill_facts import InvoiceRef
 from .forms import ChangeEmailForm, ChangePasswordForm, ForgotForm, RegistrationForm, ResetForm
 from .identity import client_ip, current_viewer, end_sessions
 from .routes import address_throttle_error, current_password_error
 
 bp = Blueprint("accounts", __name__)
 
-NOT_MATCHING = ("I dati non corrispondono a un cliente SECAB. Controlla codice cliente, "
+NOT_MATCHING = ("I dati non corrispondono a un nostro cliente. Controlla codice cliente, "
                 "codice fiscale o partita IVA e numero di fattura, come sono scritti in bolletta.")
 ALREADY = ("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
            "reimposta la password se non la ricordi.")
 FORGOT_SENT = ("Se i dati corrispondono a un accesso, ti abbiamo inviato un'email con il link "
-               "per scegliere una nuova password. Il link vale 30 minuti.")
+               "per scegliere una nuova password (vale 30 minuti) o, se non hai ancora "
+               "confermato la registrazione, con il link per confermarla.")
 # An unconfirmed registration holds its email and its customer no longer than this.
 REGISTRATION_LIFETIME = timedelta(days=7)
-RESET_SUBJECT = "Nuova password per l'Area Riservata SECAB"
+RESET_SUBJECT = "Nuova password per l'{portal}"
+VERIFY_SUBJECT = "Conferma il tuo accesso all'{portal}"
+
+
+def _portal() -> str:
+    """Name the portal in mail subjects: «Area Riservata SECAB»."""
+    return branding.current().portal_name
 
 
 def _page(template: str, status: int = 200, **context):
@@ -38,28 +46,33 @@ def _page(template: str, status: int = 200, **context):
     return render_template(template, rules=RULES, **context), status
 
 
-def _message(title: str, message: str, status: int = 200):
-    """Render a one-message page."""
-    return render_template("message.html", title=title, message=message), status
+def _message(title: str, message: str, status: int = 200,
+             link: tuple[str, str] | None = None):
+    """Render a one-message page; its button leads to the link (path, text) or home."""
+    return render_template("message.html", title=title, message=message, link=link), status
 
 
-def _normalise_code(value: str) -> str:
+def _normalise_code(value: str | None) -> str:
     """Compare codes the way people type them: no spaces, upper case."""
-    return "".join(value.split()).upper()
+    return "".join((value or "").split()).upper()
 
 
-def identify_customer(code: str, tax_code: str, invoice_number: str) -> Customer | None:
-    """Return the customer only if all three facts from the bill match."""
-    customer = db.session.scalar(select(Customer).where(Customer.code == code.strip()))
-    number = parse_id(invoice_number.strip())  # an INTEGER column: refuse what cannot fit
-    if customer is None or number is None:
+def identify_customer(code: str, tax_code: str, invoice: InvoiceRef) -> Customer | None:
+    """Return the customer only if all three facts from the bill match.
+
+    The arguments are already read by bill_facts (normalized, well formed). The codice
+    fiscale field also takes the partita IVA of a firm or a professional.
+    """
+    customer = db.session.scalar(select(Customer).where(Customer.code == code))
+    if customer is None:
         return None
-    if _normalise_code(customer.tax_code) != _normalise_code(tax_code):
+    if tax_code not in {_normalise_code(customer.tax_code), _normalise_code(customer.vat_number)}:
         return None
-    invoice = db.session.scalar(
-        select(Invoice.id).join(Contract, Invoice.contract_id == Contract.id)
-        .where(Contract.customer_id == customer.id, Invoice.number == number).limit(1))
-    return customer if invoice is not None else None
+    query = (select(Invoice.id).join(Contract, Invoice.contract_id == Contract.id)
+             .where(Contract.customer_id == customer.id, Invoice.number == invoice.number))
+    if invoice.year is not None:
+        query = query.where(Invoice.fiscal_year == invoice.year)
+    return customer if db.session.scalar(query.limit(1)) is not None else None
 
 
 def _password_problem(password: str, *account_data: str | None) -> str | None:
@@ -78,8 +91,8 @@ def register():
     verdict = throttle.check_address(throttle.REGISTER, client_ip())
     if not verdict.allowed:
         return _page("register.html", 429, form=form, error=verdict.message())
-    customer = identify_customer(form.customer_code.data, form.tax_code.data,
-                                 form.invoice_number.data)
+    customer = identify_customer(form.customer_code.fact, form.tax_code.fact,
+                                 form.invoice_number.fact)
     if customer is None:
         throttle.record_address(throttle.REGISTER, client_ip())
         db.session.commit()
@@ -125,7 +138,7 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
         return False
     taken = db.session.scalar(select(Account).where(Account.email == email))
     if taken is not None and taken is not existing:
-        queue_mail(email, "Tentativo di registrazione all'Area Riservata SECAB",
+        queue_mail(email, f"Tentativo di registrazione all'{_portal()}",
                    render_template("mail/register_taken.txt", base=_base_url()))
         return True
     account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
@@ -136,7 +149,7 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
     db.session.add(account)
     db.session.flush()
     link = tokens.issue(account, tokens.VERIFY_EMAIL)
-    queue_mail(email, "Conferma il tuo accesso all'Area Riservata SECAB",
+    queue_mail(email, VERIFY_SUBJECT.format(portal=_portal()),
                render_template("mail/verify.txt", name=customer.name, link=link))
     return True
 
@@ -151,30 +164,52 @@ def confirm_registration(raw: str):
     """Activate an account from the link in the confirmation email."""
     token = tokens.find(raw, tokens.VERIFY_EMAIL)
     if token is None:
+        if tokens.confirmed_by(raw):
+            return _message("Accesso già attivato",
+                            "Il tuo indirizzo è già confermato: puoi accedere con la tua email "
+                            "o con il codice cliente.", link=("/login", "Accedi"))
         return _message("Link non valido",
-                        "Il link non è valido o è scaduto. Registrati di nuovo per riceverne "
-                        "uno nuovo.", 404)
+                        "Il link non è valido o è scaduto. Chiedine uno nuovo da «Password "
+                        "dimenticata»; se ti sei registrato più di 7 giorni fa, registrati di "
+                        "nuovo.", 404,
+                        link=("/password/dimenticata", "Password dimenticata"))
     token.account.awaiting_confirmation = False
     tokens.use(token)
     db.session.commit()
     return _message("Accesso attivato",
                     "Il tuo indirizzo è confermato. Ora puoi accedere con la tua email o con il "
-                    "codice cliente.")
+                    "codice cliente.", link=("/login", "Accedi"))
 
 
 @bp.route("/password/dimenticata", methods=["GET", "POST"])
 def forgot():
-    """Send a reset link; the answer is the same whether or not the account exists."""
+    """Send a reset link, or the confirmation again; the same answer whether or not it exists.
+
+    A customer who registered but lost the confirmation mail gets a new confirmation link:
+    resetting a password they have just chosen would not let them in.
+    """
     form = ForgotForm()
     if not form.validate_on_submit():
         return _page("forgot.html", 400 if request.method == "POST" else 200, form=form)
-    account = account_by_login(db.session, form.login.data)
-    usable = account is not None and account.is_active and not account.awaiting_confirmation
-    # An unknown login gets a decoy token and a row that mails nobody: the same queries and
-    # writes as a real reset, so the time taken does not tell whether the account exists.
-    link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
-    queue_mail(account.email if usable else form.login.data, RESET_SUBJECT,
-               render_template("mail/reset.txt", link=link), send=usable)
+    try:
+        login_name = bill_facts.login(form.login.data)
+    except bill_facts.FormatError as error:
+        return _page("forgot.html", 400, form=form, error=str(error))
+    purge_expired_registrations()  # an expired registration is no account any more
+    account = account_by_login(db.session, login_name)
+    usable = account is not None and account.is_active
+    if usable and account.awaiting_confirmation:
+        link = tokens.issue(account, tokens.VERIFY_EMAIL)
+        name = account.customer.name if account.customer else ""
+        queue_mail(account.email, VERIFY_SUBJECT.format(portal=_portal()),
+                   render_template("mail/verify.txt", name=name, link=link))
+    else:
+        # An unknown login gets a decoy token and a row that mails nobody: the same queries and
+        # writes as a real reset, so the time taken does not tell whether the account exists.
+        link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
+        queue_mail(account.email if usable else login_name,
+                   RESET_SUBJECT.format(portal=_portal()),
+                   render_template("mail/reset.txt", link=link), send=usable)
     db.session.commit()
     return _message("Controlla la tua email", FORGOT_SENT)
 
@@ -267,11 +302,11 @@ def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, 
     purge_expired_registrations()
     if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:
         # The same answer as for a free address; the address's owner is told by mail.
-        queue_mail(new_email, "Richiesta di usare questo indirizzo per l'Area Riservata SECAB",
+        queue_mail(new_email, f"Richiesta di usare questo indirizzo per l'{_portal()}",
                    render_template("mail/change_email_taken.txt", base=_base_url()))
     else:
         link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
-        queue_mail(new_email, "Conferma la nuova email dell'Area Riservata SECAB",
+        queue_mail(new_email, f"Conferma la nuova email dell'{_portal()}",
                    render_template("mail/change_email.txt", link=link))
     db.session.commit()
     return (f"Ti abbiamo inviato un link a {new_email}: l'email di accesso cambia quando lo "
@@ -294,7 +329,7 @@ def confirm_email_change(raw: str):
         old_email, account.email = account.email, new_email
         # Spends this link and every other one sent before, reset links to the old address too.
         tokens.void(account.id)
-        queue_mail(old_email, "L'email di accesso all'Area Riservata SECAB è cambiata",
+        queue_mail(old_email, f"L'email di accesso all'{_portal()} è cambiata",
                    render_template("mail/email_changed.txt", new_email=_masked(new_email)))
         db.session.commit()
     except IntegrityError:  # the address was taken meanwhile (any flush may find out)

@@ -7,6 +7,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from models.password_rules import MAX_LENGTH
 
+from . import bill_facts
+
 REQUIRED = "Campo obbligatorio."
 EMAIL = Email(message="Scrivi un indirizzo email valido, ad esempio nome@esempio.it.")
 
@@ -21,6 +23,21 @@ def _text(label: str, max_length: int, *extra) -> StringField:
     """Build a required text field with a length limit and no control characters."""
     return StringField(label, validators=[InputRequired(REQUIRED), Length(max=max_length),
                                           printable, *extra])
+
+
+def _bill_fact(label: str, reader) -> StringField:
+    """Build a required field read like the bill prints it; the value read lands in .fact.
+
+    No length limit on the field: a browser would cut a pasted «RSS MRA 80A01 G284K» short
+    without a word (maxlength). The reader measures what is left after the spaces go.
+    """
+    def read(form, field) -> None:
+        try:
+            field.fact = reader(field.data)
+        except bill_facts.FormatError as error:
+            raise ValidationError(str(error)) from None
+
+    return StringField(label, validators=[InputRequired(REQUIRED), printable, read])
 
 
 def _password(label: str) -> PasswordField:
@@ -44,9 +61,9 @@ class LoginForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     """Prove who you are with three facts from your bill, then choose the login."""
 
-    customer_code = _text("Codice cliente", 16)
-    tax_code = _text("Codice fiscale o partita IVA", 16)
-    invoice_number = _text("Numero di una tua fattura", 12)
+    customer_code = _bill_fact("Codice cliente", bill_facts.customer_code)
+    tax_code = _bill_fact("Codice fiscale o partita IVA", bill_facts.tax_code)
+    invoice_number = _bill_fact("Numero di una tua fattura", bill_facts.invoice_number)
     email = _text("Email per l'accesso", 254, EMAIL)
     password = _password("Password")
     password_repeat = _repeat("password", "Ripeti la password")

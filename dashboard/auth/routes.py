@@ -9,7 +9,7 @@ from models import Account, LoginSession, db
 from models.entities import utcnow
 from models.queries import account_by_login
 
-from . import devices, throttle
+from . import bill_facts, devices, throttle
 from .forms import LoginForm
 from .identity import client_ip, current_viewer, login_user, logout_user
 
@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__)
 GENERIC_FAILURE = "Email, codice cliente o password non corretti."
 WRONG_CURRENT = "La password attuale non è corretta."
 UNCONFIRMED = ("Prima di accedere conferma il tuo indirizzo email con il link che ti abbiamo "
-               "inviato. Non lo trovi? Registrati di nuovo per riceverne un altro.")
+               "inviato. Non lo trovi? Da «Password dimenticata» te ne mandiamo un altro.")
 # Unknown logins are checked against this hash, so they cost the same work as known ones.
 _DUMMY_PASSWORD = "dummy-password-for-equal-work"
 
@@ -108,6 +108,15 @@ def address_throttle_error(kind: str) -> str | None:
     return None
 
 
+def _login_with(form: LoginForm) -> tuple[Account | None, str | None, int]:
+    """Check the login's shape (a mistake there costs nothing and counts nothing), then log in."""
+    try:
+        login_name = bill_facts.login(form.login.data)
+    except bill_facts.FormatError as error:
+        return None, str(error), 400
+    return attempt_login(login_name, form.password.data)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form and start a session on valid credentials."""
@@ -117,7 +126,7 @@ def login():
     form = LoginForm()
     error, status = None, 200
     if form.validate_on_submit():
-        account, error, status = attempt_login(form.login.data, form.password.data)
+        account, error, status = _login_with(form)
         if account is not None:
             login_user(account)
             db.session.commit()

@@ -70,3 +70,17 @@ def void(account_id: int) -> None:
     db.session.execute(update(AccountToken).where(
         AccountToken.account_id == account_id, AccountToken.used_at.is_(None))
         .values(used_at=utcnow()))
+
+
+def confirmed_by(raw: str) -> bool:
+    """Tell whether a confirmation link, spent or expired, belongs to a confirmed account.
+
+    Reopening the mail's link after using it should say so, not «Link non valido»; only the
+    holder of the link (256 random bits) learns anything from the answer.
+    """
+    if not isinstance(raw, str) or not 20 <= len(raw) <= 100:
+        return False
+    token = db.session.scalar(select(AccountToken).where(
+        AccountToken.token_hash == token_hash(raw), AccountToken.purpose == VERIFY_EMAIL))
+    return (token is not None and token.account is not None
+            and not token.account.awaiting_confirmation)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
+from io import BytesIO
 
 import segno
 from fpdf import FPDF
 from fpdf.enums import Align
 
+from dashboard import branding, palette
 from dashboard import formatting as fmt
-from dashboard import palette
 from models import billing
 from models.billing import GroupTotal
 from models.enums import CostGroup, CostSide, ReadingType
@@ -18,8 +19,6 @@ from models.enums import CostGroup, CostSide, ReadingType
 from .cut_fonts import COMMON_CHARACTERS, CUT_FONTS, FONT_DIR, WHOLE_FONTS
 from .data import InvoiceDocument
 
-COOPERATIVE = "SECAB Società Cooperativa"
-IDENTITY = "Paluzza (UD) · www.secab.it"
 FAMILY = "DejaVu"
 MARGIN = 15.0
 CONTENT_WIDTH = 210.0 - 2 * MARGIN
@@ -60,7 +59,7 @@ def add_fonts(pdf: FPDF, data: object) -> None:
 # --- The page furniture -----------------------------------------------------------------------
 
 class LetterheadPDF(FPDF):
-    """An A4 page with SECAB's letterhead, a footer with page x of y, and the Unicode font."""
+    """An A4 page with the cooperative's letterhead, a footer with page x of y, the Unicode font."""
 
     def __init__(self, data: object, title: str, subtitle: str, reference: str) -> None:
         """Start a document: the title and subtitle head every page, the reference its footer."""
@@ -72,8 +71,8 @@ class LetterheadPDF(FPDF):
         self.set_margins(MARGIN, BODY_TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.set_title(f"{title} – {subtitle}")
-        self.set_author(COOPERATIVE)
-        self.set_creator(COOPERATIVE)
+        self.set_author(branding.current().legal_name)
+        self.set_creator(branding.current().legal_name)
         self.set_lang("it-IT")
         self.add_page()
 
@@ -88,13 +87,15 @@ class LetterheadPDF(FPDF):
 
     def header(self) -> None:
         """Draw the logo, the cooperative's name and the document's title and subtitle."""
-        self._logo(MARGIN, 9.5, 13)
+        brand = branding.current()
+        self.image(BytesIO(brand.logo), MARGIN, 9.5, 13, 13)
         self.set_xy(MARGIN + 15.5, 9.5)
         self.style(17, bold=True, color=palette.PRIMARY)
-        self.cell(60, 7.5, "SECAB")
+        self.cell(60, 7.5, brand.name)
+        self.style(9.5)
+        beside_subtitle = 210 - 2 * MARGIN - 15.5 - self.get_string_width(self.subtitle) - 4
         self.set_xy(MARGIN + 15.5, 17)
-        self.style(8.5, color=palette.MUTED)
-        self.cell(80, 4.5, f"{COOPERATIVE} – {IDENTITY}")
+        self._fitted(f"{brand.legal_name} – {brand.website_label}", beside_subtitle, 8.5)
         self.set_xy(100, 9.5)
         self.style(15, bold=True)
         self.cell(210 - MARGIN - 100, 7.5, self.doc_title, align="R")
@@ -105,19 +106,6 @@ class LetterheadPDF(FPDF):
         self.set_line_width(0.6)
         self.line(MARGIN, 25, 210 - MARGIN, 25)
         self.set_y(BODY_TOP)
-
-    def _logo(self, x: float, y: float, size: float) -> None:
-        """Draw the logo of assets/logo.svg (mountains and a bolt) from its 48-unit grid."""
-        unit = size / 48
-        self.set_fill_color(palette.PRIMARY)
-        self.rect(x, y, size, size, style="F", round_corners=True, corner_radius=10 * unit)
-        for color, points in (
-            (palette.LOGO_MOUNTAIN, ((4, 38), (17, 18), (25, 29), (31, 21), (44, 38))),
-            (palette.LOGO_BOLT,
-             ((27, 6), (19, 24), (25, 24), (21, 40), (33, 19), (27, 19), (31, 6))),
-        ):
-            self.set_fill_color(color)
-            self.polygon([(x + px * unit, y + py * unit) for px, py in points], style="F")
 
     def qr_code(self, x: float, y: float, size: float, url: str) -> None:
         """Draw a QR code of a link in a white square `size` mm wide, and make it clickable."""
@@ -137,15 +125,28 @@ class LetterheadPDF(FPDF):
         self.link(x, y, size, size, url)
 
     def footer(self) -> None:
-        """Print who issued the document and page x of y."""
+        """Print who issued the document (legal data, contacts), its reference and page x of y."""
+        brand = branding.current()
         self.set_draw_color(palette.LINE)
         self.set_line_width(0.3)
-        self.line(MARGIN, 297 - 13, 210 - MARGIN, 297 - 13)
-        self.set_xy(MARGIN, 297 - 12)
+        self.line(MARGIN, 297 - 14, 210 - MARGIN, 297 - 14)
         self.style(8, color=palette.MUTED)
-        self.cell(CONTENT_WIDTH / 2, 4.5, f"{COOPERATIVE} – {IDENTITY}")
-        self.cell(CONTENT_WIDTH / 2, 4.5,
-                  f"{self.reference} · Pagina {self.page_no()} di {{nb}}", align="R")
+        page = f"{self.reference} · Pagina {self.page_no()} di {{nb}}"
+        side = self.get_string_width(page.replace("{nb}", "999")) + 2
+        self.set_xy(MARGIN, 297 - 13)
+        self._fitted(brand.legal_line, CONTENT_WIDTH - side)
+        self.cell(side, 4, page, align="R")
+        self.set_xy(MARGIN, 297 - 9)
+        self._fitted(brand.contact_line, CONTENT_WIDTH)
+
+    def _fitted(self, text: str, width: float, size: float = 8, smallest: float = 6) -> None:
+        """Print a letterhead line, in a smaller type if it would not fit at the usual size."""
+        self.style(size, color=palette.MUTED)
+        while self.get_string_width(text) > width and size > smallest:
+            size -= 0.5
+            self.style(size, color=palette.MUTED)
+        self.cell(width, 4, text)
+        self.style(8, color=palette.MUTED)  # what the footer's next cell expects
 
     def put(self, x: float, y: float, width: float, height: float, text: str,
             align: str | Align = Align.L) -> None:

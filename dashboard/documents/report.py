@@ -40,7 +40,7 @@ class ReportDocument:
 
 
 class ReportPDF(LetterheadPDF):
-    """SECAB's letterhead with the report's title and the member's name."""
+    """The cooperative's letterhead with the report's title and the member's name."""
 
     def __init__(self, doc: ReportDocument) -> None:
         """Start an A4 report for one member."""

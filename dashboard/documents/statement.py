@@ -15,15 +15,16 @@ INVOICE_WIDTHS = (22, 21, 21, 20, 20, 21, 23, 32)   # mm, 180 in all
 NUMERIC = {3, 4, 6}   # the money columns, right-aligned
 RECEIPT_HEADS = ("Data", "Importo", "Modalità", "Fatture pagate")
 RECEIPT_WIDTHS = (22, 24, 34, 100)
+# Named, not looked up here: the brand colours are the running app's (dashboard/palette.py).
 SUMMARY_COLORS = {
-    "overdue": (palette.ALERT_LIGHT, palette.ALERT),
-    "due": (palette.PRIMARY_LIGHT, palette.PRIMARY),
-    "ok": (palette.PRIMARY_LIGHT, palette.PRIMARY),
+    "overdue": ("ALERT_LIGHT", "ALERT"),
+    "due": ("PRIMARY_LIGHT", "PRIMARY"),
+    "ok": ("PRIMARY_LIGHT", "PRIMARY"),
 }
 
 
 class StatementPDF(LetterheadPDF):
-    """SECAB's letterhead with the statement's title and the day of the situation."""
+    """The cooperative's letterhead with the statement's title and the day of the situation."""
 
     def __init__(self, doc: StatementDocument) -> None:
         """Start an A4 statement for one holder."""
@@ -60,7 +61,7 @@ def _holder(pdf: StatementPDF, doc: StatementDocument) -> None:
 
 def _summary(pdf: StatementPDF, doc: StatementDocument) -> None:
     """Print the headline in a coloured box: in order, due by a date, or overdue."""
-    fill, ink = SUMMARY_COLORS[doc.summary.kind]
+    fill, ink = (getattr(palette, name) for name in SUMMARY_COLORS[doc.summary.kind])
     text = "\n".join(doc.summary.lines)
     pdf.set_fill_color(fill)
     pdf.set_draw_color(ink)

@@ -15,7 +15,7 @@ from models import AccessKind, AccessRecord, db
 from models.audit import AccessPage, accesses_of_customer
 from models.enums import Role
 
-from .. import access
+from .. import access, branding
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
 from ..labels import ROLE_LABELS
@@ -43,7 +43,7 @@ PAGE_TITLES = {
     PATH: TITLE,
 }
 COLUMNS = (("when", "Quando"), ("who", "Chi"), ("what", "Che cosa"), ("why", "Motivo"))
-EMPTY = "Nessun operatore SECAB ha consultato i tuoi dati nel periodo conservato."
+EMPTY = "Nessun operatore della cooperativa ha consultato i tuoi dati nel periodo conservato."
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ def access_table(rows: list[AccessRow]) -> html.Div:
               "what": describe(row.kind, row.target),
               "why": row.reason} for row in rows]
     return html.Div(className="table-wrap", children=html.Table(className="ledger", children=[
-        html.Caption("Accessi del personale SECAB ai tuoi dati, dal più recente"),
+        html.Caption(f"Accessi del personale {branding.current().name} ai tuoi dati, "
+                     "dal più recente"),
         html.Thead(html.Tr([html.Th(label, scope="col") for _key, label in COLUMNS])),
         html.Tbody([
             html.Tr([html.Td(cell[key], **{"data-label": label}) for key, label in COLUMNS])
@@ -110,9 +111,9 @@ def pager(page: AccessPage) -> html.Nav | None:
 
 def build(page: AccessPage) -> list:
     """Build the page body from one page of accesses."""
-    intro = html.P("Qui trovi ogni volta che un operatore SECAB ha aperto i tuoi dati: chi, "
-                   "quando, che cosa e con quale motivo. Gli accessi restano elencati per "
-                   "almeno sei mesi.")
+    intro = html.P(f"Qui trovi ogni volta che un operatore {branding.current().name} ha "
+                   "aperto i tuoi dati: chi, quando, che cosa e con quale motivo. Gli accessi "
+                   "restano elencati per almeno sei mesi.")
     if page.total == 0:
         return [intro, notice(EMPTY)]
     nav = pager(page)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from models import AccessKind, db
-from models.advice import SORTS, CurveFlags, PortfolioPage, curve_flags, portfolio
+from models.advice import SORTS, CurveFlags, PortfolioPage, curve_flags, portfolio, refresh_usage
 from models.entities import utcnow
 from models.enums import ContractStatus, Role
 from models.queries import contracts_of_customer
@@ -73,7 +73,10 @@ def is_advisor(viewer: Viewer | None) -> bool:
 
 def page_rows(listing: Listing) -> tuple[PortfolioPage, list[dict[str, str]]]:
     """Read one page of the list and its flags, curve flags from the listed supplies only."""
-    found = portfolio(db.session, utcnow().date(), listing.search, listing.sort,
+    today = utcnow().date()
+    if refresh_usage(db.session, today):
+        db.session.commit()   # the sums serve every later page until the data changes
+    found = portfolio(db.session, today, listing.search, listing.sort,
                       listing.descending, listing.page, PER_PAGE)
     cells = []
     for row in found.rows:

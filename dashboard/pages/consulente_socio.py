@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from models import AccessKind, Contract, Customer, db
+from models import AccessKind, Account, Contract, Customer, db
 from models.advice import MAX_REPORT_CHARS, report_versions, save_report
 from models.entities import utcnow
 from models.queries import contracts_of_customer
@@ -182,8 +182,10 @@ def save(clicks: object, text: object, search: object) -> tuple:
     if len(body) > MAX_REPORT_CHARS:
         return notice(LONG_REPORT, "alert"), versions_list(customer.id)
     contract = adv.chosen_supply(customer, fields.get("contratto"))
+    advisor = db.session.get(Account, viewer.account_id)
     report = save_report(db.session, customer.id, contract.id if contract else None, body,
-                         viewer.account_id, viewer.email, utcnow())
+                         viewer.account_id, advisor.display_name if advisor else viewer.email,
+                         utcnow())
     db.session.commit()
     return (notice(f"Relazione salvata: versione {report.version}."),
             versions_list(customer.id))

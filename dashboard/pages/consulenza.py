@@ -20,7 +20,7 @@ from models.advice import (
 from models.entities import utcnow
 from models.enums import ContractStatus
 
-from .. import access, ids
+from .. import access, branding, ids
 from .. import advice as adv
 from .. import formatting as fmt
 from ..advice_view import coverage, peers_block, table
@@ -34,8 +34,8 @@ SIMILAR = "consulenza-simili"
 REPORT = "consulenza-relazione"
 READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: il consenso può darlo "
              "o revocarlo solo il cliente.")
-GIVEN = ("Grazie: da adesso i consulenti energetici SECAB possono analizzare i tuoi consumi "
-         "e i dati tecnici delle tue forniture.")
+GIVEN = ("Grazie: da adesso i consulenti energetici della cooperativa possono analizzare i "
+         "tuoi consumi e i dati tecnici delle tue forniture.")
 REVOKED = "Consenso revocato: da questo momento i consulenti non vedono più i tuoi dati."
 
 
@@ -96,8 +96,8 @@ def layout(search: str) -> list:
     """Build the page's frame; show() fills it for the viewer."""
     # The buttons live in the frame, not in what the callbacks redraw: a button drawn by a
     # callback counts as new to Dash, which would then run its callback with no click.
-    return page_title(TITLE, "Un consulente SECAB può aiutarti a usare meglio l'energia e a "
-                             "spendere meno, se tu lo vuoi.") + [
+    return page_title(TITLE, f"Un consulente {branding.current().name} può aiutarti a usare "
+                             "meglio l'energia e a spendere meno, se tu lo vuoi.") + [
         html.Section(className="card", children=[html.H2("Che cosa comprende"), *coverage()]),
         html.Section(className="card", children=[
             html.Div(id=adv.CONSENT_STATUS),

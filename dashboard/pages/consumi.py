@@ -215,7 +215,9 @@ def layout(search: str) -> list:
                          **{"aria-label": "Livello del grafico"}),
                 html.Div(id=ids.DRILL_MESSAGE),
                 html.P(id=ids.SUMMARY, className="chart-summary"),
-                dcc.Graph(id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph"),
+                # The box keeps the chart's room until plotly.js has drawn it (no shift).
+                html.Div(className="graph-box", children=dcc.Graph(
+                    id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph")),
                 html.P(id=ids.STATS, className="power-stats"),
                 html.Div(id=ids.TOTALS),
                 html.Div(id=ids.RECONCILE, className="reconcile"),
@@ -461,6 +463,11 @@ def update_years(contract_id: object, year: object) -> tuple[list[dict], object]
     return options, (year if year in values else (values[0] if values else None))
 
 
+# «Visualizza» while the chart is computed: a spinner (assets/style.css) and aria-busy.
+BUSY = [(Output(ids.CONFIRM, "className"), "button primary busy", "button primary"),
+        (Output(ids.CONFIRM, "aria-busy"), "true", "false")]
+
+
 def register_callbacks(app: Dash) -> None:
     """Wire the page's callbacks on this app instance."""
     app.callback(
@@ -468,6 +475,7 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.GRID_DATA, "data"), Output(ids.RESULT_MESSAGE, "children"),
         Output(ids.RESULT, "hidden"),
         Input(ids.URL, "search"), Input(ids.CONSUMI_RENDERED, "data"),
+        running=BUSY,
     )(show)
     app.clientside_callback(
         ClientsideFunction(namespace="secab", function_name="invoiceTable"),

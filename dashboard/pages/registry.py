@@ -107,7 +107,7 @@ PAGES: tuple[Page, ...] = (
          "Bolletta web per email o bolletta cartacea per posta: scegli tu.",
          MEMBERS, invio.layout, invio.register_callbacks),
     Page(accessi.PATH, "Chi ha consultato i miei dati",
-         "Chi del personale SECAB ha aperto i tuoi dati, quando e perché.",
+         "Chi del personale della cooperativa ha aperto i tuoi dati, quando e perché.",
          MEMBERS, accessi.layout, no_callbacks),
     Page(support.CONSOLE, "Assistenza clienti",
          "Cerca un socio o cliente, apri la sua area in sola lettura con il codice che ti "

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from models import AccessKind, Account, AccountToken, Contract, Customer, LoginSession, db
 from models.entities import BillDeliveryChange, utcnow
 
+from .. import branding
 from ..audit import Planned, record
 from ..auth import throttle, tokens
 from ..auth.identity import Viewer
@@ -104,7 +105,8 @@ def perform(viewer: Viewer, customer: Customer, action: Help, reason: str) -> bo
         link = tokens.issue(account, tokens.RESET_PASSWORD)
     else:
         throttle.clear_account(account.id)
-    queue_mail(account.email, "Assistenza SECAB sul tuo accesso all'Area Riservata",
+    subject = f"Assistenza {branding.current().name} sul tuo accesso all'Area Riservata"
+    queue_mail(account.email, subject,
                render_template("mail/account_help.txt", name=customer.name,
                                done=TOLD[action], reason=reason.strip(), link=link,
                                when=utcnow()))

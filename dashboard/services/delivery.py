@@ -29,7 +29,7 @@ from models.entities import DeliveryConfirmation, utcnow
 from models.enums import DeliveryMode
 from models.queries import confirmation_of_customer
 
-from .. import access
+from .. import access, branding
 from .. import formatting as fmt
 from ..auth.identity import Viewer, client_ip
 from ..mail import queue_mail
@@ -87,17 +87,18 @@ def confirmation_mail(contract: Contract, email: str, token: str,
                       expires_at: datetime) -> tuple[str, str]:
     """Write the confirmation email; it names no one, in case the address was mistyped."""
     link = current_app.config["BASE_URL"].rstrip("/") + CONFIRM_PATH + token
+    brand = branding.current()
     body = (
         "Gentile cliente,\n\n"
-        "nell'area riservata SECAB è stato chiesto di ricevere a questo indirizzo la bolletta "
-        f"web della fornitura con POD che termina in {contract.pod[-4:]}.\n\n"
+        f"nell'area riservata {brand.name} è stato chiesto di ricevere a questo indirizzo la "
+        f"bolletta web della fornitura con POD che termina in {contract.pod[-4:]}.\n\n"
         f"Per confermare apri questo link entro il {fmt.moment(expires_at)}:\n{link}\n\n"
         "Ti chiederemo di accedere all'area riservata, se non lo hai già fatto. Fino alla "
         "conferma la bolletta continua ad arrivare come prima.\n\n"
         "Se non hai chiesto tu questa modifica, ignora questo messaggio: non cambierà nulla.\n\n"
-        "SECAB Società Cooperativa – Paluzza (UD)\n"
+        f"{brand.legal_line}\n{brand.contact_line}\n"
     )
-    return "Conferma l'indirizzo per la bolletta web SECAB", body
+    return f"Conferma l'indirizzo per la bolletta web {brand.name}", body
 
 
 def ask_for_web(contract: Contract, email: str, seen_version: int, actor: Actor) -> LinkRequest:

@@ -33,10 +33,13 @@ def _groups(values: tuple[str, ...]) -> sa.Enum:
 
 def upgrade():
     # Never recreate the contract table: on SQLite, dropping it would cascade to its invoices.
+    # Without a table copy SQLite cannot add the CHECK (alembic would warn and skip it); the
+    # model's enum still refuses other values there.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
     with op.batch_alter_table('contract', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column(
             'offer_market', sa.Enum('libero', 'tutele', name='ck_market', native_enum=False,
-                                    create_constraint=True, length=32),
+                                    create_constraint=not sqlite, length=32),
             server_default='libero', nullable=False))
         batch_op.add_column(sa.Column('offer_conditions_until', sa.Date(), nullable=True))
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:

@@ -25,9 +25,9 @@ from ..billing import (
     layout_groups,
     vat_rate,
 )
-from ..entities import Contract, Invoice, InvoiceLine, MeterReading, MonthlyConsumption
+from ..entities import Contract, Invoice, InvoiceLine, MeterReading
 from ..enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
-from .checks import Known, chunks, invoice_key
+from .checks import Known, chunks, invoice_key, months_by_pod
 from .formats import CONTRACTS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem
 
@@ -99,7 +99,7 @@ def bill_problems(session: Session, files: FileSet, known: Known) -> list[Proble
     for bill in bills.values():
         problems += _line_layout(bill)
         problems += _vat(bill, terms[bill.pod])
-        problems += _excise(bill, terms[bill.pod], months[bill.pod])
+        problems += _excise(bill, terms[bill.pod], months.get(bill.pod, {}))
     problems += _payments(session, files)
     return sorted(problems, key=lambda p: (p.file, p.line, p.column))
 
@@ -176,18 +176,8 @@ def _terms(session: Session, files: FileSet, pods: set[str]) -> dict[str, Terms]
 def _months(session: Session, files: FileSet, known: Known,
             pods: set[str]) -> dict[str, dict[date, tuple[int, int, int]]]:
     """Return the monthly band totals of the PODs, exported or stored."""
-    pod_of = {cid: pod for pod, cid in known.contract_ids.items() if pod in pods}
-    months: dict[str, dict[date, tuple[int, int, int]]] = defaultdict(dict)
-    for batch in chunks(pod_of):
-        for cid, month, f1, f2, f3 in session.execute(
-                select(MonthlyConsumption.contract_id, MonthlyConsumption.month,
-                       MonthlyConsumption.f1_kwh, MonthlyConsumption.f2_kwh,
-                       MonthlyConsumption.f3_kwh)
-                .where(MonthlyConsumption.contract_id.in_(batch))):
-            months[pod_of[cid]][month] = (f1, f2, f3)
-    for r in files.get(MONTHS.name, []):
-        months[r["pod"]][r["month"]] = (r["f1_kwh"], r["f2_kwh"], r["f3_kwh"])
-    return months
+    return {pod: {month: bands for month, (bands, _line) in months.items()}
+            for pod, months in months_by_pod(session, files, known, pods).items()}
 
 
 # --- meter readings -------------------------------------------------------------------------

@@ -258,12 +258,14 @@ def _periods_by_pod(session: Session, files: FileSet,
     return merged
 
 
-def _months_by_pod(session: Session, files: FileSet,
-                   known: Known) -> dict[str, dict[date, tuple[tuple[int, int, int], int | None]]]:
-    """Merge the stored and the exported monthly totals of the PODs the export touches."""
-    pods = {r["pod"] for name in (MONTHS.name, INVOICES.name) for r in files.get(name, [])}
+MonthsByPod = dict[str, dict[date, tuple[tuple[int, int, int], int | None]]]
+
+
+def months_by_pod(session: Session, files: FileSet, known: Known,
+                  pods: set[str]) -> MonthsByPod:
+    """Merge the stored and the exported monthly totals of some PODs, with each file line."""
     pod_of = {cid: pod for pod, cid in known.contract_ids.items() if pod in pods}
-    merged: dict[str, dict[date, tuple[tuple[int, int, int], int | None]]] = defaultdict(dict)
+    merged: MonthsByPod = defaultdict(dict)
     for batch in chunks(pod_of):
         for cid, month, f1, f2, f3 in session.execute(
                 select(MonthlyConsumption.contract_id, MonthlyConsumption.month,
@@ -288,7 +290,8 @@ def _months_of(period: _Period) -> list[date]:
 def period_problems(session: Session, files: FileSet, known: Known) -> list[Problem]:
     """Check each period's months add up to its invoice and no two periods of a POD overlap."""
     periods = _periods_by_pod(session, files, known)
-    months = _months_by_pod(session, files, known)
+    months = months_by_pod(session, files, known, {
+        r["pod"] for name in (MONTHS.name, INVOICES.name) for r in files.get(name, [])})
     problems = []
     for pod, by_key in periods.items():
         problems += _overlaps(sorted(by_key.values(), key=lambda p: (p.start, p.key)))

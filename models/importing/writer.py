@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..advice import forget_usage
 from ..entities import (
     Contract,
     Customer,
@@ -121,6 +122,8 @@ def write(session: Session, files: FileSet, progress: Progress) -> dict[str, Cou
     counts[LINES.name].removed = _remove_dropped_lines(session, line_rows)
     counts[PAYMENTS.name] = _replace_payments(session, _rows(
         get(PAYMENTS.name, []), drop=("fiscal_year", "number"), **by_invoice), progress)
+    if any(c.new or c.changed for c in (counts[CONTRACTS.name], counts[MONTHS.name])):
+        forget_usage(session)     # the advisor's list sums the months of each holder
     if any(c.new or c.changed or c.removed for c in counts.values()):
         bump_generation(session)  # cached PDFs of the old data stop being served
     return {name: c for name, c in counts.items() if name in files}

@@ -1,0 +1,94 @@
+"""The first HTML of the Dash pages: the page shell at once, and only the scripts pages use.
+
+Dash's own first HTML is an English «Loading...» until React has downloaded, started and
+asked for the layout; on a slow phone that is seconds of a blank page. Here the first HTML
+carries the shell that React is about to draw (header, footer, skeleton), drawn from the very
+components of layout.shell(), so that nothing moves when React takes over.
+
+plotly.js (1.2 MB) is loaded by dcc.Graph itself when a chart first draws, from the URL the
+Dash renderer finds in its config; the portal points that URL at its basic bundle, so pages
+without a chart never download it. Two scripts Dash adds to every page go (UNUSED_SCRIPT).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dash import Dash
+from dash.development.base_component import Component
+from markupsafe import escape
+
+from .auth.identity import current_viewer
+
+# Served from assets/ but never added to every page (Dash's assets_ignore).
+PLOTLY_BUNDLE = "plotly-basic-4.1.1.min.js"
+ASSETS_IGNORE = re.escape(PLOTLY_BUNDLE)
+# dash_table: the portal has none. Babel's polyfill (core-js 2, 99 KB; 0,6 s of a slow phone's
+# CPU) adds ES2015-2017 to browsers that lack it; browsers of the last five years have it
+# all, and Dash's lazy components need only its regeneratorRuntime, which
+# assets/regenerator-runtime-0.14.1.js provides.
+UNUSED_SCRIPT = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/'
+                           r'(?:dash_table/|deps/polyfill@)[^"]*"></script>\n?')
+ATTRIBUTES = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex"}
+VOID = frozenset({"img", "br", "hr", "input", "wbr"})
+
+
+class Portal(Dash):
+    """Dash with the portal's first HTML: the page shell, and plotly.js only for charts."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        """Put the shell where «Loading...» was and leave out the scripts nothing uses."""
+        kwargs["app_entry"] = ('<div id="react-entry-point">'
+                               f"{static_html(self._layout_value())}</div>")
+        kwargs["scripts"] = UNUSED_SCRIPT.sub("", kwargs.get("scripts", ""))
+        # A member's pages get «Codice per l'assistenza» above the page: the stylesheet keeps
+        # its room from the start (body.member), so the page does not jump down when it comes.
+        viewer = current_viewer()
+        role = "member" if viewer is not None and viewer.is_member else "staff"
+        return super().interpolate_index(**kwargs).replace("<body>", f'<body class="{role}">', 1)
+
+    def _config(self) -> dict:
+        """Tell dcc.Graph to load the basic plotly.js bundle, not plotly's full one.
+
+        The renderer hands dcc.Graph plotly's own full bundle when serving locally, and
+        plotlyjs_url otherwise; both only matter when a graph first draws.
+        """
+        config = super()._config()
+        config["serve_locally"] = False
+        config["plotlyjs_url"] = plotly_url(self)
+        return config
+
+
+def plotly_url(app: Dash) -> str:
+    """Return the basic plotly.js bundle's address, fingerprinted by the file's time."""
+    path = Path(app.config.assets_folder) / PLOTLY_BUNDLE
+    return f"{app.get_asset_url(PLOTLY_BUNDLE)}?m={path.stat().st_mtime}"
+
+
+def static_html(component: object) -> str:
+    """Write the HTML that Dash's html components render, without ids; the rest draws nothing.
+
+    Ids are left out: React replaces this markup, and scripts or tests looking for an id
+    must find React's element, not this stand-in.
+    """
+    if isinstance(component, (list, tuple)):
+        return "".join(static_html(child) for child in component)
+    if not isinstance(component, Component):
+        return "" if component is None else str(escape(component))
+    if component._namespace != "dash_html_components":
+        return ""   # dcc.Location, Store, Interval: nothing to see
+    tag = component._type.lower()
+    props = component.to_plotly_json()["props"]
+    attributes = "".join(_attribute(name, value) for name, value in props.items()
+                         if name not in ("children", "id"))
+    if tag in VOID:
+        return f"<{tag}{attributes}>"
+    return f"<{tag}{attributes}>{static_html(props.get('children'))}</{tag}>"
+
+
+def _attribute(name: str, value: object) -> str:
+    """Write one attribute as React would: booleans present or absent, the rest escaped."""
+    if value is None or value is False:
+        return ""
+    name = ATTRIBUTES.get(name, name)
+    return f" {name}" if value is True else f' {name}="{escape(value)}"'
