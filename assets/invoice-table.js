@@ -30,7 +30,8 @@
     var title = column[1], numeric = column[3], link = column[4];
     var content = value;
     if (link) {
-      var label = title + " " + number + " (PDF)";
+      // The visible «PDF» starts the accessible name (WCAG 2.5.3, label in name).
+      var label = "PDF " + title + " " + number;
       content = el("A", {href: value, target: "_blank", rel: "noopener", title: label,
                          "aria-label": label}, "PDF");
     }

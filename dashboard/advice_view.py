@@ -155,8 +155,13 @@ def share_slider() -> html.Div:
     """Build the slider that moves a share of F1 to F2 and F3."""
     return html.Div(className="field wide", children=[
         html.Label("Quota di consumo in F1 spostata in F2 e F3", htmlFor=WHATIF_SHARE),
-        dcc.Slider(id=WHATIF_SHARE, min=0, max=100, step=5, value=0,
-                   marks={v: f"{v}%" for v in range(0, 101, 25)}),
+        # A native range input: Dash 4's dcc.Slider has an unnamed thumb and an unlabelled box.
+        dcc.Input(id=WHATIF_SHARE, type="range", min=0, max=100, step=5, value=0,
+                  list=WHATIF_SHARE + "-tacche", className="range"),
+        html.Datalist(id=WHATIF_SHARE + "-tacche",
+                      children=[html.Option(value=str(v)) for v in range(0, 101, 25)]),
+        html.Div(className="range-marks", **{"aria-hidden": "true"},
+                 children=[html.Span(f"{v}%") for v in range(0, 101, 25)]),
     ])
 
 

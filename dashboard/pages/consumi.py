@@ -20,11 +20,13 @@ from .. import access, drill, figures, ids, tables
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
 from ..compare import MAX_YEARS
+from ..controls import RadioGroup, Select
 from ..drill import BY_MONTH, BY_PERIOD, DAILY, HEATMAP, TYPICAL, VIEWS, YEAR_WIDE, YEARS, Selection
 from . import picker
 from .common import contract_label, notice, page_title
 
 PATH = "/consumi"
+CHART_TITLE = "Energia prelevata per fasce F1 – F2 – F3"
 YEAR_RANGE = range(1990, 2101)
 VIEW_OPTIONS = [
     {"label": "Per mese", "value": BY_MONTH},
@@ -112,6 +114,51 @@ def selection_search(contract_id: int, year: int, view: str,
     return "?" + urlencode(query)
 
 
+def resolved(search: object) -> object:
+    """Complete the URL's choice as the page shows it: a member's only contract, its last year.
+
+    A member with one contract sees their data at once, and the controls, the chart and every
+    callback agree on what is shown; a foreign or unknown contract stays as the URL says.
+    """
+    first = picker.query_fields(search)
+    viewer = current_viewer()
+    if "contratto" in first:
+        if "anno" in first:
+            return search
+        contract = access.contract(viewer, first["contratto"])
+    else:
+        contracts = access.contracts(viewer)
+        contract = contracts[0] if len(contracts) == 1 else None
+    years = years_with_data(db.session, contract.id) if contract is not None else []
+    if not years:
+        return search
+    fields = {"contratto": str(contract.id), "anno": str(years[0]), **first}
+    return "?" + urlencode(fields)
+
+
+def chart_title(year: int | None, selection: Selection | None = None) -> str:
+    """Name the chart and the year (or the years compared) it shows."""
+    if selection is not None and selection.view == YEARS and year is not None:
+        return f"{CHART_TITLE}: anni a confronto"   # the legend names each year
+    return CHART_TITLE + (f" nel {year}" if year is not None else "")
+
+
+def controls(search: object) -> tuple:
+    """Set the contract, its years, the year, the view and the chart's title to the URL's.
+
+    The layout is drawn once per path: after Back, Forward or a link to the same page the
+    controls would otherwise still show the choice made before.
+    """
+    selection = parse_selection(resolved(search))
+    chosen = access.contract(current_viewer(), selection.contract)
+    if chosen is None:
+        raise PreventUpdate
+    options = year_options(chosen)
+    known = any(o["value"] == selection.year for o in options)
+    year = selection.year if known else None
+    return chosen.id, options, year, chart_title(year, selection), selection.view
+
+
 def year_options(contract: Contract | None) -> list[dict]:
     """List the years that have data for the contract, newest first."""
     if contract is None:
@@ -123,7 +170,7 @@ def layout(search: str) -> list:
     """Build the page with the controls preset from the URL."""
     viewer = current_viewer()
     contracts = access.contracts(viewer)
-    selection = parse_selection(search)
+    selection = parse_selection(resolved(search))
     chosen = access.contract(viewer, selection.contract)
     if chosen is None and len(contracts) == 1:
         chosen = contracts[0]
@@ -138,16 +185,15 @@ def layout(search: str) -> list:
         html.Div(className="card controls", children=[
             html.Div(className="field wide", children=[
                 html.Label("Contratto", htmlFor=ids.CONTRACT),
-                dcc.Dropdown(
-                    id=ids.CONTRACT, clearable=False, searchable=False,
+                Select(
+                    id=ids.CONTRACT,
                     options=[{"label": contract_label(c), "value": c.id} for c in contracts],
                     value=chosen.id if chosen else None, placeholder="Scegli il contratto",
                 ),
             ]),
             html.Div(className="field", children=[
                 html.Label("Anno", htmlFor=ids.YEAR),
-                dcc.Dropdown(id=ids.YEAR, clearable=False, searchable=False, options=years,
-                             value=year, placeholder="Scegli l'anno"),
+                Select(id=ids.YEAR, options=years, value=year, placeholder="Scegli l'anno"),
             ]),
             html.Button("Visualizza", id=ids.CONFIRM, className="button primary", n_clicks=0),
             html.Div(id=ids.FORM_MESSAGE),
@@ -157,10 +203,12 @@ def layout(search: str) -> list:
             html.Div(id=ids.RESULT_MESSAGE),
             html.Div(className="card", children=[
                 html.Div(className="chart-head", children=[
-                    html.H2("Energia prelevata per fasce F1 – F2 – F3"),
-                    dcc.RadioItems(
-                        id=ids.VIEW, className="switch", inline=True, value=selection.view,
-                        options=VIEW_OPTIONS,
+                    html.H2(chart_title(year if selection.year == year else None, selection),
+                            id=ids.CHART_TITLE),
+                    RadioGroup(
+                        id=ids.VIEW, className="switch", value=selection.view,
+                        options=VIEW_OPTIONS, legend="Vista del grafico",
+                        legendClassName="visually-hidden",
                     ),
                 ]),
                 html.Nav(id=ids.BREADCRUMBS, className="crumbs",
@@ -210,7 +258,7 @@ def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
 
 def show(search: object, _rendered: object = None) -> tuple:
     """Compute the chart, totals, table rows and message for the URL's selection."""
-    selection = parse_selection(search)
+    selection = parse_selection(resolved(search))
     hidden_result = (no_update, no_update, None, None, True)
     if selection.contract is None:
         return hidden_result
@@ -247,8 +295,9 @@ def navigate(clicks: object, view: object, contract: object, year: object,
     if ctx.triggered_id is None or (ctx.triggered_id == ids.CONFIRM and not clicks):
         raise PreventUpdate
     if ctx.triggered_id == ids.VIEW:
-        current = parse_selection(search)
-        if current.contract is None or current.year is None:
+        current = parse_selection(resolved(search))
+        # The URL set the view (Back, a link): that is no new choice, the drill-down stays.
+        if current.contract is None or current.year is None or current.view == view:
             raise PreventUpdate
         contract, year, sort = current.contract, current.year, current.sort
         month = current.month if view == TYPICAL else None  # the typical day keeps its month
@@ -271,7 +320,7 @@ def reorder(*args: object) -> str:
     # Re-rendered headers arrive with no clicks: only a real click sorts.
     if key not in tables.SORT_KEYS or not ctx.triggered or not ctx.triggered[0].get("value"):
         raise PreventUpdate
-    current = parse_selection(search)
+    current = parse_selection(resolved(search))
     chosen = access.contract(current_viewer(), current.contract)
     if chosen is None or current.year is None:
         raise PreventUpdate
@@ -356,7 +405,7 @@ def downloads_block(contract_id: int, selection: Selection, has_curves: bool) ->
 
 def detail(search: object, _rendered: object = None) -> tuple:
     """Draw the curve views and fill the breadcrumbs, summary, table, panel and downloads."""
-    selection = parse_selection(search)
+    selection = parse_selection(resolved(search))
     empty = (no_update, [], None, None, None, None, None, None)
     if selection.contract is None or selection.year is None:
         return empty
@@ -388,7 +437,7 @@ def point_index(click: object) -> int | None:
 def drill_down(click: object, search: object) -> str:
     """Go one level down from the clicked bar: a month's days, a day's quarter hours."""
     index = point_index(click)
-    current = parse_selection(search)
+    current = parse_selection(resolved(search))
     if index is None or current.year is None:
         raise PreventUpdate
     chosen = access.contract(current_viewer(), current.contract)
@@ -461,6 +510,13 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.CONTRACT, "value"), State(ids.YEAR, "value"),
         prevent_initial_call=True,
     )(update_years)
+    app.callback(
+        Output(ids.CONTRACT, "value"), Output(ids.YEAR, "options", allow_duplicate=True),
+        Output(ids.YEAR, "value", allow_duplicate=True), Output(ids.CHART_TITLE, "children"),
+        Output(ids.VIEW, "value"),
+        Input(ids.URL, "search"),
+        prevent_initial_call=True,
+    )(controls)
     app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
         *[Input(ids.SORT_PREFIX + key, "n_clicks") for key in sorted(tables.SORT_KEYS)],

@@ -177,6 +177,16 @@ def show(search: object, _rendered: object = None) -> list:
     return render(statement_of(contracts), contract_refs(contracts), value)
 
 
+def shown_scope(search: object) -> object:
+    """Return the choice the page shows for a query string: a contract's id, or all."""
+    viewer = current_viewer()
+    value = scope_value(search, access.contracts(viewer))
+    if value == picker.ALL:
+        return value
+    chosen = access.contract(viewer, value)
+    return chosen.id if chosen is not None else None
+
+
 def navigate(value: object, search: object) -> object:
     """Put the chosen contract, or all of them, into the URL."""
     shown = scope_value(search, access.contracts(current_viewer()))
@@ -192,3 +202,4 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.CONTABILITA_SCOPE, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(navigate)
+    picker.follow(app, ids.CONTABILITA_SCOPE, shown_scope)

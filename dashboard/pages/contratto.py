@@ -299,3 +299,4 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.CONTRATTO_CONTRACT, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(picker.navigate_one)
+    picker.follow(app, ids.CONTRATTO_CONTRACT, picker.shown_contract)

@@ -28,6 +28,7 @@ from models.queries import delivery_changes, open_confirmation
 from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
+from ..controls import RadioGroup
 from ..labels import DELIVERY_LABELS
 from ..services import delivery
 from . import picker
@@ -203,8 +204,9 @@ def layout(search: str) -> list:
         html.Section(id=ids.INVIO_STATUS, className="card"),
         html.Section(id=ids.INVIO_FORM, className="card form-card", hidden=True, children=[
             html.H2("Cambia modalità"),
-            dcc.RadioItems(
+            RadioGroup(
                 id=ids.INVIO_MODE, className="choices",
+                legend="Come vuoi ricevere la bolletta",
                 options=[{"label": "Bolletta web: per email, con il PDF allegato",
                           "value": DeliveryMode.WEB.value},
                          {"label": "Bolletta cartacea: per posta all'indirizzo di fatturazione",
@@ -359,3 +361,4 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.INVIO_CONTRACT, "value"), State(ids.URL, "search"),
         prevent_initial_call=True,
     )(picker.navigate_one)
+    picker.follow(app, ids.INVIO_CONTRACT, picker.shown_contract)

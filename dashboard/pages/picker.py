@@ -9,15 +9,17 @@ so the store is what fills a page opened directly (a link, a reload, a bookmark)
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
-from dash import dcc, html, no_update
+from dash import Dash, Input, Output, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from models import Contract
 
-from .. import access
+from .. import access, ids
 from ..auth.identity import current_viewer
+from ..controls import Select
 from .common import contract_label
 
 MAX_SEARCH = 512
@@ -69,17 +71,33 @@ def rendered(store_id: str, search: str) -> dcc.Store:
 
 def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
            with_all: bool = False) -> html.Div:
-    """Build the card with the contract dropdown, preset to the URL's choice."""
+    """Build the card with the contract selector, preset to the URL's choice."""
     options = [{"label": contract_label(c), "value": c.id} for c in contracts]
     if with_all and len(contracts) > 1:
         options.insert(0, {"label": "Tutti i contratti", "value": ALL})
+    # The URL's "2" is the option 2: the picker shows the option's own value, never a blank.
+    value = next((o["value"] for o in options if str(o["value"]) == str(value)), None)
     return html.Div(className="card controls", children=[
         html.Div(className="field wide", children=[
             html.Label("Contratto", htmlFor=dropdown_id),
-            dcc.Dropdown(id=dropdown_id, options=options, value=value, clearable=False,
-                         searchable=False, placeholder="Scegli il contratto"),
+            Select(id=dropdown_id, options=options, value=value,
+                   placeholder="Scegli il contratto"),
         ]),
     ])
+
+
+def follow(app: Dash, select_id: str, shown: Callable[[object], object]) -> None:
+    """Keep the picker on the choice the URL shows, after Back, Forward or a link.
+
+    The page's layout is drawn once per path: without this a Back to ?contratto=1 would show
+    contract 1's data under the picker still set on contract 2.
+    """
+    def on_url(search: object) -> object:
+        value = shown(search)
+        return no_update if value is None else value
+
+    app.callback(Output(select_id, "value", allow_duplicate=True), Input(ids.URL, "search"),
+                 prevent_initial_call=True)(on_url)
 
 
 def navigate(value: object, shown: object, allow_all: bool = False) -> object:
