@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 from bench.search import _rows
-from bench.synthetic import migrated_engine
+from bench.synthetic import analyze, count_rows, migrated_engine, schema_engine
 from models import Contract, Customer, MonthlyConsumption
 from models.advice import AdvisorConsent, forget_usage, portfolio, refresh_usage
 
@@ -72,26 +72,14 @@ def load(url: str, schema: str | None, customers: int,
             conn.execute(insert(MonthlyConsumption), _months(ids, rng))
         contracts_so_far += len(contracts)
         report(f"{people[-1]['id']:>7} clienti ({time.perf_counter() - started:,.0f} s)")
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+    analyze(engine)
     engine.dispose()
     return time.perf_counter() - started
 
 
-def _engine(url: str, schema: str | None) -> Engine:
-    """Open the data set's database (and schema)."""
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
-    return create_engine(url, **options)
-
-
 def loaded(url: str, schema: str | None) -> int:
     """Return how many consents the data set has (0 when it is missing)."""
-    try:
-        with _engine(url, schema).connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM advisor_consent")).scalar() or 0
-    except Exception:
-        return 0
+    return count_rows(url, schema, "advisor_consent")
 
 
 def timed(work: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -144,7 +132,7 @@ def main() -> None:
         if loaded(url, schema) < args.customers:
             print(f"== generating {name}", file=sys.stderr)
             load(url, schema, args.customers, lambda line: print(line, file=sys.stderr))
-        engine = _engine(url, schema)
+        engine = schema_engine(url, schema)
         sums = sorted(sum_everyone(engine) for _ in range(3))
         print(f"| {name} | sum everyone (after an import) | {sums[1]:,.0f} | – |")
         for sort, descending in SORTS:

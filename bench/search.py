@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from bench.synthetic import migrated_engine
+from bench.synthetic import analyze, count_rows, migrated_engine, schema_engine
 from models import Account, Contract, Customer, CustomerSearch, refresh_search
 from models.demo import tax_code
 from models.enums import Role
@@ -135,26 +135,14 @@ def load(url: str, schema: str | None, customers: int,
     with engine.begin() as conn:
         written = refresh_search(conn)
     report(f"{written} righe di ricerca ({time.perf_counter() - started:,.0f} s)")
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+    analyze(engine)
     engine.dispose()
     return time.perf_counter() - started
 
 
-def _engine(url: str, schema: str | None) -> Engine:
-    """Open the data set's database (and schema)."""
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
-    return create_engine(url, **options)
-
-
 def loaded(url: str, schema: str | None) -> int:
     """Return how many search rows the data set has (0 when it is missing)."""
-    try:
-        with _engine(url, schema).connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM customer_search")).scalar() or 0
-    except Exception:
-        return 0
+    return count_rows(url, schema, "customer_search")
 
 
 @dataclass
@@ -246,7 +234,7 @@ def main() -> None:
         if loaded(url, schema) < args.customers:
             print(f"== generating {name}", file=sys.stderr)
             load(url, schema, args.customers, lambda line: print(line, file=sys.stderr))
-        engine = _engine(url, schema)
+        engine = schema_engine(url, schema)
         labels = queries(engine)
         floors[name] = floor(engine, args.repeat)
         results[name] = [measure(engine, q, args.repeat) for q in labels]

@@ -253,8 +253,7 @@ def _finish_postgresql(engine: Engine) -> None:
         for name in COLUMNS:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                               f"(SELECT coalesce(max(id), 1) FROM \"{name}\"))"))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE"))
+    analyze(engine)
 
 
 def _accounts(engine: Engine, customers: int, password_hash: str) -> None:
@@ -268,6 +267,28 @@ def _accounts(engine: Engine, customers: int, password_hash: str) -> None:
                 {"email": f"c{FIRST_CODE + i}@example.com", "password_hash": password_hash,
                  "role": Role.MEMBER, "customer_id": i + 1}
                 for i in range(start, min(start + 5_000, customers))])
+
+
+def schema_engine(url: str, schema: str | None) -> Engine:
+    """Open a data set's database, inside its PostgreSQL schema when it has one."""
+    options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
+    return create_engine(url, **options)
+
+
+def count_rows(url: str, schema: str | None, table: str) -> int:
+    """Count a data set's rows in one table; 0 when the data set is missing."""
+    try:
+        with schema_engine(url, schema).connect() as conn:
+            return conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar() or 0
+    except Exception:
+        return 0
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load (SQLite needs none)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def migrated_engine(url: str, schema: str | None) -> Engine:
@@ -285,8 +306,7 @@ def migrated_engine(url: str, schema: str | None) -> Engine:
     prepare_database(server)
     with server.app_context():
         db.engine.dispose()
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
-    return create_engine(url, **options)
+    return schema_engine(url, schema)
 
 
 def load(url: str, supplies: int, schema: str | None, password_hash: str,
