@@ -16,6 +16,7 @@ What it measures, per backend:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import statistics
@@ -90,7 +91,7 @@ def timed(work: Callable[[], object], repeat: int) -> tuple[float, float]:
         work()
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), times[math.ceil(len(times) * 0.95) - 1]  # nearest rank
 
 
 def sum_everyone(engine: Engine) -> float:
