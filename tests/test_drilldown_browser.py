@@ -1,6 +1,8 @@
 """The consumption drill-down in a real browser: by mouse, by keyboard, back and reload."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -32,9 +34,19 @@ def wait_rows(duo, count: int) -> None:
 
 
 def click_bar(duo, index: int) -> None:
-    """Move the mouse onto the first trace's bar number `index` and click it."""
-    bars = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.GRAPH} .trace.bars .point path")
-    ActionChains(duo.driver).move_to_element(bars[index]).pause(0.3).click().perform()
+    """Move the mouse onto the first trace's bar number `index`, once it stays put, and click."""
+    def bar():
+        return duo.driver.find_elements(
+            By.CSS_SELECTOR, f"#{ids.GRAPH} .trace.bars .point path")[index]
+
+    # Plotly may redraw the chart a moment after the first drawing (its width settles): a
+    # click aimed at a bar before that lands on its neighbour (seen: February for March).
+    def settled(_) -> bool:
+        before = bar().rect
+        time.sleep(0.25)
+        return bar().rect == before
+    WebDriverWait(duo.driver, 10, ignored_exceptions=(IndexError,)).until(settled)
+    ActionChains(duo.driver).move_to_element(bar()).pause(0.3).click().perform()
 
 
 def test_mouse_drills_from_year_to_day_and_back(portal):
