@@ -178,3 +178,26 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(portal, app):
         duo.wait_for_contains_text(selector, text, timeout=15)
         wide += [f"{path}: {e}" for e in sideways(duo)]
     assert not wide, "wider than a 320 px phone:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_trails_page_links_are_touch_targets(portal, app, width):
+    """More than a page of trail shows «Pagina successiva»: it must reach 44 px too."""
+    from models import AccessKind
+    from models.audit import Access, append
+    from models.enums import Role
+    from tests.test_audit import customer_id_of
+
+    member = customer_id_of(app, DEMO_MEMBER[0])
+    with app.app_context():
+        for n in range(51):   # one more than a page (dashboard/admin/trail.py PER_PAGE)
+            append(db.engine, Access(account_id=3, role=Role.SUPPORT, staff_name="Laura Puntel",
+                                     staff_email="assistenza@example.com", customer_id=member,
+                                     kind=AccessKind.PAGE, target="/consumi", ip="192.0.2.7",
+                                     reason=f"Ticket {n}"))
+    duo = portal
+    log_in(duo, *ADMIN)
+    duo.driver.set_window_size(width, 900)
+    duo.driver.get(duo.base + "/amministrazione/registro")
+    duo.wait_for_contains_text("nav.pager", "Pagina successiva")
+    assert small_targets(duo) == []
