@@ -36,7 +36,7 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ./-]{4,}[0-9]")
 _FIELDS = {
     "": {"name", "legal_name", "address", "vat_number", "website", "logo", "contacts", "colors"},
-    "contacts": {"phone", "email", "hours"},
+    "contacts": {"phone", "email", "hours", "faults"},
     "colors": {"primary", "primary_dark", "primary_light"},
 }
 _REQUIRED = {"": ("name", "legal_name", "address", "website", "logo"),
@@ -64,6 +64,7 @@ class Branding:
     phone: str | None = None
     email: str | None = None
     hours: str | None = None
+    faults: str | None = None   # the distributor's fault line (pronto intervento), on the bill
 
     @property
     def website_label(self) -> str:
@@ -251,7 +252,8 @@ def load(path: str | Path) -> Branding:
         raise BrandingError(f"{path}: non è un file TOML valido: {error}") from None
     reader = _Reader(path, data)
     fields = {key: reader.text("", key) for key in ("name", "legal_name", "address", "website")}
-    contacts = {key: reader.text("contacts", key) for key in ("phone", "email", "hours")}
+    contacts = {key: reader.text("contacts", key)
+                for key in ("phone", "email", "hours", "faults")}
     vat_number = reader.text("", "vat_number")
     if vat_number is not None and not valid_vat_number(vat_number.replace(" ", "")):
         reader.problem("vat_number", f"«{vat_number}» non è una partita IVA valida "
@@ -266,8 +268,9 @@ def load(path: str | Path) -> Branding:
         except EmailNotValidError as error:
             reader.problem("contacts.email",
                            f"«{contacts['email']}» non è un'email valida: {error}")
-    if contacts["phone"] is not None and not _PHONE.fullmatch(contacts["phone"]):
-        reader.problem("contacts.phone", f"«{contacts['phone']}» non è un numero di telefono")
+    for key in ("phone", "faults"):
+        if contacts[key] is not None and not _PHONE.fullmatch(contacts[key]):
+            reader.problem(f"contacts.{key}", f"«{contacts[key]}» non è un numero di telefono")
     colors = {key: reader.color(key) for key in ("primary", "primary_dark", "primary_light")}
     light_given = "primary_light" in reader.table("colors")
     if colors["primary"] and not light_given:

@@ -145,6 +145,7 @@ def test_legal_data_is_checked(tmp_path, line, field):
     ('email = "sportello@"', "contacts.email"),
     ('phone = "chiamaci"', "contacts.phone"),
     ('hours = ""', "contacts.hours"),
+    ('faults = "guasti"', "contacts.faults"),
 ])
 def test_contacts_are_checked(tmp_path, line, field):
     assert f"campo «{field}»" in problems(tmp_path, VALID + f"\n[contacts]\n{line}\n")
@@ -330,3 +331,26 @@ def test_second_cooperative_in_the_browser(dash_duo, larici):
     assert "P.IVA 12345678903" in footer and "www.elettricalarici.example" in footer
     logo = dash_duo.find_element(".brand img")
     assert driver.execute_script("return arguments[0].naturalWidth", logo) > 0
+
+
+def test_the_fault_line_comes_from_the_branding_file_or_is_not_printed(app):
+    """No made-up number on a 2025 bill: the pronto intervento line is the branding file's."""
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from dashboard import branding
+    from dashboard.documents.source import _supply
+    from models import Contract, db
+
+    with app.app_context():
+        shipped = app.extensions[branding.EXTENSION]
+        contract = db.session.scalars(select(Contract).order_by(Contract.id)).first()
+        assert _supply(contract).fault_phone == ""      # SECAB's file gives none yet
+        app.extensions[branding.EXTENSION] = dataclasses.replace(
+            branding.current(), faults="800 123 456")
+        try:
+            assert _supply(contract).fault_phone == "800 123 456"
+            assert _supply(contract).offer_sheet_url.startswith("https://www.secab.it/offerte/")
+        finally:
+            app.extensions[branding.EXTENSION] = shipped

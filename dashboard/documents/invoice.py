@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dashboard import branding, palette
 from dashboard import formatting as fmt
-from dashboard import palette
 from dashboard.labels import MARKET_LABELS, offer_conditions
 from models.billing import (
     SPLIT_GROUPS,
@@ -351,13 +351,19 @@ def _notices(pdf: BillPDF, doc: InvoiceDocument) -> None:
     """Print what to do for a fault, a complaint or the bonus sociale."""
     supply = doc.supply
     pdf.section("Informazioni utili", room=34)
-    fault = (f"chiama {supply.distributor}, il distributore della tua zona, al numero "
-             f"{supply.fault_phone}, attivo 24 ore su 24." if supply.fault_phone else
-             "chiama il distributore della tua zona: il numero è sul contatore.")
+    brand = branding.current()
+    # The number only when the branding file gives it: never a made-up one on a real bill.
+    who = (f"{supply.distributor}, il distributore della tua zona," if supply.distributor
+           else "il distributore della tua zona")
+    fault = (f"chiama {who} al numero {supply.fault_phone}, attivo 24 ore su 24."
+             if supply.fault_phone else
+             "chiama il distributore della tua zona"
+             + (f" ({supply.distributor})" if supply.distributor else "")
+             + ": il suo pronto intervento risponde 24 ore su 24.")
     for lead, text in (
         ("Guasti e pronto intervento", fault),
-        ("Reclami", "scrivi a SECAB con il modulo su www.secab.it, per email o per posta: "
-         "rispondiamo entro 30 giorni. Se la risposta non ti soddisfa, puoi rivolgerti "
+        ("Reclami", f"scrivi a {brand.name} con il modulo su {brand.website_label}, per email o "
+         "per posta: rispondiamo entro 30 giorni. Se la risposta non ti soddisfa, puoi rivolgerti "
          "gratuitamente al Servizio Conciliazione di ARERA (www.arera.it)."),
         ("Bonus sociale", "se l'ISEE della tua famiglia non supera 9.530 € (20.000 € con "
          "almeno quattro figli a carico) hai diritto a uno sconto in bolletta: arriva da solo "

@@ -10,6 +10,7 @@ from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption
 from models.enums import CustomerType, Market, PaymentMethod, TariffStructure
 from models.statement import ZERO, standing_on
 
+from .. import branding
 from ..formatting import period
 from ..labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
 from ..statement import short_status
@@ -25,12 +26,13 @@ from .data import (
 
 HISTORY_PERIODS = 6
 PAST_PAYMENTS = 3
-# Each offer's sheet (scheda sintetica), linked and QR-coded on the 2025 bill.
-OFFER_SHEET_URL = "https://www.secab.it/offerte/{code}"
-# The distributor whose network a supply is on, by the code in its POD (IT + code + E…):
-# its name and fault line (pronto intervento), printed on the 2025 bill. SECAB distributes
-# in its own area; the number is the demo's, to be set to the real one.
-DISTRIBUTORS = {"125": ("SECAB Società Cooperativa – distribuzione", "800 912 125")}
+# Each offer's sheet (scheda sintetica) on the cooperative's website, linked and QR-coded on
+# the 2025 bill.
+OFFER_SHEET_PATH = "/offerte/{code}"
+# The distributor whose network a supply is on, by the code in its POD (IT + code + E…),
+# printed on the 2025 bill. SECAB distributes in its own area; its fault line comes from the
+# branding file (contacts.faults), never from here: no made-up number on a real bill.
+DISTRIBUTORS = {"125": "SECAB Società Cooperativa – distribuzione"}
 
 # The statements are built once, with parameters: building one costs more than running it.
 _INVOICE = (
@@ -116,7 +118,7 @@ def _party(customer: Customer) -> Party:
 
 def _supply(contract: Contract) -> Supply:
     """Describe the supply point."""
-    distributor, fault_phone = DISTRIBUTORS.get(_distributor_code(contract.pod), ("", ""))
+    brand = branding.current()
     return Supply(
         pod=contract.pod,
         address=contract.supply_address,
@@ -129,9 +131,10 @@ def _supply(contract: Contract) -> Supply:
         offer_code=contract.offer_code,
         market=Market(contract.offer_market),
         conditions_until=contract.offer_conditions_until,
-        offer_sheet_url=OFFER_SHEET_URL.format(code=contract.offer_code),
-        distributor=distributor,
-        fault_phone=fault_phone,
+        offer_sheet_url=brand.website.rstrip("/") + OFFER_SHEET_PATH.format(
+            code=contract.offer_code),
+        distributor=DISTRIBUTORS.get(_distributor_code(contract.pod), ""),
+        fault_phone=brand.faults or "",
     )
 
 
