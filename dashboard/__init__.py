@@ -15,6 +15,7 @@ from . import (
     branding,
     config,
     formatting,
+    i18n,
     mail,
     masking,
     router,
@@ -44,7 +45,7 @@ PUBLIC_ROUTES = [
     "/login", "/registrazione", "/registrazione/conferma/<raw>", "/password/dimenticata",
     "/password/reimposta/<raw>", "/account/email/<raw>",
     "/assets/<path:path>.svg", "/assets/<path:path>.png", "/assets/<path:path>.ico",
-    "/favicon.ico", "/health", "/ready", "/personale/invito/<raw>",
+    "/favicon.ico", "/health", "/ready", "/personale/invito/<raw>", i18n.ROUTE,
     branding.CSS_URL, branding.URL_PREFIX + "logo.svg", branding.URL_PREFIX + "logo.png",
 ]
 INDEX = """<!DOCTYPE html>
@@ -74,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(server)
     with server.app_context():
         install_sqlite_pragmas(db.engine)
+    i18n.install(server)  # before any page: Jinja's _() and each request's language
     mail.install(server)  # early: its after-request hook then runs last, on the final response
     Migrate(server, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
             render_item=render_migration_item)

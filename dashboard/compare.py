@@ -42,7 +42,7 @@ def _month_totals(rows: Sequence[MonthRow]) -> dict[int, int]:
 
 def years_figure(series: Mapping[int, Sequence[MonthRow]]) -> dict:
     """Chart each year as a line over the twelve months (kWh); a missing month is a gap."""
-    labels = list(fmt.MONTHS_SHORT)
+    labels = list(fmt.month_names("abbreviated"))
     traces = []
     for index, year in enumerate(sorted(series, reverse=True)):
         color, dash, symbol = YEAR_STYLES[index % len(YEAR_STYLES)]
@@ -55,7 +55,7 @@ def years_figure(series: Mapping[int, Sequence[MonthRow]]) -> dict:
             "hovertemplate": f"<b>%{{x}} {year}</b>: %{{y:,.0f}} kWh<extra></extra>",
         })
     return {"data": traces, "layout": {
-        "separators": fmt.PLOTLY_SEPARATORS,
+        "separators": fmt.plotly_separators(),
         "font": {"size": 14, "family": FONT_FAMILY},
         "hoverlabel": {"font": {"size": 15}},
         "hovermode": "x unified",
@@ -74,7 +74,7 @@ def years_table(series: Mapping[int, Sequence[MonthRow]]) -> dict:
     years = sorted(series, reverse=True)
     totals = {y: _month_totals(series[y]) for y in years}
     months = sorted(set().union(*totals.values())) if totals else []
-    rows = [[fmt.MONTHS[m - 1].capitalize(),
+    rows = [[fmt.month_names()[m - 1].capitalize(),
              *[fmt.number(totals[y][m]) if m in totals[y] else "" for y in years]]
             for m in months]
     footer = ["Totale", *[fmt.number(sum(totals[y].values())) for y in years]]
@@ -139,7 +139,7 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
                     "showarrow": False, "yanchor": "bottom", "font": {"size": 13}}
                    for label, i, d in zip(labels, invoices, days, strict=True)]
     return {"data": traces, "layout": {
-        "barmode": "stack", "separators": fmt.PLOTLY_SEPARATORS,
+        "barmode": "stack", "separators": fmt.plotly_separators(),
         "font": {"size": 14, "family": FONT_FAMILY}, "hoverlabel": {"font": {"size": 15}},
         "margin": {"l": 56, "r": 8, "t": 40, "b": 40},
         "legend": {"orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16},

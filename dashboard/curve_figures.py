@@ -40,7 +40,7 @@ def typed(values: Sequence[int], dtype: str) -> dict:
 def _layout(y_title: str, **extra: object) -> dict:
     """Return the small explicit layout every curve chart shares (Italian separators)."""
     layout = {
-        "separators": fmt.PLOTLY_SEPARATORS,
+        "separators": fmt.plotly_separators(),
         "font": {"size": 14, "family": FONT_FAMILY},
         "hoverlabel": {"font": {"size": 15}},
         "margin": {"l": 56, "r": 8, "t": 40, "b": 40},
@@ -67,7 +67,7 @@ def month_figure(year: int, month: int, days: Sequence[date],
                  by_day: Mapping[date, BandWh]) -> dict:
     """Chart a month's days as stacked F1/F2/F3 bars in kWh; a day without data is a gap."""
     labels = [str(d.day) for d in days]
-    name = fmt.MONTHS[month - 1]
+    name = fmt.month_names()[month - 1]
     traces = []
     for band in BANDS:
         key = band.lower()

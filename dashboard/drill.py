@@ -165,7 +165,7 @@ def _month(contract: Contract, sel: Selection, link: Link) -> View:
     days = days_of(db.session, contract.id, every_day[0], every_day[-1])
     by_day = ct.bands_by_day(days)
     label = fmt.month_name(every_day[0])
-    crumbs = [(str(year), link(BY_MONTH, None, None)), (fmt.MONTHS[month - 1], None)]
+    crumbs = [(str(year), link(BY_MONTH, None, None)), (fmt.month_names()[month - 1], None)]
     if not days:
         return View(cf.empty_figure(NO_CURVE.format(what=label)), crumbs,
                     ct.month_summary(year, month, by_day), None, message=_notice(sel))
@@ -185,8 +185,8 @@ def _day(contract: Contract, sel: Selection, link: Link) -> View:
     day = date(sel.year, sel.month, sel.day)
     values = days_of(db.session, contract.id, day, day).get(day)
     crumbs = [(str(sel.year), link(BY_MONTH, None, None)),
-              (fmt.MONTHS[sel.month - 1], link(BY_MONTH, sel.month, None)),
-              (f"{day.day} {fmt.MONTHS[sel.month - 1]}", None)]
+              (fmt.month_names()[sel.month - 1], link(BY_MONTH, sel.month, None)),
+              (f"{day.day} {fmt.month_names()[sel.month - 1]}", None)]
     if values is None:
         what = f"il {fmt.day(day)}"
         return View(cf.empty_figure(NO_CURVE.format(what=what)), crumbs,
@@ -206,8 +206,8 @@ def _typical(contract: Contract, sel: Selection, link: Link) -> View:
     every_day = ct.month_days(year, month)
     days = days_of(db.session, contract.id, every_day[0], every_day[-1])
     label = fmt.month_name(every_day[0])
-    choices = [(fmt.MONTHS_SHORT[m - 1], None if m == month else link(TYPICAL, m, None))
-               for m in months]
+    short = fmt.month_names("abbreviated")
+    choices = [(short[m - 1], None if m == month else link(TYPICAL, m, None)) for m in months]
     if not days:
         return View(cf.empty_figure(NO_CURVE.format(what=label)), [(str(year), None)],
                     f"Per {label} non ci sono misure al quarto d'ora.", None,

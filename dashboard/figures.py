@@ -17,15 +17,16 @@ BAND_HINTS = {
     "F3": "ore fuori punta: notte, domenica e festivi",
 }
 
-# Every graph: Italian separators, no Plotly logo, no button that uploads the figure anywhere.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "showSendToCloud": False,
-    "locale": fmt.PLOTLY_LOCALE,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "filename": "consumi"},
-}
+def graph_config() -> dict:
+    """Configure every graph: the viewer's locale, no Plotly logo, no upload button."""
+    return {
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "locale": fmt.plotly_locale(),
+        "responsive": True,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": "consumi"},
+    }
 
 
 def _bands_of(row: MonthRow | InvoiceRow) -> tuple[int, int, int]:
@@ -75,7 +76,7 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
         "data": traces,
         "layout": {
             "barmode": "stack",
-            "separators": fmt.PLOTLY_SEPARATORS,
+            "separators": fmt.plotly_separators(),
             "font": {"size": 14, "family": FONT_FAMILY},
             "hoverlabel": {"font": {"size": 15}},
             "margin": {"l": 48, "r": 8, "t": 40, "b": 40},

@@ -19,6 +19,7 @@ from dash.development.base_component import Component
 from markupsafe import escape
 
 from .auth.identity import current_viewer
+from .i18n import current_language
 
 # Served from assets/ but never added to every page (Dash's assets_ignore).
 PLOTLY_BUNDLE = "plotly-basic-4.1.1.min.js"
@@ -45,7 +46,8 @@ class Portal(Dash):
         # its room from the start (body.member), so the page does not jump down when it comes.
         viewer = current_viewer()
         role = "member" if viewer is not None and viewer.is_member else "staff"
-        return super().interpolate_index(**kwargs).replace("<body>", f'<body class="{role}">', 1)
+        page = super().interpolate_index(**kwargs).replace("<body>", f'<body class="{role}">', 1)
+        return page.replace('<html lang="it">', f'<html lang="{current_language()}">', 1)
 
     def _config(self) -> dict:
         """Tell dcc.Graph to load the basic plotly.js bundle, not plotly's full one.

@@ -5,6 +5,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from . import branding, ids
+from .i18n import other_language, switch_href
 
 
 def shell() -> html.Div:
@@ -20,13 +21,20 @@ def shell() -> html.Div:
                 html.Img(src=brand.logo_url, alt="", width=40, height=40),
                 html.Span([f"{brand.name} ", html.Small(branding.PORTAL)]),
             ]),
-            html.Div(id=ids.HEADER, className="account"),
+            html.Div(className="topbar-end", children=[
+                html.Div(id=ids.HEADER, className="account"), language_link()]),
         ]),
         html.Div(id=ids.ASSIST_BOX, className="assist"),
         html.Main(id=ids.PAGE, className="page", **{"aria-live": "polite"},
                   children=skeleton()),
         footer(brand),
     ])
+
+
+def language_link() -> html.A:
+    """Link to the portal in the other language, named in that language («English»)."""
+    code, name = other_language()
+    return html.A(name, href=switch_href(code), lang=code, hrefLang=code, className="language")
 
 
 def footer(brand: branding.Branding) -> html.Footer:

@@ -63,8 +63,8 @@ def test_period_chart_has_one_bar_per_invoice_in_table_order():
 
 
 def test_graph_config_hides_cloud_and_logo():
-    assert figures.GRAPH_CONFIG["showSendToCloud"] is False
-    assert figures.GRAPH_CONFIG["displaylogo"] is False
+    assert figures.graph_config()["showSendToCloud"] is False
+    assert figures.graph_config()["displaylogo"] is False
 
 
 def test_table_rows_carry_seed_formats_and_sort_keys():

@@ -217,7 +217,7 @@ def layout(search: str) -> list:
                 html.P(id=ids.SUMMARY, className="chart-summary"),
                 # The box keeps the chart's room until plotly.js has drawn it (no shift).
                 html.Div(className="graph-box", children=dcc.Graph(
-                    id=ids.GRAPH, config=figures.GRAPH_CONFIG, className="graph")),
+                    id=ids.GRAPH, config=figures.graph_config(), className="graph")),
                 html.P(id=ids.STATS, className="power-stats"),
                 html.Div(id=ids.TOTALS),
                 html.Div(id=ids.RECONCILE, className="reconcile"),
