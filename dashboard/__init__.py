@@ -34,6 +34,7 @@ from .auth.routes import bp as auth_bp
 from .auth.session_auth import SessionAuth
 from .curve_exports import bp as curve_exports_bp
 from .health import bp as health_bp
+from .i18n import N_
 from .index import ASSETS_IGNORE, Portal
 from .invoices import bp as invoices_bp
 from .layout import shell
@@ -137,24 +138,26 @@ def _register_templates(server: Flask) -> None:
 
 
 def _register_errors(server: Flask) -> None:
-    """Answer errors with a polite Italian page, never a traceback."""
+    """Answer errors with a polite page in the viewer's language, never a traceback."""
     def page(title: str, message: str, status: int):
-        return lambda _error: (render_template("message.html", title=title,
-                                               message=message), status)
+        return lambda _error: (render_template("message.html", title=i18n._(title),
+                                               message=i18n._(message)), status)
 
-    not_found = page("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.", 404)
+    not_found = page(N_("Pagina non trovata"),
+                     N_("L'indirizzo non corrisponde a nessuna pagina."), 404)
     server.register_error_handler(404, not_found)
     # Dash raises this for a script path it does not serve (/_dash-component-suites/nope/x.js).
     server.register_error_handler(DependencyException, not_found)
     server.register_error_handler(405, page(
-        "Operazione non consentita", "Questa pagina non accetta questa operazione.", 405))
+        N_("Operazione non consentita"), N_("Questa pagina non accetta questa operazione."), 405))
     server.register_error_handler(400, page(
-        "Richiesta non valida", "La richiesta non è valida. Ricarica la pagina e riprova.", 400))
+        N_("Richiesta non valida"), N_("La richiesta non è valida. Ricarica la pagina e riprova."),
+        400))
     server.register_error_handler(413, page(
-        "Richiesta troppo grande", "I dati inviati sono troppi. Riprova.", 413))
-    failed = page("Servizio momentaneamente non disponibile",
-                  "Si è verificato un problema. Riprova tra qualche minuto.", 500)
+        N_("Richiesta troppo grande"), N_("I dati inviati sono troppi. Riprova."), 413))
+    problem = N_("Si è verificato un problema. Riprova tra qualche minuto.")
+    failed = page(N_("Servizio momentaneamente non disponibile"), problem, 500)
     # Callbacks read JSON: assets/callback-errors.js shows the message in the page.
     server.register_error_handler(500, lambda error: (
-        (jsonify(error="Si è verificato un problema. Riprova tra qualche minuto."), 500)
+        (jsonify(error=i18n._(problem)), 500)
         if request.path.startswith("/_dash") else failed(error)))

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from .auth.identity import current_viewer
 from .health import PATHS as HEALTH_PATHS
+from .i18n import _
 
 csrf = CSRFProtect()
 
@@ -95,7 +96,7 @@ def _reject_malformed_callbacks(app: Dash):
             if isinstance(body, dict) and isinstance(body.get("output"), str) else None)
     # A clientside callback has no server function: Dash would fail on a post for one.
     if spec is None or "callback" not in spec or not _matches(body, spec):
-        return jsonify(error="Richiesta non valida: ricarica la pagina e riprova."), 400
+        return jsonify(error=_("Richiesta non valida: ricarica la pagina e riprova.")), 400
     return None
 
 
@@ -138,9 +139,9 @@ def _refuse_files():
         return None
     if getattr(current_app.view_functions.get(request.endpoint), "accepts_files", False):
         return None
-    return render_template("message.html", title="Richiesta non valida",
-                           message="Questo modulo non accetta file. Ricarica la pagina e "
-                                   "riprova."), 400
+    return render_template("message.html", title=_("Richiesta non valida"),
+                           message=_("Questo modulo non accetta file. Ricarica la pagina e "
+                                     "riprova.")), 400
 
 
 def _private_responses(response):
@@ -168,6 +169,7 @@ def _private_responses(response):
 def _csrf_failed(error: CSRFError):
     """Explain an expired or missing form token politely."""
     if request.path.startswith("/_dash"):
-        return jsonify(error="La pagina è rimasta aperta a lungo: ricaricala."), 400
-    return render_template("message.html", title="Pagina scaduta",
-                           message="La pagina è rimasta aperta a lungo. Ricaricala e riprova."), 400
+        return jsonify(error=_("La pagina è rimasta aperta a lungo: ricaricala.")), 400
+    return render_template("message.html", title=_("Pagina scaduta"),
+                           message=_("La pagina è rimasta aperta a lungo. Ricaricala e "
+                                     "riprova.")), 400

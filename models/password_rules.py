@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 8
@@ -12,23 +13,33 @@ MAX_LENGTH = 1024          # long passphrases welcome; the bound only stops abus
 ANALYSED_PREFIX = 72       # zxcvbn refuses longer input; the rest cannot make it "common"
 
 
+def N_(text: str) -> str:
+    """Mark a text for translation; it is translated where it is shown (dashboard.i18n)."""
+    return text
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule as the live checklist and the server state it."""
 
     key: str
-    text: str
+    source: str    # Italian, marked for translation
+
+    @property
+    def text(self) -> str:
+        """State the rule in the viewer's language (Italian outside a request)."""
+        return gettext(self.source, count=MIN_LENGTH)
 
 
 RULES = (
-    Rule("length", f"Almeno {MIN_LENGTH} caratteri"),
-    Rule("letter_digit", "Lettere e numeri"),
-    Rule("upper", "Almeno una lettera maiuscola"),
-    Rule("special", "Almeno un carattere speciale, ad esempio ! ? / : *"),
-    Rule("common", "Non una password comune"),
-    Rule("personal", "Senza il tuo nome, il codice cliente o l'email"),
+    Rule("length", N_("Almeno %(count)s caratteri")),
+    Rule("letter_digit", N_("Lettere e numeri")),
+    Rule("upper", N_("Almeno una lettera maiuscola")),
+    Rule("special", N_("Almeno un carattere speciale, ad esempio ! ? / : *")),
+    Rule("common", N_("Non una password comune")),
+    Rule("personal", N_("Senza il tuo nome, il codice cliente o l'email")),
 )
-RULE_TEXT = {rule.key: rule.text for rule in RULES}
+RULE_BY_KEY = {rule.key: rule for rule in RULES}
 
 
 def personal_words(*values: str | None) -> list[str]:
@@ -77,8 +88,8 @@ def _dictionary_hits(password: str, account_words: list[str]) -> tuple[bool, boo
 
 
 def explain(broken: list[str]) -> str:
-    """Word the broken rules as one Italian sentence."""
+    """Word the broken rules as one sentence in the viewer's language."""
     if not broken:
         return ""
-    items = "; ".join(RULE_TEXT[key].lower() for key in broken)
-    return f"La password non rispetta queste regole: {items}."
+    items = "; ".join(RULE_BY_KEY[key].text.lower() for key in broken)
+    return gettext("La password non rispetta queste regole: %(items)s.", items=items)

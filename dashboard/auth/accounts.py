@@ -14,6 +14,7 @@ from models.password_rules import RULES, broken_rules, explain, personal_words
 from models.queries import account_by_login
 
 from .. import branding
+from ..i18n import N_, _
 from ..mail import queue_mail
 from . import bill_facts, throttle, tokens
 from .bill_facts import InvoiceRef
@@ -23,17 +24,16 @@ from .routes import address_throttle_error, current_password_error
 
 bp = Blueprint("accounts", __name__)
 
-NOT_MATCHING = ("I dati non corrispondono a un nostro cliente. Controlla codice cliente, "
-                "codice fiscale o partita IVA e numero di fattura, come sono scritti in bolletta.")
-ALREADY = ("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
-           "reimposta la password se non la ricordi.")
-FORGOT_SENT = ("Se i dati corrispondono a un accesso, ti abbiamo inviato un'email con il link "
-               "per scegliere una nuova password (vale 30 minuti) o, se non hai ancora "
-               "confermato la registrazione, con il link per confermarla.")
+NOT_MATCHING = N_("I dati non corrispondono a un nostro cliente. Controlla codice cliente, "
+                   "codice fiscale o partita IVA e numero di fattura, come sono scritti in "
+                   "bolletta.")
+ALREADY = N_("Per questo cliente esiste già un accesso all'area riservata: accedi, oppure "
+             "reimposta la password se non la ricordi.")
+FORGOT_SENT = N_("Se i dati corrispondono a un accesso, ti abbiamo inviato un'email con il link "
+                 "per scegliere una nuova password (vale 30 minuti) o, se non hai ancora "
+                 "confermato la registrazione, con il link per confermarla.")
 # An unconfirmed registration holds its email and its customer no longer than this.
 REGISTRATION_LIFETIME = timedelta(days=7)
-RESET_SUBJECT = "Nuova password per l'{portal}"
-VERIFY_SUBJECT = "Conferma il tuo accesso all'{portal}"
 
 
 def _portal() -> str:
@@ -96,14 +96,14 @@ def register():
     if customer is None:
         throttle.record_address(throttle.REGISTER, client_ip())
         db.session.commit()
-        return _page("register.html", 400, form=form, error=NOT_MATCHING)
+        return _page("register.html", 400, form=form, error=_(NOT_MATCHING))
     email = form.email.data.strip().lower()
     problem = _password_problem(form.password.data, customer.name, customer.code, email)
     if problem:
         return _page("register.html", 400, form=form, error=problem)
     try:
         if not _save_registration(customer, email, form.password.data):
-            return _page("register.html", 400, form=form, error=ALREADY)
+            return _page("register.html", 400, form=form, error=_(ALREADY))
         db.session.commit()
     except IntegrityError:
         # A twin request (a double click) saved the same registration first: its mail is sent.
@@ -113,9 +113,9 @@ def register():
 
 def _registration_sent(email: str):
     """Answer every accepted registration alike, whether or not the email was free."""
-    return _message("Controlla la tua email",
-                    f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene per "
-                    "attivare l'accesso: vale 24 ore.")
+    return _message(_("Controlla la tua email"),
+                    _("Ti abbiamo inviato un'email a %(email)s. Apri il link che contiene per "
+                      "attivare l'accesso: vale 24 ore.", email=email))
 
 
 def purge_expired_registrations() -> None:
@@ -138,7 +138,7 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
         return False
     taken = db.session.scalar(select(Account).where(Account.email == email))
     if taken is not None and taken is not existing:
-        queue_mail(email, f"Tentativo di registrazione all'{_portal()}",
+        queue_mail(email, _("Tentativo di registrazione all'%(portal)s", portal=_portal()),
                    render_template("mail/register_taken.txt", base=_base_url()))
         return True
     account = existing or Account(customer_id=customer.id, role=Role.MEMBER)
@@ -149,9 +149,14 @@ def _save_registration(customer: Customer, email: str, password: str) -> bool:
     db.session.add(account)
     db.session.flush()
     link = tokens.issue(account, tokens.VERIFY_EMAIL)
-    queue_mail(email, VERIFY_SUBJECT.format(portal=_portal()),
-               render_template("mail/verify.txt", name=customer.name, link=link))
+    _queue_verification(email, customer.name, link)
     return True
+
+
+def _queue_verification(email: str, name: str, link: str) -> None:
+    """Queue the mail with the link that confirms a registration."""
+    queue_mail(email, _("Conferma il tuo accesso all'%(portal)s", portal=_portal()),
+               render_template("mail/verify.txt", name=name, link=link))
 
 
 def _base_url() -> str:
@@ -165,20 +170,20 @@ def confirm_registration(raw: str):
     token = tokens.find(raw, tokens.VERIFY_EMAIL)
     if token is None:
         if tokens.confirmed_by(raw):
-            return _message("Accesso già attivato",
-                            "Il tuo indirizzo è già confermato: puoi accedere con la tua email "
-                            "o con il codice cliente.", link=("/login", "Accedi"))
-        return _message("Link non valido",
-                        "Il link non è valido o è scaduto. Chiedine uno nuovo da «Password "
-                        "dimenticata»; se ti sei registrato più di 7 giorni fa, registrati di "
-                        "nuovo.", 404,
-                        link=("/password/dimenticata", "Password dimenticata"))
+            return _message(_("Accesso già attivato"),
+                            _("Il tuo indirizzo è già confermato: puoi accedere con la tua "
+                              "email o con il codice cliente."), link=("/login", _("Accedi")))
+        return _message(_("Link non valido"),
+                        _("Il link non è valido o è scaduto. Chiedine uno nuovo da «Password "
+                          "dimenticata»; se ti sei registrato più di 7 giorni fa, registrati "
+                          "di nuovo."), 404,
+                        link=("/password/dimenticata", _("Password dimenticata")))
     token.account.awaiting_confirmation = False
     tokens.use(token)
     db.session.commit()
-    return _message("Accesso attivato",
-                    "Il tuo indirizzo è confermato. Ora puoi accedere con la tua email o con il "
-                    "codice cliente.", link=("/login", "Accedi"))
+    return _message(_("Accesso attivato"),
+                    _("Il tuo indirizzo è confermato. Ora puoi accedere con la tua email o con "
+                      "il codice cliente."), link=("/login", _("Accedi")))
 
 
 @bp.route("/password/dimenticata", methods=["GET", "POST"])
@@ -201,17 +206,16 @@ def forgot():
     if usable and account.awaiting_confirmation:
         link = tokens.issue(account, tokens.VERIFY_EMAIL)
         name = account.customer.name if account.customer else ""
-        queue_mail(account.email, VERIFY_SUBJECT.format(portal=_portal()),
-                   render_template("mail/verify.txt", name=name, link=link))
+        _queue_verification(account.email, name, link)
     else:
         # An unknown login gets a decoy token and a row that mails nobody: the same queries and
         # writes as a real reset, so the time taken does not tell whether the account exists.
         link = tokens.issue(account if usable else None, tokens.RESET_PASSWORD)
         queue_mail(account.email if usable else login_name,
-                   RESET_SUBJECT.format(portal=_portal()),
+                   _("Nuova password per l'%(portal)s", portal=_portal()),
                    render_template("mail/reset.txt", link=link), send=usable)
     db.session.commit()
-    return _message("Controlla la tua email", FORGOT_SENT)
+    return _message(_("Controlla la tua email"), _(FORGOT_SENT))
 
 
 @bp.route("/password/reimposta/<raw>", methods=["GET", "POST"])
@@ -219,8 +223,8 @@ def reset(raw: str):
     """Choose a new password from a reset link."""
     token = tokens.find(raw, tokens.RESET_PASSWORD)
     if token is None:
-        return _message("Link non valido", "Il link non è valido o è scaduto. Chiedine uno "
-                        "nuovo da «Password dimenticata».", 404)
+        return _message(_("Link non valido"), _("Il link non è valido o è scaduto. Chiedine "
+                                                 "uno nuovo da «Password dimenticata»."), 404)
     form = ResetForm()
     if not form.validate_on_submit():
         return _page("reset.html", 400 if request.method == "POST" else 200, form=form)
@@ -235,7 +239,7 @@ def reset(raw: str):
     end_sessions(account.id)  # whoever knew the old password is out
     throttle.clear_account(account.id)  # the member proved who they are: no more slow-down
     db.session.commit()
-    return _message("Password cambiata", "La nuova password è attiva. Ora puoi accedere.")
+    return _message(_("Password cambiata"), _("La nuova password è attiva. Ora puoi accedere."))
 
 
 def _set_password(account: Account, password: str) -> None:
@@ -265,7 +269,7 @@ def account_page():
     elif action == "email" and email_form.validate_on_submit():
         notice, error = _change_email(account, email_form)
     elif request.method == "POST":
-        error = "Controlla i campi evidenziati."
+        error = _("Controlla i campi evidenziati.")
     if error:
         status = 400
     return _page("account.html", status, account=account, password_form=password_form,
@@ -288,8 +292,9 @@ def _change_password(account: Account, session_id: int,
     if form.end_others.data:
         end_sessions(account.id, keep=session_id)
     db.session.commit()
-    others = " Gli altri dispositivi sono stati scollegati." if form.end_others.data else ""
-    return "Password cambiata." + others, None
+    if form.end_others.data:
+        return _("Password cambiata. Gli altri dispositivi sono stati scollegati."), None
+    return _("Password cambiata."), None
 
 
 def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, str | None]:
@@ -302,15 +307,16 @@ def _change_email(account: Account, form: ChangeEmailForm) -> tuple[str | None, 
     purge_expired_registrations()
     if db.session.scalar(select(Account.id).where(Account.email == new_email)) is not None:
         # The same answer as for a free address; the address's owner is told by mail.
-        queue_mail(new_email, f"Richiesta di usare questo indirizzo per l'{_portal()}",
+        queue_mail(new_email, _("Richiesta di usare questo indirizzo per l'%(portal)s",
+                                portal=_portal()),
                    render_template("mail/change_email_taken.txt", base=_base_url()))
     else:
         link = tokens.issue(account, tokens.CHANGE_EMAIL, new_email=new_email)
-        queue_mail(new_email, f"Conferma la nuova email dell'{_portal()}",
+        queue_mail(new_email, _("Conferma la nuova email dell'%(portal)s", portal=_portal()),
                    render_template("mail/change_email.txt", link=link))
     db.session.commit()
-    return (f"Ti abbiamo inviato un link a {new_email}: l'email di accesso cambia quando lo "
-            "apri e confermi."), None
+    return _("Ti abbiamo inviato un link a %(email)s: l'email di accesso cambia quando lo "
+             "apri e confermi.", email=new_email), None
 
 
 @bp.route("/account/email/<raw>", methods=["GET", "POST"])
@@ -321,7 +327,7 @@ def confirm_email_change(raw: str):
     """
     token = tokens.find(raw, tokens.CHANGE_EMAIL)
     if token is None or _email_taken(token.new_email):
-        return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
+        return _message(_("Link non valido"), _("Il link non è valido o è scaduto."), 404)
     if request.method == "GET":
         return render_template("confirm_email.html", new_email=token.new_email)
     account, new_email = token.account, token.new_email
@@ -329,13 +335,13 @@ def confirm_email_change(raw: str):
         old_email, account.email = account.email, new_email
         # Spends this link and every other one sent before, reset links to the old address too.
         tokens.void(account.id)
-        queue_mail(old_email, f"L'email di accesso all'{_portal()} è cambiata",
+        queue_mail(old_email, _("L'email di accesso all'%(portal)s è cambiata", portal=_portal()),
                    render_template("mail/email_changed.txt", new_email=_masked(new_email)))
         db.session.commit()
     except IntegrityError:  # the address was taken meanwhile (any flush may find out)
         db.session.rollback()
-        return _message("Link non valido", "Il link non è valido o è scaduto.", 404)
-    return _message("Email cambiata", f"Da ora accedi con {new_email}.")
+        return _message(_("Link non valido"), _("Il link non è valido o è scaduto."), 404)
+    return _message(_("Email cambiata"), _("Da ora accedi con %(email)s.", email=new_email))
 
 
 def _email_taken(email: str | None) -> bool:

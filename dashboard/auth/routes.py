@@ -9,16 +9,18 @@ from models import Account, LoginSession, db
 from models.entities import utcnow
 from models.queries import account_by_login
 
+from ..i18n import N_, _
 from . import bill_facts, devices, throttle
 from .forms import LoginForm
 from .identity import client_ip, current_viewer, login_user, logout_user
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_FAILURE = "Email, codice cliente o password non corretti."
-WRONG_CURRENT = "La password attuale non è corretta."
-UNCONFIRMED = ("Prima di accedere conferma il tuo indirizzo email con il link che ti abbiamo "
-               "inviato. Non lo trovi? Da «Password dimenticata» te ne mandiamo un altro.")
+GENERIC_FAILURE = N_("Email, codice cliente o password non corretti.")
+WRONG_CURRENT = N_("La password attuale non è corretta.")
+UNCONFIRMED = N_("Prima di accedere conferma il tuo indirizzo email con il link che ti "
+                 "abbiamo inviato. Non lo trovi? Da «Password dimenticata» te ne mandiamo "
+                 "un altro.")
 # Unknown logins are checked against this hash, so they cost the same work as known ones.
 _DUMMY_PASSWORD = "dummy-password-for-equal-work"
 
@@ -84,9 +86,9 @@ def attempt_login(login: str, password: str) -> tuple[Account | None, str | None
     if not verdict.allowed:
         return None, verdict.message(), 429
     if not right:
-        return None, GENERIC_FAILURE, 401
+        return None, _(GENERIC_FAILURE), 401
     if account.awaiting_confirmation:
-        return None, UNCONFIRMED, 403
+        return None, _(UNCONFIRMED), 403
     return account, None, 302
 
 
@@ -95,7 +97,7 @@ def current_password_error(account: Account, password: str) -> str | None:
     right, verdict = guarded_verify(account, account.email, password)
     if not verdict.allowed:
         return verdict.message()
-    return None if right else WRONG_CURRENT
+    return None if right else _(WRONG_CURRENT)
 
 
 def address_throttle_error(kind: str) -> str | None:
@@ -134,7 +136,7 @@ def login():
             devices.remember(response, account)  # this browser is now trusted for the account
             return response
     elif request.method == "POST":
-        error, status = "Inserisci email o codice cliente e password.", 400
+        error, status = _("Inserisci email o codice cliente e password."), 400
     return render_template("login.html", form=form, error=error,
                            expired=request.args.get("scaduta") == "1"), status
 
@@ -151,7 +153,7 @@ def renew():
     """Keep the session alive when the member answers the timeout warning."""
     viewer = current_viewer()
     if viewer is None:
-        return jsonify(error="Sessione scaduta."), 401
+        return jsonify(error=_("Sessione scaduta.")), 401
     row = db.session.get(LoginSession, viewer.session_id)
     row.last_seen_at = utcnow()
     db.session.commit()

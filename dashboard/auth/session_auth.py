@@ -8,6 +8,7 @@ from dash_auth.public_routes import get_public_routes
 from flask import current_app, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
+from ..i18n import _
 from .identity import current_viewer, session_expired
 
 CALLBACK_PATHS = ("/_dash-update-component",)
@@ -44,7 +45,7 @@ class SessionAuth(Auth):
     def login_request(self):
         """Answer 401 JSON to callbacks and scripts; send pages and forms to the login page."""
         if request.path.startswith("/_dash") or request.path in SCRIPT_PATHS:
-            response = jsonify(error="Sessione scaduta: accedi di nuovo.")
+            response = jsonify(error=_("Sessione scaduta: accedi di nuovo."))
             response.status_code = 401
             return response
         if request.path == LOGOUT_PATH:  # the session is over already: that is what was asked

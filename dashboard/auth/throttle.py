@@ -26,6 +26,8 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from models import LoginFailure, db
 from models.entities import utcnow
 
+from ..i18n import N_, _, ngettext
+
 # What a row counts: a failed password check (login or «Il mio account»), or an attempt at a
 # form that is throttled per client address only.
 LOGIN = "login"
@@ -51,7 +53,7 @@ class Verdict:
     """Whether an attempt may go ahead now, and otherwise how long to wait."""
 
     wait: timedelta
-    reason: str = "Troppi tentativi non riusciti."
+    reason: str = N_("Troppi tentativi non riusciti.")
 
     @property
     def allowed(self) -> bool:
@@ -59,11 +61,15 @@ class Verdict:
         return self.wait <= timedelta(0)
 
     def message(self) -> str:
-        """Tell the member, in Italian, how long to wait."""
+        """Tell the member, in their language, how long to wait."""
         seconds = max(1, math.ceil(self.wait.total_seconds()))
         if seconds < 90:
-            return f"{self.reason} Riprova tra {seconds} secondi."
-        return f"{self.reason} Riprova tra {math.ceil(seconds / 60)} minuti."
+            wait = ngettext("Riprova tra %(num)d secondo.", "Riprova tra %(num)d secondi.",
+                            seconds)
+        else:
+            minutes = math.ceil(seconds / 60)
+            wait = ngettext("Riprova tra %(num)d minuto.", "Riprova tra %(num)d minuti.", minutes)
+        return f"{_(self.reason)} {wait}"
 
 
 def subject_for(account_id: int | None, login: str) -> str:
@@ -167,7 +173,7 @@ def check_address(kind: str, ip: str, now: datetime | None = None) -> Verdict:
     now = now or utcnow()
     return Verdict(_slowdown(FREE_PER_ADDRESS[kind], now, HOUR,
                              LoginFailure.kind == kind, LoginFailure.ip == ip),
-                   "Troppe richieste da questo indirizzo.")
+                   N_("Troppe richieste da questo indirizzo."))
 
 
 def record_address(kind: str, ip: str, now: datetime | None = None) -> None:

@@ -21,6 +21,7 @@ from .. import branding
 from ..audit import Planned, record
 from ..auth import throttle, tokens
 from ..auth.identity import Viewer
+from ..i18n import N_, _
 from ..mail import queue_mail
 
 
@@ -32,15 +33,17 @@ class Help(StrEnum):
     SEND_RESET = "password"
 
 
+# Italian on the access trail; translated where shown (the support page, the member's mail).
 LABELS = {
-    Help.RESEND_CONFIRMATION: "Invia di nuovo il link di conferma",
-    Help.CLEAR_SLOWDOWN: "Togli il rallentamento dell'accesso",
-    Help.SEND_RESET: "Invia un link per scegliere una nuova password",
+    Help.RESEND_CONFIRMATION: N_("Invia di nuovo il link di conferma"),
+    Help.CLEAR_SLOWDOWN: N_("Togli il rallentamento dell'accesso"),
+    Help.SEND_RESET: N_("Invia un link per scegliere una nuova password"),
 }
 TOLD = {
-    Help.RESEND_CONFIRMATION: "ti abbiamo inviato di nuovo il link per confermare l'accesso",
-    Help.CLEAR_SLOWDOWN: "abbiamo tolto il rallentamento dopo i tentativi di accesso non riusciti",
-    Help.SEND_RESET: "ti abbiamo inviato un link per scegliere una nuova password",
+    Help.RESEND_CONFIRMATION: N_("ti abbiamo inviato di nuovo il link per confermare l'accesso"),
+    Help.CLEAR_SLOWDOWN: N_("abbiamo tolto il rallentamento dopo i tentativi di accesso non "
+                            "riusciti"),
+    Help.SEND_RESET: N_("ti abbiamo inviato un link per scegliere una nuova password"),
 }
 
 
@@ -105,10 +108,11 @@ def perform(viewer: Viewer, customer: Customer, action: Help, reason: str) -> bo
         link = tokens.issue(account, tokens.RESET_PASSWORD)
     else:
         throttle.clear_account(account.id)
-    subject = f"Assistenza {branding.current().name} sul tuo accesso all'Area Riservata"
+    subject = _("Assistenza %(brand)s sul tuo accesso all'Area Riservata",
+                brand=branding.current().name)
     queue_mail(account.email, subject,
                render_template("mail/account_help.txt", name=customer.name,
-                               done=TOLD[action], reason=reason.strip(), link=link,
+                               done=_(TOLD[action]), reason=reason.strip(), link=link,
                                when=utcnow()))
     db.session.commit()
     return True
