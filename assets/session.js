@@ -13,6 +13,24 @@
   var CHECK_SECONDS = setting("session-check-seconds", 15);
   var banner = null;
   var leaving = false;
+  // The page's language (<html lang>, set by the server from the viewer's choice).
+  var TEXTS = {
+    it: {
+      stay: "Resta collegato",
+      warning: function (minutes) {
+        return "Per sicurezza la sessione scade tra " + minutes +
+          (minutes === 1 ? " minuto" : " minuti") + " se non la usi.";
+      }
+    },
+    en: {
+      stay: "Stay logged in",
+      warning: function (minutes) {
+        return "For your security the session ends in " + minutes +
+          (minutes === 1 ? " minute" : " minutes") + " if you do not use it.";
+      }
+    }
+  };
+  var words = TEXTS[document.documentElement.lang] || TEXTS.it;
 
   function cookie(name) {
     var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
@@ -45,7 +63,7 @@
       var button = document.createElement("button");
       button.className = "button primary";
       button.type = "button";
-      button.textContent = "Resta collegato";
+      button.textContent = words.stay;
       button.addEventListener("click", stay);
       banner.appendChild(text);
       banner.appendChild(button);
@@ -53,8 +71,7 @@
       button.focus();
     }
     var minutes = Math.max(1, Math.ceil(seconds / 60));
-    banner.firstChild.textContent = "Per sicurezza la sessione scade tra " + minutes +
-      (minutes === 1 ? " minuto" : " minuti") + " se non la usi.";
+    banner.firstChild.textContent = words.warning(minutes);
   }
 
   function hide() {

@@ -29,7 +29,7 @@ def texts(paths: list[Path]) -> Iterator[tuple[str | tuple[str, str], Path, int]
         for path in files:
             if path.suffix == ".py":
                 method = "python"
-            elif path.suffix == ".html" and "templates" in path.parts:
+            elif path.suffix in (".html", ".txt") and "templates" in path.parts:
                 method = "jinja2.ext:babel_extract"
             else:
                 continue
