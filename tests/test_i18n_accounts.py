@@ -138,10 +138,13 @@ def test_account_page_and_its_answers_in_english(app):
                    ("non è corretta",))
 
 
-def test_a_dead_link_and_the_slow_down_speak_english(app, english):
+def test_error_pages_and_the_slow_down_speak_english(app, english):
     dead = english.get("/password/reimposta/nessuno")
     assert dead.status_code == 404
     assert_english(text_of(dead), ("Invalid link", "has expired"), ("Link non valido",))
+    stale = english.post("/login", data={"login": "x", "password": "y"})  # no form token
+    assert_english(text_of(stale), ("Page expired", "Reload it and try again."),
+                   ("Pagina scaduta",))
     with app.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
         assert Verdict(timedelta(seconds=1)).message() == (
             "Too many failed attempts. Try again in 1 second.")
