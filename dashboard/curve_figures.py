@@ -163,7 +163,10 @@ def heatmap_figure(year: int, grid: Sequence[Sequence[int | None]]) -> dict:
         _("Ora del giorno"), barmode="overlay", bargap=0,
         coloraxis={"colorscale": HEAT_SCALE, "cmin": 0, "cmax": top,
                    "colorbar": {"title": {"text": "W"}, "thickness": 14}},
-        xaxis={"type": "date", "tickformat": "%b", "dtick": "M1", "fixedrange": True,
+        # The months named by fmt, as on every other chart (not by Plotly's locale).
+        xaxis={"type": "date", "tickmode": "array", "fixedrange": True,
+               "tickvals": [date(year, m, 1).isoformat() for m in range(1, 13)],
+               "ticktext": list(fmt.month_names("abbreviated")),
                "range": [first.isoformat(), date(year, 12, 31).isoformat() + " 23:59"]},
         yaxis={"title": {"text": _("Ora del giorno")}, "fixedrange": True, "range": [0, 24],
                "tickmode": "array", "tickvals": list(range(0, 25, 3)),
