@@ -11,9 +11,15 @@
     return {namespace: namespace || "dash_html_components", type: type, props: p};
   }
 
+  /* The page's language (<html lang>, set by the server for the viewer) names the links. */
+  function openTitle(label) {
+    var english = (document.documentElement.lang || "it").slice(0, 2) === "en";
+    return (english ? "Open " : "Apri ") + label;
+  }
+
   function head(row, columns, href) {
     var label = row[0];
-    var content = href ? el("Link", {href: href, title: "Apri " + label}, label,
+    var content = href ? el("Link", {href: href, title: openTitle(label)}, label,
                             "dash_core_components") : label;
     return el("Th", {scope: "row", "data-label": columns[0][0]}, content);
   }

@@ -13,7 +13,15 @@ from models.queries import Adjustment, InvoiceRow, MonthRow
 
 from . import formatting as fmt
 from .curve_tables import table
-from .figures import BANDS, FONT_FAMILY, period_tick, reading_patterns, with_reading_legend
+from .figures import (
+    BANDS,
+    FONT_FAMILY,
+    period_tick,
+    reading_label,
+    reading_patterns,
+    with_reading_legend,
+)
+from .i18n import N_, _, ngettext
 from .palette import BAND_COLORS, PRIMARY_DARK
 
 MAX_YEARS = 5
@@ -77,9 +85,10 @@ def years_table(series: Mapping[int, Sequence[MonthRow]]) -> dict:
     rows = [[fmt.month_names()[m - 1].capitalize(),
              *[fmt.number(totals[y][m]) if m in totals[y] else "" for y in years]]
             for m in months]
-    footer = ["Totale", *[fmt.number(sum(totals[y].values())) for y in years]]
-    return table("Consumi mese per mese, anni a confronto: " + ", ".join(map(str, years)),
-                 "Mese", [[f"{y} (kWh)", True] for y in years], rows,
+    footer = [_("Totale"), *[fmt.number(sum(totals[y].values())) for y in years]]
+    return table(_("Consumi mese per mese, anni a confronto: %(years)s",
+                   years=", ".join(map(str, years))),
+                 _("Mese"), [[f"{y} (kWh)", True] for y in years], rows,
                  footer if months else None)
 
 
@@ -87,18 +96,22 @@ def years_summary(series: Mapping[int, Sequence[MonthRow]]) -> str:
     """Sum up the compared years in one sentence, saying which are partial."""
     years = sorted(series, reverse=True)
     if not any(series.values()):
-        return "Per gli anni scelti non ci sono consumi mensili."
+        return _("Per gli anni scelti non ci sono consumi mensili.")
     parts = []
     for year in years:
         totals = _month_totals(series[year])
-        partial = ("" if len(totals) == 12 else " in 1 mese" if len(totals) == 1
-                   else f" in {len(totals)} mesi")
-        parts.append(f"il {year} con {fmt.kwh(sum(totals.values()))}{partial}")
+        kwh = fmt.kwh(sum(totals.values()))
+        if len(totals) == 12:
+            parts.append(_("il %(year)s con %(kwh)s", year=year, kwh=kwh))
+        else:
+            parts.append(ngettext("il %(year)s con %(kwh)s in %(num)d mese",
+                                  "il %(year)s con %(kwh)s in %(num)d mesi",
+                                  len(totals), year=year, kwh=kwh))
     full = {y: sum(_month_totals(series[y]).values()) for y in years
             if len(series[y]) == 12}
-    top = (f"; tra gli anni completi il più alto è il {max(full, key=full.get)}"
+    top = (_("; tra gli anni completi il più alto è il %(year)s", year=max(full, key=full.get))
            if len(full) > 1 else "")
-    return "Anni a confronto: " + ", ".join(parts) + top + "."
+    return _("Anni a confronto: %(years)s", years=", ".join(parts)) + top + "."
 
 
 # --- kWh per day of each billing period ----------------------------------------------------
@@ -116,7 +129,7 @@ def round_half_up(numerator: int, denominator: int) -> int:
 
 def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
     """Chart each billing period's kWh per day, stacked by band, its reading type below."""
-    labels = [f"{period_tick(i.period_start, i.period_end)}<br>{i.reading_type}"
+    labels = [f"{period_tick(i.period_start, i.period_end)}<br>{reading_label(i.reading_type)}"
               for i in invoices]
     days = [period_days(i.period_start, i.period_end) for i in invoices]
     traces = []
@@ -128,11 +141,14 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
             "marker": {"color": BAND_COLORS[band],
                        "pattern": reading_patterns([i.reading_type for i in invoices])},
             "customdata": [[fmt.date_range(i.period_start, i.period_end), d,
-                            i.reading_type]
+                            reading_label(i.reading_type)]
                            for i, d in zip(invoices, days, strict=True)],
-            "hovertemplate": (f"<b>%{{customdata[0]}}</b> (%{{customdata[1]}} giorni, lettura "
-                              f"%{{customdata[2]}})<br>{band}: %{{y:,.1f}} kWh al giorno"
-                              "<extra></extra>"),
+            "hovertemplate": (
+                "<b>%{customdata[0]}</b> "
+                + _("(%(days)s giorni, lettura %(kind)s)", days="%{customdata[1]}",
+                    kind="%{customdata[2]}")
+                + f"<br>{band}: "
+                + _("%(kwh)s kWh al giorno", kwh="%{y:,.1f}") + "<extra></extra>"),
         })
     traces = with_reading_legend(traces, [i.reading_type for i in invoices])
     annotations = [{"x": label, "y": i.kwh / d, "text": _per_day(i.kwh, d),
@@ -146,16 +162,16 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
                    "traceorder": "normal"},
         "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels,
                   "tickangle": 0, "fixedrange": True, "automargin": True},
-        "yaxis": {"title": {"text": "kWh al giorno"}, "rangemode": "tozero",
+        "yaxis": {"title": {"text": _("kWh al giorno")}, "rangemode": "tozero",
                   "fixedrange": True, "tickformat": ",.0f"},
         "annotations": annotations,
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "dragmode": False,
     }}
 
 
-DAILY_COLUMNS = [["Giorni", True], ["Lettura", False], ["F1 (kWh/giorno)", True],
-                 ["F2 (kWh/giorno)", True], ["F3 (kWh/giorno)", True],
-                 ["Totale (kWh)", True], ["kWh al giorno", True]]
+DAILY_COLUMNS = [[N_("Giorni"), True], [N_("Lettura"), False], [N_("F1 (kWh/giorno)"), True],
+                 [N_("F2 (kWh/giorno)"), True], [N_("F3 (kWh/giorno)"), True],
+                 [N_("Totale (kWh)"), True], [N_("kWh al giorno"), True]]
 
 
 def daily_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
@@ -164,35 +180,40 @@ def daily_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
     for i in invoices:
         days = period_days(i.period_start, i.period_end)
         rows.append([f"{fmt.day(i.period_start)} – {fmt.day(i.period_end)}", fmt.number(days),
-                     i.reading_type,
+                     reading_label(i.reading_type),
                      *[_per_day(getattr(i, b.lower()), days, 2) for b in BANDS],
                      fmt.number(i.kwh), _per_day(i.kwh, days)])
     days = sum(period_days(i.period_start, i.period_end) for i in invoices)
     kwh = sum(i.kwh for i in invoices)
-    footer = ["Totale", fmt.number(days), "", "", "", "", fmt.number(kwh), _per_day(kwh, days)]
-    return table(f"kWh al giorno per periodo di fatturazione, fatture emesse nel {year}",
-                 "Periodo", DAILY_COLUMNS, rows, footer if invoices else None)
+    footer = [_("Totale"), fmt.number(days), "", "", "", "", fmt.number(kwh),
+              _per_day(kwh, days)]
+    return table(_("kWh al giorno per periodo di fatturazione, fatture emesse nel %(year)s",
+                   year=year),
+                 _("Periodo"), [[_(title), numeric] for title, numeric in DAILY_COLUMNS], rows,
+                 footer if invoices else None)
 
 
 def daily_summary(year: int, invoices: Sequence[InvoiceRow]) -> str:
     """Sum up the periods' kWh per day in one sentence: the average, the highest, the lowest."""
     if not invoices:
-        return f"Nel {year} non è stata emessa nessuna fattura."
+        return _("Nel %(year)s non è stata emessa nessuna fattura.", year=year)
     rated = [(i.kwh / period_days(i.period_start, i.period_end), i) for i in invoices]
     days = sum(period_days(i.period_start, i.period_end) for i in invoices)
     high, low = max(rated, key=lambda r: r[0])[1], min(rated, key=lambda r: r[0])[1]
 
     def said(i: InvoiceRow) -> str:
         """Say a period and its kWh per day."""
-        return (f"{fmt.date_range(i.period_start, i.period_end)} con "
-                f"{_per_day(i.kwh, period_days(i.period_start, i.period_end))} kWh al giorno")
+        return _("%(period)s con %(kwh)s kWh al giorno",
+                 period=fmt.date_range(i.period_start, i.period_end),
+                 kwh=_per_day(i.kwh, period_days(i.period_start, i.period_end)))
 
-    count = "nel periodo" if len(invoices) == 1 else f"nei {len(invoices)} periodi"
-    sentence = (f"{count.capitalize()} delle fatture emesse nel {year} hai prelevato in media "
-                f"{_per_day(sum(i.kwh for i in invoices), days)} kWh al giorno")
+    average = _per_day(sum(i.kwh for i in invoices), days)
     if len(invoices) == 1:
-        return sentence + "."
-    return f"{sentence}; il più alto {said(high)}, il più basso {said(low)}."
+        return _("Nel periodo delle fatture emesse nel %(year)s hai prelevato in media "
+                 "%(kwh)s kWh al giorno.", year=year, kwh=average)
+    return _("Nei %(count)s periodi delle fatture emesse nel %(year)s hai prelevato in media "
+             "%(kwh)s kWh al giorno; il più alto %(high)s, il più basso %(low)s.",
+             count=len(invoices), year=year, kwh=average, high=said(high), low=said(low))
 
 
 # --- conguagli ------------------------------------------------------------------------------
@@ -205,12 +226,16 @@ def _signed(kwh: int) -> str:
 def adjustment_text(adjustment: Adjustment) -> str:
     """Say what a conguaglio recalculates, in kWh by band, and that no chart shows it."""
     a = adjustment
-    bill = f"La fattura n. {a.number} del {fmt.day(a.issue_date)} è un conguaglio"
-    span = (f" dei consumi stimati {fmt.date_range(a.estimated_from, a.estimated_to)}"
-            if a.estimated_from and a.estimated_to else " dei consumi stimati in precedenza")
+    bill = _("La fattura n. %(number)s del %(date)s è un conguaglio", number=a.number,
+             date=fmt.day(a.issue_date))
+    span = (" " + _("dei consumi stimati %(period)s",
+                    period=fmt.date_range(a.estimated_from, a.estimated_to))
+            if a.estimated_from and a.estimated_to else
+            " " + _("dei consumi stimati in precedenza"))
     if a.kwh is None:
-        return (f"{bill}{span}: i kWh ricalcolati sono nella voce «Ricalcoli» della fattura; "
-                "non compaiono in nessun grafico.")
-    return (f"{bill}{span}: ricalcola {_signed(a.kwh)} kWh (F1 {_signed(a.f1)}, "
-            f"F2 {_signed(a.f2)}, F3 {_signed(a.f3)}), fatturati ora. Questi kWh non "
-            "compaiono in nessun grafico: i mesi stimati mostrano la stima.")
+        return bill + span + _(": i kWh ricalcolati sono nella voce «Ricalcoli» della fattura; "
+                               "non compaiono in nessun grafico.")
+    return bill + span + _(": ricalcola %(kwh)s kWh (F1 %(f1)s, F2 %(f2)s, F3 %(f3)s), "
+                           "fatturati ora. Questi kWh non compaiono in nessun grafico: "
+                           "i mesi stimati mostrano la stima.", kwh=_signed(a.kwh),
+                           f1=_signed(a.f1), f2=_signed(a.f2), f3=_signed(a.f3))

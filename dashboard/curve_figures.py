@@ -17,8 +17,9 @@ from models.curves import BandWh, slot_bands
 
 from . import formatting as fmt
 from . import palette
-from .curve_tables import KIND_LABELS, KINDS, clock_labels
+from .curve_tables import KINDS, clock_labels, kind_label
 from .figures import BANDS, FONT_FAMILY
+from .i18n import _
 from .palette import BAND_COLORS, MUTED
 
 DAY_MS = 86_400_000
@@ -38,7 +39,7 @@ def typed(values: Sequence[int], dtype: str) -> dict:
 
 
 def _layout(y_title: str, **extra: object) -> dict:
-    """Return the small explicit layout every curve chart shares (Italian separators)."""
+    """Return the small explicit layout every curve chart shares (the viewer's separators)."""
     layout = {
         "separators": fmt.plotly_separators(),
         "font": {"size": 14, "family": FONT_FAMILY},
@@ -79,7 +80,8 @@ def month_figure(year: int, month: int, days: Sequence[date],
         })
     return {"data": traces, "layout": _layout(
         "kWh", barmode="stack",
-        xaxis={"type": "category", "title": {"text": f"{name.capitalize()} {year}"},
+        xaxis={"type": "category", "title": {"text": fmt.month_name(date(year, month, 1))
+                                             .capitalize()},
                "fixedrange": True, "tickangle": 0})}
 
 
@@ -117,16 +119,17 @@ def day_figure(day: date, values: Sequence[int], committed_kw: Decimal,
     legend = [{"type": "bar", "name": band, "x": [None], "y": [None],
                "marker": {"color": BAND_COLORS[band]}, "hoverinfo": "skip"} for band in BANDS]
     # The two lines are close (3 and 3,3 kW): one label under its line, the other above.
-    lines = [(Decimal(committed_kw), f"Potenza impegnata {fmt.kw(committed_kw)}", MUTED,
-              "top"),
-             (Decimal(available_kw), f"Potenza disponibile {fmt.kw(available_kw)}",
+    lines = [(Decimal(committed_kw),
+              _("Potenza impegnata %(kw)s", kw=fmt.kw(committed_kw)), MUTED, "top"),
+             (Decimal(available_kw), _("Potenza disponibile %(kw)s", kw=fmt.kw(available_kw)),
               palette.PRIMARY_DARK, "bottom")]   # the brand's: read when drawn
     peak = max([v * 4 / 1000 for v in values] + [float(available_kw)]) * 1.1
     return {"data": [bars, *legend], "layout": _layout(
         "kW", barmode="overlay", bargap=0.1, legend={
             "orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16}, "itemclick": False,
             "itemdoubleclick": False, "traceorder": "normal"},
-        xaxis={**xaxis, "title": {"text": f"Ora del {fmt.day(day)}"}, "fixedrange": True},
+        xaxis={**xaxis, "title": {"text": _("Ora del %(day)s", day=fmt.day(day))},
+               "fixedrange": True},
         yaxis={"title": {"text": "kW"}, "fixedrange": True, "range": [0, peak * 1.15]},
         shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(kw),
                  "y1": float(kw), "line": {"color": color, "width": 2, "dash": "dash"}}
@@ -151,16 +154,21 @@ def heatmap_figure(year: int, grid: Sequence[Sequence[int | None]]) -> dict:
         "y": typed([0 if w is None else 1 for w in row], "u1"),
         "marker": {"color": typed([0 if w is None else w for w in row], "u2"),
                    "coloraxis": "coloraxis", "line": {"width": 0}},
-        "hovertemplate": (f"<b>%{{x|%d/%m/%Y}}</b>, ore {hour:02d}–{hour + 1:02d}<br>"
-                          "%{marker.color:,.0f} W in media<extra></extra>"),
+        "hovertemplate": ("<b>%{x|%d/%m/%Y}</b>, "
+                          + _("ore %(start)s–%(end)s", start=f"{hour:02d}", end=f"{hour + 1:02d}")
+                          + "<br>" + _("%(watts)s W in media", watts="%{marker.color:,.0f}")
+                          + "<extra></extra>"),
     } for hour, row in enumerate(grid)]
     return {"data": traces, "layout": _layout(
-        "Ora del giorno", barmode="overlay", bargap=0,
+        _("Ora del giorno"), barmode="overlay", bargap=0,
         coloraxis={"colorscale": HEAT_SCALE, "cmin": 0, "cmax": top,
                    "colorbar": {"title": {"text": "W"}, "thickness": 14}},
-        xaxis={"type": "date", "tickformat": "%b", "dtick": "M1", "fixedrange": True,
+        # The months named by fmt, as on every other chart (not by Plotly's locale).
+        xaxis={"type": "date", "tickmode": "array", "fixedrange": True,
+               "tickvals": [date(year, m, 1).isoformat() for m in range(1, 13)],
+               "ticktext": list(fmt.month_names("abbreviated")),
                "range": [first.isoformat(), date(year, 12, 31).isoformat() + " 23:59"]},
-        yaxis={"title": {"text": "Ora del giorno"}, "fixedrange": True, "range": [0, 24],
+        yaxis={"title": {"text": _("Ora del giorno")}, "fixedrange": True, "range": [0, 24],
                "tickmode": "array", "tickvals": list(range(0, 25, 3)),
                "ticktext": [f"{h:02d}" for h in range(0, 25, 3)]})}
 
@@ -169,12 +177,13 @@ def typical_figure(label: str, typical: Mapping[str, Sequence[int | None]]) -> d
     """Chart the average weekday, Saturday and Sunday of a month, hour by hour (kW)."""
     hours = [f"{h:02d}:00" for h in range(24)]
     traces = [{
-        "type": "scatter", "mode": "lines+markers", "name": KIND_LABELS[kind], "x": hours,
+        "type": "scatter", "mode": "lines+markers", "name": kind_label(kind), "x": hours,
         "y": [None if w is None else round(w / 1000, 3) for w in typical[kind]],
         "line": {"color": KIND_COLORS[kind], "width": 3,
                  "dash": ("solid", "dash", "dot")[KINDS.index(kind)]},
-        "hovertemplate": f"<b>{KIND_LABELS[kind]}</b>, %{{x}}: %{{y:,.2f}} kW<extra></extra>",
+        "hovertemplate": f"<b>{kind_label(kind)}</b>, %{{x}}: %{{y:,.2f}} kW<extra></extra>",
     } for kind in KINDS]
     return {"data": traces, "layout": _layout(
-        "kW", xaxis={"type": "category", "title": {"text": f"Giornata tipo, {label}"},
+        "kW", xaxis={"type": "category",
+                     "title": {"text": _("Giornata tipo, %(month)s", month=label)},
                      "fixedrange": True, "tickangle": 0, "nticks": 12})}

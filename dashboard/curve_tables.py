@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,16 +28,28 @@ from models.curves import (
 from models.queries import InvoiceRow, MonthRow
 
 from . import formatting as fmt
+from .figures import reading_label
+from .i18n import N_, _, ngettext
 
 Days = Mapping[date, Sequence[int]]
 NIGHT_END_HOUR = 5        # the base load is read from the quarter hours 00:00–05:00
 BASE_LOAD_QUANTILE = 0.10  # the night's 10th percentile: the fridge and standby, not a blip
 KINDS = ("feriale", "sabato", "domenica")
-KIND_LABELS = {"feriale": "Giorno feriale", "sabato": "Sabato",
-               "domenica": "Domenica e festivi"}
+KIND_LABELS = {"feriale": N_("Giorno feriale"), "sabato": N_("Sabato"),
+               "domenica": N_("Domenica e festivi")}
 BAND_COLUMNS = [["F1 (kWh)", True], ["F2 (kWh)", True], ["F3 (kWh)", True],
-                ["Totale (kWh)", True]]
-READING_COLUMN = ["Lettura", False]  # effettiva, stimata or autolettura: bills must say which
+                [N_("Totale (kWh)"), True]]
+READING_COLUMN = [N_("Lettura"), False]  # effettiva, stimata or autolettura: bills say which
+
+
+def kind_label(kind: str) -> str:
+    """Name a typical day (feriale, sabato, domenica) in the viewer's language."""
+    return _(KIND_LABELS[kind])
+
+
+def columns(*marked: list) -> list[list]:
+    """Translate the titles of columns marked with N_(): [title, numeric] each."""
+    return [[_(title), numeric] for title, numeric in marked]
 
 
 # --- the local clock of each quarter hour ---------------------------------------------------
@@ -127,13 +139,14 @@ def stats_text(stats: PowerStats, available_kw: Decimal) -> str | None:
     if stats.peak_w is None or stats.peak_at is None:
         return None
     day, slot = stats.peak_at
-    when = f"il {fmt.day(day)} alle {local_label(day, slot)[:5]}"
-    times = ("mai" if not stats.over else
-             "1 quarto d'ora" if stats.over == 1 else f"{fmt.number(stats.over)} quarti d'ora")
+    times = (_("mai") if not stats.over else
+             ngettext("%(count)s quarto d'ora", "%(count)s quarti d'ora", stats.over,
+                      count=fmt.number(stats.over)))
     base = kw_text(stats.base_w) if stats.base_w is not None else "–"
-    return (f"Consumo di base (notte, 00–05): {base}. Potenza massima: "
-            f"{kw_text(stats.peak_w)} {when}. Sopra la potenza disponibile di "
-            f"{fmt.kw(available_kw)}: {times}.")
+    return _("Consumo di base (notte, 00–05): %(base)s. Potenza massima: %(peak)s il %(day)s "
+             "alle %(time)s. Sopra la potenza disponibile di %(available)s: %(times)s.",
+             base=base, peak=kw_text(stats.peak_w), day=fmt.day(day),
+             time=local_label(day, slot)[:5], available=fmt.kw(available_kw), times=times)
 
 
 # --- sums by day and by hour ------------------------------------------------------------------
@@ -207,20 +220,21 @@ def year_table(year: int, months: Sequence[MonthRow], links: Mapping[int, str]) 
     """Tabulate a year month by month; a month with curves links to its days."""
     rows = [[fmt.month_name(row.month).capitalize(),
              *_band_cells(BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000), 0),
-             row.reading_type] for row in months]
+             reading_label(row.reading_type)] for row in months]
     total = sum((BandWh(r.f1 * 1000, r.f2 * 1000, r.f3 * 1000) for r in months), BandWh())
-    return table(f"Consumi per mese, {year}", "Mese", [*BAND_COLUMNS, READING_COLUMN], rows,
-                 ["Totale", *_band_cells(total, 0), ""] if months else None,
+    return table(_("Consumi per mese, %(year)s", year=year), _("Mese"),
+                 columns(*BAND_COLUMNS, READING_COLUMN), rows,
+                 [_("Totale"), *_band_cells(total, 0), ""] if months else None,
                  [links.get(row.month.month) for row in months])
 
 
 def period_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
     """Tabulate the invoices issued in a year, one row per billing period."""
     rows = [[fmt.date_range(i.period_start, i.period_end),
-             *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0), i.reading_type]
-            for i in invoices]
-    return table(f"Consumi per periodo di fatturazione, fatture emesse nel {year}",
-                 "Periodo", [*BAND_COLUMNS, READING_COLUMN], rows)
+             *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0),
+             reading_label(i.reading_type)] for i in invoices]
+    return table(_("Consumi per periodo di fatturazione, fatture emesse nel %(year)s",
+                   year=year), _("Periodo"), columns(*BAND_COLUMNS, READING_COLUMN), rows)
 
 
 def month_table(year: int, month: int, by_day: Mapping[date, BandWh],
@@ -230,8 +244,9 @@ def month_table(year: int, month: int, by_day: Mapping[date, BandWh],
     rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
     total = sum(by_day.values(), BandWh())
     label = fmt.month_name(date(year, month, 1))
-    return table(f"Consumi per giorno, {label}", "Giorno", BAND_COLUMNS, rows,
-                 ["Totale", *_band_cells(total, 1)] if by_day else None,
+    return table(_("Consumi per giorno, %(month)s", month=label), _("Giorno"),
+                 columns(*BAND_COLUMNS), rows,
+                 [_("Totale"), *_band_cells(total, 1)] if by_day else None,
                  [links.get(day) for day, _ in ordered])
 
 
@@ -243,8 +258,9 @@ def day_table(day: date, values: Sequence[int]) -> dict:
         cells = [energy if band.name == name else "" for name in ("F1", "F2", "F3")]
         rows.append([label, *cells, energy, fmt.wh_as_kwh(wh * 4, 2)])
     total = day_bands(day, values)
-    return table(f"Quarti d'ora del {fmt.day(day)}", "Ora", [*BAND_COLUMNS, ["kW", True]],
-                 rows, ["Totale", *_band_cells(total, 3), ""])
+    return table(_("Quarti d'ora del %(day)s", day=fmt.day(day)), _("Ora"),
+                 columns(*BAND_COLUMNS, ["kW", True]), rows,
+                 [_("Totale"), *_band_cells(total, 3), ""])
 
 
 def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> dict:
@@ -252,8 +268,8 @@ def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> di
     rows = [[f"{hour:02d}:00–{hour + 1:02d}:00",
              *["" if typical[k][hour] is None else fmt.wh_as_kwh(typical[k][hour], 2)
                for k in KINDS]] for hour in range(24)]
-    return table(f"Giornata tipo, {label}: potenza media (kW)", "Ora",
-                 [[f"{KIND_LABELS[k]} (kW)", True] for k in KINDS], rows)
+    return table(_("Giornata tipo, %(month)s: potenza media (kW)", month=label), _("Ora"),
+                 [[f"{kind_label(k)} (kW)", True] for k in KINDS], rows)
 
 
 # --- one-sentence summaries, for screen readers and for people who prefer numbers -------------
@@ -261,37 +277,47 @@ def typical_table(label: str, typical: Mapping[str, Sequence[int | None]]) -> di
 def year_summary(year: int, months: Sequence[MonthRow]) -> str:
     """Sum up a year month by month in one sentence."""
     if not months:
-        return f"Per il {year} non ci sono consumi mensili."
+        return _("Per il %(year)s non ci sono consumi mensili.", year=year)
     total = sum(m.f1 + m.f2 + m.f3 for m in months)
     top = max(months, key=lambda m: m.f1 + m.f2 + m.f3)
     f1, f2, f3 = (sum(getattr(m, b) for m in months) for b in ("f1", "f2", "f3"))
-    return (f"Nel {year} hai prelevato {fmt.kwh(total)} in {len(months)} mesi "
-            f"(F1 {fmt.percent(f1, total)}, F2 {fmt.percent(f2, total)}, "
-            f"F3 {fmt.percent(f3, total)}); il mese con più consumi è "
-            f"{fmt.month_name(top.month)} con {fmt.kwh(top.f1 + top.f2 + top.f3)}.")
+    return _("Nel %(year)s hai prelevato %(kwh)s in %(months)s mesi (F1 %(f1)s, F2 %(f2)s, "
+             "F3 %(f3)s); il mese con più consumi è %(top)s con %(top_kwh)s.",
+             year=year, kwh=fmt.kwh(total), months=len(months), f1=fmt.percent(f1, total),
+             f2=fmt.percent(f2, total), f3=fmt.percent(f3, total),
+             top=fmt.month_name(top.month), top_kwh=fmt.kwh(top.f1 + top.f2 + top.f3))
 
 
 def period_summary(year: int, invoices: Sequence[InvoiceRow]) -> str:
     """Sum up the year's invoices in one sentence."""
     if not invoices:
-        return f"Nel {year} non è stata emessa nessuna fattura."
+        return _("Nel %(year)s non è stata emessa nessuna fattura.", year=year)
     start = min(i.period_start for i in invoices)
     end = max(i.period_end for i in invoices)
-    count = "1 fattura emessa" if len(invoices) == 1 else f"{len(invoices)} fatture emesse"
-    return (f"Le {count} nel {year} sommano {fmt.kwh(sum(i.kwh for i in invoices))} e coprono "
-            f"i consumi {fmt.date_range(start, end)}.").replace("Le 1 ", "La ")
+    return ngettext("La fattura emessa nel %(year)s somma %(kwh)s e copre i consumi "
+                    "%(period)s.",
+                    "Le %(num)d fatture emesse nel %(year)s sommano %(kwh)s e coprono i "
+                    "consumi %(period)s.", len(invoices), year=year,
+                    kwh=fmt.kwh(sum(i.kwh for i in invoices)),
+                    period=fmt.date_range(start, end))
 
 
 def month_summary(year: int, month: int, by_day: Mapping[date, BandWh]) -> str:
     """Sum up a month day by day in one sentence."""
     label = fmt.month_name(date(year, month, 1))
     if not by_day:
-        return f"Per {label} non ci sono misure al quarto d'ora."
+        return no_quarter_hours(label)
     total = sum(b.total for b in by_day.values())
     top_day, top = max(by_day.items(), key=lambda item: item[1].total)
-    return (f"A {label} hai prelevato {fmt.wh_as_kwh(total, 1)} kWh in {len(by_day)} giorni; "
-            f"il giorno con più consumi è il {fmt.day(top_day)} con "
-            f"{fmt.wh_as_kwh(top.total, 1)} kWh.")
+    return _("A %(month)s hai prelevato %(kwh)s kWh in %(days)s giorni; il giorno con più "
+             "consumi è il %(top)s con %(top_kwh)s kWh.", month=label,
+             kwh=fmt.wh_as_kwh(total, 1), days=len(by_day), top=fmt.day(top_day),
+             top_kwh=fmt.wh_as_kwh(top.total, 1))
+
+
+def no_quarter_hours(label: str) -> str:
+    """Say that a month (or a day, «il 14/03/2023») has no quarter-hour measures."""
+    return _("Per %(what)s non ci sono misure al quarto d'ora.", what=label)
 
 
 def day_summary(day: date, values: Sequence[int], available_kw: Decimal) -> str:
@@ -299,33 +325,40 @@ def day_summary(day: date, values: Sequence[int], available_kw: Decimal) -> str:
     total = sum(values)
     peak_slot = max(range(len(values)), key=lambda i: values[i])
     peak_w = values[peak_slot] * 4
-    side = ("sopra" if peak_w > Decimal(available_kw) * 1000 else "entro")
-    return (f"Il {fmt.day(day)} hai prelevato {fmt.wh_as_kwh(total, 1)} kWh in "
-            f"{len(values)} quarti d'ora; la potenza più alta è stata {kw_text(peak_w)} alle "
-            f"{local_label(day, peak_slot)[:5]}, {side} la potenza disponibile di "
-            f"{fmt.kw(available_kw)}.")
+    said = {"day": fmt.day(day), "kwh": fmt.wh_as_kwh(total, 1), "count": len(values),
+            "peak": kw_text(peak_w), "time": local_label(day, peak_slot)[:5],
+            "available": fmt.kw(available_kw)}
+    if peak_w > Decimal(available_kw) * 1000:
+        return _("Il %(day)s hai prelevato %(kwh)s kWh in %(count)s quarti d'ora; la potenza più "
+                 "alta è stata %(peak)s alle %(time)s, sopra la potenza disponibile di "
+                 "%(available)s.", **said)
+    return _("Il %(day)s hai prelevato %(kwh)s kWh in %(count)s quarti d'ora; la potenza più "
+             "alta è stata %(peak)s alle %(time)s, entro la potenza disponibile di "
+             "%(available)s.", **said)
 
 
 def heatmap_summary(year: int, grid: Sequence[Sequence[int | None]]) -> str:
     """Sum up the year's heatmap in one sentence: which hour of the day draws the most."""
     shown = len(grid[12]) - grid[12].count(None)
     if not shown:
-        return f"Per il {year} non ci sono misure al quarto d'ora."
+        return _("Per il %(year)s non ci sono misure al quarto d'ora.", year=year)
     by_hour = [sum(filter(None, row)) for row in grid]
     top = max(range(24), key=lambda h: by_hour[h])
-    return (f"La mappa mostra {shown} giorni del {year}, ora per ora; l'ora del giorno "
-            f"con più consumi è tra le {top} e le {top + 1}.")
+    return _("La mappa mostra %(days)s giorni del %(year)s, ora per ora; l'ora del giorno con "
+             "più consumi è tra le %(start)s e le %(end)s.", days=shown, year=year, start=top,
+             end=top + 1)
 
 
 def typical_summary(label: str, typical: Mapping[str, Sequence[int | None]]) -> str:
     """Sum up the typical weekday in one sentence."""
     weekday = [w for w in typical["feriale"] if w is not None]
     if not weekday:
-        return f"Per {label} non ci sono misure al quarto d'ora dei giorni feriali."
+        return _("Per %(month)s non ci sono misure al quarto d'ora dei giorni feriali.",
+                 month=label)
     top = max(range(24), key=lambda h: typical["feriale"][h] or 0)
-    return (f"A {label}, in un giorno feriale tipo la potenza media va da "
-            f"{kw_text(min(weekday))} a {kw_text(max(weekday))}, il massimo tra le {top} e le "
-            f"{top + 1}.")
+    return _("A %(month)s, in un giorno feriale tipo la potenza media va da %(low)s a "
+             "%(high)s, il massimo tra le %(start)s e le %(end)s.", month=label,
+             low=kw_text(min(weekday)), high=kw_text(max(weekday)), start=top, end=top + 1)
 
 
 # --- the reconciliation panel ------------------------------------------------------------------
@@ -374,21 +407,23 @@ def month_check_text(check: MonthCheck) -> list[str]:
     label = fmt.month_name(check.month)
     lines = []
     if check.billed is None:
-        lines.append(f"Per {label} non c'è il totale mensile letto dal contatore da confrontare "
-                     f"con le misure al quarto d'ora ({fmt.wh_as_kwh(check.curve.total)} kWh).")
+        lines.append(_("Per %(month)s non c'è il totale mensile letto dal contatore da "
+                       "confrontare con le misure al quarto d'ora (%(kwh)s kWh).", month=label,
+                       kwh=fmt.wh_as_kwh(check.curve.total)))
     elif check.difference == BandWh():
-        lines.append(f"Le misure al quarto d'ora di {label} sommano "
-                     f"{fmt.kwh(check.billed.total // 1000)}, come il totale mensile letto dal "
-                     "contatore, fascia per fascia.")
+        lines.append(_("Le misure al quarto d'ora di %(month)s sommano %(kwh)s, come il totale "
+                       "mensile letto dal contatore, fascia per fascia.", month=label,
+                       kwh=fmt.kwh(check.billed.total // 1000)))
     else:
         d = check.difference
-        lines.append(f"Le misure al quarto d'ora di {label} sommano "
-                     f"{fmt.wh_as_kwh(check.curve.total)} kWh, il totale mensile "
-                     f"{fmt.kwh(check.billed.total // 1000)}: differenza F1 {_signed_kwh(d.f1)}, "
-                     f"F2 {_signed_kwh(d.f2)}, F3 {_signed_kwh(d.f3)} kWh.")
+        lines.append(_("Le misure al quarto d'ora di %(month)s sommano %(curve)s kWh, il totale "
+                       "mensile %(billed)s: differenza F1 %(f1)s, F2 %(f2)s, F3 %(f3)s kWh.",
+                       month=label, curve=fmt.wh_as_kwh(check.curve.total),
+                       billed=fmt.kwh(check.billed.total // 1000), f1=_signed_kwh(d.f1),
+                       f2=_signed_kwh(d.f2), f3=_signed_kwh(d.f3)))
     if not check.complete:
-        lines.append(f"Misure al quarto d'ora per {check.days_with_data} giorni su "
-                     f"{check.days_in_month}.")
+        lines.append(_("Misure al quarto d'ora per %(have)s giorni su %(of)s.",
+                       have=check.days_with_data, of=check.days_in_month))
     return lines
 
 
@@ -400,45 +435,50 @@ def _signed_kwh(wh: int) -> str:
 def reconciliation_text(rec: Reconciliation) -> list[str]:
     """Explain the year's totals in a few sentences; every difference is said, none hidden."""
     lines = []
-    months = "mese" if rec.month_count == 1 else "mesi"
+    months = ngettext("Il %(num)d mese del %(year)s somma %(kwh)s",
+                      "I %(num)d mesi del %(year)s sommano %(kwh)s", rec.month_count,
+                      year=rec.year, kwh=fmt.kwh(rec.months_kwh))
     if rec.invoice_count and rec.covers:
-        invoices = "la fattura emessa" if rec.invoice_count == 1 else (
-            f"le {rec.invoice_count} fatture emesse")
         start, end = rec.covers
-        same = rec.invoices_kwh == rec.months_kwh
-        lines.append(
-            f"I {rec.month_count} {months} del {rec.year} sommano {fmt.kwh(rec.months_kwh)}; "
-            f"{invoices} nel {rec.year} sommano {fmt.kwh(rec.invoices_kwh)}"
-            + (". " if same else ", perché ") +
-            f"coprono i consumi {fmt.date_range(start, end)}"
-            + (", gli stessi mesi." if same and start.year == end.year == rec.year else
-               ", non l'anno solare." if not same else "."))
+        invoices = ngettext("la fattura emessa nel %(year)s somma %(kwh)s",
+                            "le %(num)d fatture emesse nel %(year)s sommano %(kwh)s",
+                            rec.invoice_count, year=rec.year, kwh=fmt.kwh(rec.invoices_kwh))
+        period = fmt.date_range(start, end)
+        if rec.invoices_kwh != rec.months_kwh:
+            covers = _(", perché coprono i consumi %(period)s, non l'anno solare.", period=period)
+        elif start.year == end.year == rec.year:
+            covers = _(". Coprono i consumi %(period)s, gli stessi mesi.", period=period)
+        else:
+            covers = _(". Coprono i consumi %(period)s.", period=period)
+        lines.append(f"{months}; {invoices}{covers}")
     else:
-        lines.append(f"I {rec.month_count} {months} del {rec.year} sommano "
-                     f"{fmt.kwh(rec.months_kwh)}; nel {rec.year} non è stata emessa nessuna "
-                     "fattura.")
+        lines.append(months + _("; nel %(year)s non è stata emessa nessuna fattura.",
+                                year=rec.year))
     if rec.month_count and rec.month_count < 12:
-        lines.append(f"Anno parziale: ci sono i consumi di {rec.month_count} mesi su 12 "
-                     f"(da {fmt.month_name(rec.first_month)} a "
-                     f"{fmt.month_name(rec.last_month)}).")
+        lines.append(_("Anno parziale: ci sono i consumi di %(count)s mesi su 12 (da %(first)s "
+                       "a %(last)s).", count=rec.month_count,
+                       first=fmt.month_name(rec.first_month),
+                       last=fmt.month_name(rec.last_month)))
     if rec.checked:
         if rec.differences:
             parts = [f"{fmt.month_name(month)}: F1 {_signed_kwh(d.f1)}, F2 {_signed_kwh(d.f2)}, "
                      f"F3 {_signed_kwh(d.f3)} kWh" for month, d in rec.differences]
-            lines.append("Le misure al quarto d'ora differiscono dai totali mensili letti dal "
-                         "contatore: " + "; ".join(parts) + ".")
+            lines.append(_("Le misure al quarto d'ora differiscono dai totali mensili letti dal "
+                           "contatore: %(months)s.", months="; ".join(parts)))
         else:
-            lines.append(f"Le misure al quarto d'ora coincidono al kWh con i totali mensili in "
-                         f"tutti i {rec.checked} mesi che le hanno.")
+            lines.append(ngettext("Le misure al quarto d'ora coincidono al kWh con i totali "
+                                  "mensili nel mese che le ha.",
+                                  "Le misure al quarto d'ora coincidono al kWh con i totali "
+                                  "mensili in tutti i %(num)d mesi che le hanno.", rec.checked))
     for month, have, of in rec.incomplete:
-        lines.append(f"{fmt.month_name(month).capitalize()}: misure al quarto d'ora per "
-                     f"{have} giorni su {of}.")
+        lines.append(_("%(month)s: misure al quarto d'ora per %(have)s giorni su %(of)s.",
+                       month=fmt.month_name(month).capitalize(), have=have, of=of))
     return lines
 
 
 # --- exports ------------------------------------------------------------------------------------
 
-CSV_HEADER = ("Data", "Ora", "UTC", "kWh", "Fascia")
+CSV_HEADER = (N_("Data"), N_("Ora"), "UTC", "kWh", N_("Fascia"))
 
 
 def quarter_hour_rows(days: Days) -> list[tuple[str, str, str, str, str]]:
@@ -452,22 +492,21 @@ def quarter_hour_rows(days: Days) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def quarter_hour_csv(days: Days) -> str:
-    """Write a year's quarter hours as CSV for Italian Excel: semicolons, decimal commas."""
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """Write rows as CSV for the viewer's Excel: semicolons where the decimal is a comma."""
     out = io.StringIO()
     out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(quarter_hour_rows(days))
+    delimiter = ";" if fmt.decimal_point() == "," else ","
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
+
+
+def quarter_hour_csv(days: Days) -> str:
+    """Write a year's quarter hours as CSV, the header in the viewer's language."""
+    return csv_text([[_(title) for title in CSV_HEADER], *quarter_hour_rows(days)])
 
 
 def table_csv(data: dict) -> str:
-    """Write a view's data table as CSV for Italian Excel, footer row included."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([title for title, _ in data["columns"]])
-    for row in [*data["rows"], *([data["footer"]] if data.get("footer") else [])]:
-        writer.writerow(row)
-    return out.getvalue()
+    """Write a view's data table as CSV, footer row included."""
+    return csv_text([[title for title, _numeric in data["columns"]], *data["rows"],
+                     *([data["footer"]] if data.get("footer") else [])])

@@ -23,17 +23,33 @@ from . import compare
 from . import curve_figures as cf
 from . import curve_tables as ct
 from . import formatting as fmt
+from .i18n import _
 
 BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL = "mesi", "periodi", "mappa", "tipo"
 YEARS, DAILY = "anni", "giornaliero"
 VIEWS = (BY_MONTH, BY_PERIOD, HEATMAP, TYPICAL, YEARS, DAILY)
 YEAR_WIDE = (BY_PERIOD, HEATMAP, YEARS, DAILY)  # views of the whole year: no drill-down
-NO_CURVE = "Per {what} non abbiamo le misure al quarto d'ora di questo contratto."
 
 # link(view, month, day) -> the page's address for that view of the same contract and year
 Link = Callable[[str, int | None, int | None], str]
 # years_link(years) -> the page's address comparing those years
 YearsLink = Callable[[tuple[int, ...]], str]
+
+
+def no_curve(what: str) -> str:
+    """Say that a year, a month or a day («il 2023», «marzo 2023») has no quarter hours."""
+    return _("Per %(what)s non abbiamo le misure al quarto d'ora di questo contratto.",
+             what=what)
+
+
+def the_year(year: int) -> str:
+    """Name a year as a sentence does: «il 2023»."""
+    return _("il %(year)s", year=year)
+
+
+def the_day(day: date) -> str:
+    """Name a day as a sentence does: «il 14/03/2023»."""
+    return _("il %(day)s", day=fmt.day(day))
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,8 @@ def compose(contract: Contract, sel: Selection, link: Link,
 def _notice(sel: Selection) -> str | None:
     """Say politely that part of the address was not understood."""
     if sel.rejected:
-        return ("Il mese o il giorno indicato nell'indirizzo non è valido: mostriamo il "
-                "livello superiore.")
+        return _("Il mese o il giorno indicato nell'indirizzo non è valido: mostriamo il "
+                 "livello superiore.")
     return None
 
 
@@ -112,7 +128,7 @@ def _year(contract: Contract, sel: Selection, link: Link) -> View:
     if sel.view == HEATMAP:  # the months' table, their links; the panel is the months' view's
         grid = ct.hourly_grid(year, days)
         figure = (cf.heatmap_figure(year, grid) if days
-                  else cf.empty_figure(NO_CURVE.format(what=f"il {year}")))
+                  else cf.empty_figure(no_curve(the_year(year))))
         return View(figure, [(str(year), None)], ct.heatmap_summary(year, grid),
                     ct.year_table(year, months, links), stats, message=_notice(sel),
                     has_curves=bool(days))
@@ -121,7 +137,8 @@ def _year(contract: Contract, sel: Selection, link: Link) -> View:
     figure = None  # show() draws the months and the periods
     if sel.view == DAILY:
         figure = (compare.daily_figure(invoices) if invoices
-                  else cf.empty_figure(f"Nel {year} non è stata emessa nessuna fattura."))
+                  else cf.empty_figure(_("Nel %(year)s non è stata emessa nessuna fattura.",
+                                         year=year)))
         table, summary = compare.daily_table(year, invoices), compare.daily_summary(year, invoices)
     elif sel.view == BY_PERIOD:
         table, summary = ct.period_table(year, invoices), ct.period_summary(year, invoices)
@@ -153,7 +170,7 @@ def _years(contract: Contract, sel: Selection, years_link: YearsLink | None) -> 
         href = years_link(target) if target and years_link else None
         offered.append((year, href, compared))
     figure = (compare.years_figure(series) if any(series.values())
-              else cf.empty_figure("Per gli anni scelti non ci sono consumi mensili."))
+              else cf.empty_figure(_("Per gli anni scelti non ci sono consumi mensili.")))
     return View(figure, [(str(sel.year), None)], compare.years_summary(series),
                 compare.years_table(series), message=_notice(sel), years=offered)
 
@@ -167,7 +184,7 @@ def _month(contract: Contract, sel: Selection, link: Link) -> View:
     label = fmt.month_name(every_day[0])
     crumbs = [(str(year), link(BY_MONTH, None, None)), (fmt.month_names()[month - 1], None)]
     if not days:
-        return View(cf.empty_figure(NO_CURVE.format(what=label)), crumbs,
+        return View(cf.empty_figure(no_curve(label)), crumbs,
                     ct.month_summary(year, month, by_day), None, message=_notice(sel))
     links = {d: link(BY_MONTH, month, d.day) for d in days}
     billed = monthly_billed(db.session, contract.id, year).get(every_day[0])
@@ -186,11 +203,11 @@ def _day(contract: Contract, sel: Selection, link: Link) -> View:
     values = days_of(db.session, contract.id, day, day).get(day)
     crumbs = [(str(sel.year), link(BY_MONTH, None, None)),
               (fmt.month_names()[sel.month - 1], link(BY_MONTH, sel.month, None)),
-              (f"{day.day} {fmt.month_names()[sel.month - 1]}", None)]
+              (_("%(day)s %(month)s", day=day.day, month=fmt.month_names()[sel.month - 1]),
+               None)]
     if values is None:
-        what = f"il {fmt.day(day)}"
-        return View(cf.empty_figure(NO_CURVE.format(what=what)), crumbs,
-                    f"Per {what} non ci sono misure al quarto d'ora.", None)
+        return View(cf.empty_figure(no_curve(the_day(day))), crumbs,
+                    ct.no_quarter_hours(the_day(day)), None)
     available = contract.power_available_kw
     return View(
         cf.day_figure(day, values, contract.power_committed_kw, available), crumbs,
@@ -209,8 +226,8 @@ def _typical(contract: Contract, sel: Selection, link: Link) -> View:
     short = fmt.month_names("abbreviated")
     choices = [(short[m - 1], None if m == month else link(TYPICAL, m, None)) for m in months]
     if not days:
-        return View(cf.empty_figure(NO_CURVE.format(what=label)), [(str(year), None)],
-                    f"Per {label} non ci sono misure al quarto d'ora.", None,
+        return View(cf.empty_figure(no_curve(label)), [(str(year), None)],
+                    ct.no_quarter_hours(label), None,
                     message=_notice(sel), months=choices)
     typical = ct.typical_day(days)
     return View(cf.typical_figure(label, typical), [(str(year), None)],

@@ -7,15 +7,30 @@ from datetime import date
 from models.queries import InvoiceRow, MonthRow
 
 from . import formatting as fmt
+from .i18n import N_, _
 from .palette import BAND_COLORS
 
 BANDS = ("F1", "F2", "F3")
 FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 BAND_HINTS = {
-    "F1": "ore di punta: lun–ven 8–19",
-    "F2": "ore intermedie: lun–ven 7–8 e 19–23, sabato 7–23",
-    "F3": "ore fuori punta: notte, domenica e festivi",
+    "F1": N_("ore di punta: lun–ven 8–19"),
+    "F2": N_("ore intermedie: lun–ven 7–8 e 19–23, sabato 7–23"),
+    "F3": N_("ore fuori punta: notte, domenica e festivi"),
 }
+# The reading types as the database writes them (models.enums.ReadingType), named for the viewer.
+READING_LABELS = {"effettiva": N_("effettiva"), "stimata": N_("stimata"),
+                  "autolettura": N_("autolettura")}
+
+
+def band_hint(band: str) -> str:
+    """Say when a band's hours are, in the viewer's language."""
+    return _(BAND_HINTS[band])
+
+
+def reading_label(kind: str) -> str:
+    """Name a reading type (effettiva, stimata, autolettura) in the viewer's language."""
+    return _(READING_LABELS[kind]) if kind in READING_LABELS else kind
+
 
 def graph_config() -> dict:
     """Configure every graph: the viewer's locale, no Plotly logo, no upload button."""
@@ -53,14 +68,17 @@ def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None]
             "y": y,
             "marker": {"color": BAND_COLORS[band]},
             "customdata": [
-                [title, share, fmt.number(total) if total is not None else "", reading]
+                [title, share, fmt.number(total) if total is not None else "",
+                 reading_label(reading)]
                 for title, share, total, reading in zip(
                     titles, shares, totals, readings or [""] * len(titles), strict=True)
             ],
             "hovertemplate": (
-                f"<b>%{{customdata[0]}}</b><br>{band}: %{{y:,.0f}} kWh"
-                " (%{customdata[1]} di %{customdata[2]} kWh)"
-                + ("<br>Lettura %{customdata[3]}" if readings else "") + "<extra></extra>"
+                f"<b>%{{customdata[0]}}</b><br>{band}: %{{y:,.0f}} kWh "
+                + _("(%(share)s di %(total)s kWh)", share="%{customdata[1]}",
+                    total="%{customdata[2]}")
+                + ("<br>" + _("Lettura %(kind)s", kind="%{customdata[3]}") if readings else "")
+                + "<extra></extra>"
             ),
         })
         if readings:
@@ -110,10 +128,10 @@ def consumption_by_month(rows: Sequence[MonthRow], year: int) -> dict:
 def consumption_by_period(invoices: Sequence[InvoiceRow]) -> dict:
     """Chart one bar per invoice period, in the table's order."""
     # The reading type under each period: effettiva, stimata or autolettura, never unseen.
-    labels = [f"{period_tick(i.period_start, i.period_end)}<br>{i.reading_type}"
+    labels = [f"{period_tick(i.period_start, i.period_end)}<br>{reading_label(i.reading_type)}"
               for i in invoices]
-    titles = [f"Fattura {i.number} – {fmt.date_range(i.period_start, i.period_end)}"
-              for i in invoices]
+    titles = [_("Fattura %(number)s – %(period)s", number=i.number,
+                period=fmt.date_range(i.period_start, i.period_end)) for i in invoices]
     return _stacked_figure(labels, [_bands_of(i) for i in invoices], titles,
                            [str(i.reading_type) for i in invoices])
 
@@ -139,7 +157,7 @@ def with_reading_legend(bands: list[dict], kinds: Sequence[str]) -> list[dict]:
                          "x": [None], "y": [None], "hoverinfo": "skip",
                          "marker": {"color": trace["marker"]["color"]}})
     return [*bands, *swatches, *[
-        {"type": "bar", "name": "Lettura stimata" if kind == "stimata" else kind.capitalize(),
+        {"type": "bar", "name": _("Lettura stimata") if kind == "stimata" else _("Autolettura"),
          "x": [None], "y": [None], "hoverinfo": "skip",
          "marker": {"color": "#7a7a7a", "pattern": reading_patterns([kind])}}
         for kind in hatched]]

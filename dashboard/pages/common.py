@@ -8,6 +8,7 @@ from models import Contract
 
 from .. import masking
 from ..auth.identity import current_viewer
+from ..i18n import _
 
 
 def sharing_screen() -> bool:
@@ -23,7 +24,7 @@ def shown(value: str | None, mask) -> str:
 
 def contract_label(contract: Contract) -> str:
     """Name a contract the way its holder recognises it: supply address and POD."""
-    ceased = " (cessato)" if contract.end_date else ""
+    ceased = " " + _("(cessato)") if contract.end_date else ""
     street = shown(contract.supply_street, masking.street)
     return f"{street}, {contract.supply_city} – POD {contract.pod}{ceased}"
 
@@ -41,14 +42,16 @@ def notice(text: str, kind: str = "notice") -> html.P:
 
 def not_found() -> list:
     """Build the answer for a page that does not exist."""
-    return page_title("Pagina non trovata", "L'indirizzo non corrisponde a nessuna pagina.") + [
-        html.A("Torna all'area di gestione", href="/", className="button"),
+    return page_title(_("Pagina non trovata"),
+                      _("L'indirizzo non corrisponde a nessuna pagina.")) + [
+        html.A(_("Torna all'area di gestione"), href="/", className="button"),
     ]
 
 
 def unavailable(role_label: str) -> list:
     """Build the answer for staff who open a page their profile may not see."""
-    return page_title("Sezione non disponibile",
-                      f"Questa sezione non è disponibile per il profilo {role_label}.") + [
-        html.A("Torna all'area di gestione", href="/", className="button"),
+    return page_title(_("Sezione non disponibile"),
+                      _("Questa sezione non è disponibile per il profilo %(role)s.",
+                        role=role_label)) + [
+        html.A(_("Torna all'area di gestione"), href="/", className="button"),
     ]

@@ -22,20 +22,26 @@ from ..auth.identity import current_viewer
 from ..compare import MAX_YEARS
 from ..controls import RadioGroup, Select
 from ..drill import BY_MONTH, BY_PERIOD, DAILY, HEATMAP, TYPICAL, VIEWS, YEAR_WIDE, YEARS, Selection
+from ..i18n import N_, _
 from . import picker
 from .common import contract_label, notice, page_title
 
 PATH = "/consumi"
-CHART_TITLE = "Energia prelevata per fasce F1 – F2 – F3"
+CHART_TITLE = N_("Energia prelevata per fasce F1 – F2 – F3")
 YEAR_RANGE = range(1990, 2101)
-VIEW_OPTIONS = [
-    {"label": "Per mese", "value": BY_MONTH},
-    {"label": "Per periodo di fatturazione", "value": BY_PERIOD},
-    {"label": "Mappa di calore", "value": HEATMAP},
-    {"label": "Giornata tipo", "value": TYPICAL},
-    {"label": "Anni a confronto", "value": YEARS},
-    {"label": "kWh al giorno per periodo", "value": DAILY},
-]
+VIEW_OPTIONS = (  # (view, its name), translated where shown
+    (BY_MONTH, N_("Per mese")),
+    (BY_PERIOD, N_("Per periodo di fatturazione")),
+    (HEATMAP, N_("Mappa di calore")),
+    (TYPICAL, N_("Giornata tipo")),
+    (YEARS, N_("Anni a confronto")),
+    (DAILY, N_("kWh al giorno per periodo")),
+)
+
+
+def view_options() -> list[dict]:
+    """Offer the chart's views, named in the viewer's language."""
+    return [{"label": _(name), "value": view} for view, name in VIEW_OPTIONS]
 
 
 def parse_selection(search: object) -> Selection:
@@ -138,9 +144,10 @@ def resolved(search: object) -> object:
 
 def chart_title(year: int | None, selection: Selection | None = None) -> str:
     """Name the chart and the year (or the years compared) it shows."""
+    title = _(CHART_TITLE)
     if selection is not None and selection.view == YEARS and year is not None:
-        return f"{CHART_TITLE}: anni a confronto"   # the legend names each year
-    return CHART_TITLE + (f" nel {year}" if year is not None else "")
+        return _("%(title)s: anni a confronto", title=title)   # the legend names each year
+    return title if year is None else _("%(title)s nel %(year)s", title=title, year=year)
 
 
 def controls(search: object) -> tuple:
@@ -179,23 +186,24 @@ def layout(search: str) -> list:
     if year is None and years:
         year = years[0]["value"]
     return page_title(
-        "Visualizzazione consumi",
-        "Scegli il contratto e l'anno, poi premi «Visualizza».",
+        _("Visualizzazione consumi"),
+        _("Scegli il contratto e l'anno, poi premi «Visualizza»."),
     ) + [
         html.Div(className="card controls", children=[
             html.Div(className="field wide", children=[
-                html.Label("Contratto", htmlFor=ids.CONTRACT),
+                html.Label(_("Contratto"), htmlFor=ids.CONTRACT),
                 Select(
                     id=ids.CONTRACT,
                     options=[{"label": contract_label(c), "value": c.id} for c in contracts],
-                    value=chosen.id if chosen else None, placeholder="Scegli il contratto",
+                    value=chosen.id if chosen else None, placeholder=_("Scegli il contratto"),
                 ),
             ]),
             html.Div(className="field", children=[
-                html.Label("Anno", htmlFor=ids.YEAR),
-                Select(id=ids.YEAR, options=years, value=year, placeholder="Scegli l'anno"),
+                html.Label(_("Anno"), htmlFor=ids.YEAR),
+                Select(id=ids.YEAR, options=years, value=year, placeholder=_("Scegli l'anno")),
             ]),
-            html.Button("Visualizza", id=ids.CONFIRM, className="button primary", n_clicks=0),
+            html.Button(_("Visualizza"), id=ids.CONFIRM, className="button primary",
+                        n_clicks=0),
             html.Div(id=ids.FORM_MESSAGE),
         ]),
         picker.rendered(ids.CONSUMI_RENDERED, search),
@@ -207,12 +215,12 @@ def layout(search: str) -> list:
                             id=ids.CHART_TITLE),
                     RadioGroup(
                         id=ids.VIEW, className="switch", value=selection.view,
-                        options=VIEW_OPTIONS, legend="Vista del grafico",
+                        options=view_options(), legend=_("Vista del grafico"),
                         legendClassName="visually-hidden",
                     ),
                 ]),
                 html.Nav(id=ids.BREADCRUMBS, className="crumbs",
-                         **{"aria-label": "Livello del grafico"}),
+                         **{"aria-label": _("Livello del grafico")}),
                 html.Div(id=ids.DRILL_MESSAGE),
                 html.P(id=ids.SUMMARY, className="chart-summary"),
                 # The box keeps the chart's room until plotly.js has drawn it (no shift).
@@ -224,13 +232,13 @@ def layout(search: str) -> list:
                 dcc.Store(id=ids.DRILL_DATA),
                 # A scrolling box: focusable, so the keyboard can scroll it too.
                 html.Div(id=ids.DRILL_TABLE, className="table-scroll drill-table", tabIndex="0",
-                         role="region", **{"aria-label": "Dati del grafico"}),
+                         role="region", **{"aria-label": _("Dati del grafico")}),
                 html.Div(id=ids.DOWNLOADS, className="downloads"),
             ]),
             html.Div(className="card", children=[
-                html.H2("Riepilogo fatture"),
-                html.P("Il numero di ogni fattura apre «Capire la bolletta»: la fattura "
-                       "passo per passo, dalle letture al totale.", className="hint"),
+                html.H2(_("Riepilogo fatture")),
+                html.P(_("Il numero di ogni fattura apre «Capire la bolletta»: la fattura "
+                         "passo per passo, dalle letture al totale."), className="hint"),
                 dcc.Store(id=ids.GRID_DATA),
                 html.Div(id=ids.GRID, className="table-scroll"),
             ]),
@@ -242,10 +250,10 @@ def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
     """Show the year's total and each band's kWh and share."""
     return html.Div(className="totals", children=[
         html.Div(className="total main", children=[
-            html.Span(f"Totale {year}"), html.Strong(fmt.kwh(totals.total)),
+            html.Span(_("Totale %(year)s", year=year)), html.Strong(fmt.kwh(totals.total)),
         ]),
         *[
-            html.Div(className=f"total band-{band.lower()}", title=figures.BAND_HINTS[band],
+            html.Div(className=f"total band-{band.lower()}", title=figures.band_hint(band),
                      children=[
                          html.Span(band),
                          html.Strong(fmt.kwh(getattr(totals, band.lower()))),
@@ -265,13 +273,12 @@ def show(search: object, _rendered: object = None) -> tuple:
     viewer = current_viewer()
     contract = access.contract(viewer, selection.contract)
     if contract is None:
-        message = notice("Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco.",
-                         "alert")
+        message = notice(_(picker.NOT_FOUND), "alert")
         return no_update, no_update, None, message, False
     years = years_with_data(db.session, contract.id)
     if selection.year not in years:
-        message = notice("Per l'anno indicato non ci sono dati su questo contratto. "
-                         "Scegli un anno dall'elenco.", "alert")
+        message = notice(_("Per l'anno indicato non ci sono dati su questo contratto. "
+                           "Scegli un anno dall'elenco."), "alert")
         return no_update, no_update, None, message, False
     months = monthly_consumption(db.session, contract.id, selection.year)
     invoices = invoices_issued_in(db.session, contract.id, selection.year)
@@ -282,7 +289,8 @@ def show(search: object, _rendered: object = None) -> tuple:
         figure = figures.consumption_by_period(invoices)
     else:
         figure = figures.consumption_by_month(months, selection.year)
-    empty = notice("Nessuna fattura emessa in quest'anno.") if by_period and not invoices else None
+    empty = (notice(_("Nessuna fattura emessa in quest'anno.")) if by_period and not invoices
+             else None)
     return (figure, totals_block(tables.band_totals(months), selection.year),
             tables.invoice_table_data(tables.invoice_rows(invoices), selection.sort), empty, False)
 
@@ -306,7 +314,7 @@ def navigate(clicks: object, view: object, contract: object, year: object,
     chosen = access.contract(current_viewer(), contract)
     year = parse_year(year)
     if chosen is None or year is None:
-        return no_update, notice("Scegli il contratto e l'anno da visualizzare.", "alert")
+        return no_update, notice(_("Scegli il contratto e l'anno da visualizzare."), "alert")
     target = selection_search(chosen.id, year, view, sort, month)
     if target == search:
         raise PreventUpdate  # already showing it: no new history entry
@@ -353,17 +361,19 @@ def years_block(years: list[tuple[int, str | None, bool]]) -> list:
     for year, href, compared in years:
         label = f"✓ {year}" if compared else str(year)
         if href is None:  # the last year compared, or five already: nothing to toggle
-            hint = ("È l'unico anno scelto." if compared else
-                    f"Puoi confrontare al massimo {MAX_YEARS} anni: togline uno.")
+            hint = (_("È l'unico anno scelto.") if compared else
+                    _("Puoi confrontare al massimo %(count)s anni: togline uno.",
+                      count=MAX_YEARS))
             items.append(html.Li(html.Span(label, title=hint, className=(
                 "year-choice chosen" if compared else "year-choice disabled"))))
             continue
-        action = " (togli dal confronto)" if compared else " (aggiungi al confronto)"
-        items.append(html.Li(dcc.Link([label, html.Span(action, className="visually-hidden")],
-                                      href=href, title=action.strip(" ()").capitalize(),
+        action = _("togli dal confronto") if compared else _("aggiungi al confronto")
+        items.append(html.Li(dcc.Link([label, html.Span(f" ({action})",
+                                                        className="visually-hidden")],
+                                      href=href, title=action.capitalize(),
                                       className="year-choice chosen" if compared
                                       else "year-choice")))
-    return [html.Span(f"Anni (fino a {MAX_YEARS}): ", className="label"),
+    return [html.Span(_("Anni (fino a %(count)s): ", count=MAX_YEARS), className="label"),
             html.Ul(className="month-links", children=items)]
 
 
@@ -380,7 +390,7 @@ def months_block(months: list[tuple[str, str | None]]) -> list:
     """Offer the typical day's months as links; the month shown is marked."""
     if not months:
         return []
-    return [html.Span("Mese: ", className="label"), html.Ul(className="month-links", children=[
+    return [html.Span(_("Mese: "), className="label"), html.Ul(className="month-links", children=[
         html.Li(dcc.Link(label, href=href) if href else
                 html.Strong(label, **{"aria-current": "true"}))
         for label, href in months
@@ -391,13 +401,13 @@ def downloads_block(contract_id: int, selection: Selection, has_curves: bool) ->
     """Offer the view's table as CSV and XLSX and, with curves, the year's quarter hours."""
     query = selection_search(contract_id, selection.year, selection.view, None,
                              selection.month, selection.day, selection.years)
-    links = [html.A("Scarica la tabella (CSV)", href=f"{PATH}/tabella.csv{query}",
+    links = [html.A(_("Scarica la tabella (CSV)"), href=f"{PATH}/tabella.csv{query}",
                     className="button", download=""),
-             html.A("Scarica la tabella (Excel)", href=f"{PATH}/tabella.xlsx{query}",
+             html.A(_("Scarica la tabella (Excel)"), href=f"{PATH}/tabella.xlsx{query}",
                     className="button", download="")]
     if has_curves:
         year = urlencode({"contratto": contract_id, "anno": selection.year})
-        links.append(html.A("Scarica i quarti d'ora (CSV)",
+        links.append(html.A(_("Scarica i quarti d'ora (CSV)"),
                             href=f"{PATH}/quarti-d-ora.csv?{year}", className="button",
                             download=""))
     return links

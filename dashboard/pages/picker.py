@@ -20,11 +20,13 @@ from models import Contract
 from .. import access, ids
 from ..auth.identity import current_viewer
 from ..controls import Select
+from ..i18n import N_, _
 from .common import contract_label
 
 MAX_SEARCH = 512
 ALL = access.ALL_CONTRACTS
-NOT_FOUND = "Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco."
+# Marked here, translated where shown: notice(_(picker.NOT_FOUND), "alert")
+NOT_FOUND = N_("Contratto non trovato tra i tuoi contratti. Sceglilo dall'elenco.")
 
 
 def query_fields(search: object) -> dict[str, str]:
@@ -74,14 +76,14 @@ def picker(dropdown_id: str, contracts: list[Contract], value: int | str | None,
     """Build the card with the contract selector, preset to the URL's choice."""
     options = [{"label": contract_label(c), "value": c.id} for c in contracts]
     if with_all and len(contracts) > 1:
-        options.insert(0, {"label": "Tutti i contratti", "value": ALL})
+        options.insert(0, {"label": _("Tutti i contratti"), "value": ALL})
     # The URL's "2" is the option 2: the picker shows the option's own value, never a blank.
     value = next((o["value"] for o in options if str(o["value"]) == str(value)), None)
     return html.Div(className="card controls", children=[
         html.Div(className="field wide", children=[
-            html.Label("Contratto", htmlFor=dropdown_id),
+            html.Label(_("Contratto"), htmlFor=dropdown_id),
             Select(id=dropdown_id, options=options, value=value,
-                   placeholder="Scegli il contratto"),
+                   placeholder=_("Scegli il contratto")),
         ]),
     ])
 
