@@ -189,8 +189,10 @@ def _cells(line: Line) -> tuple[str, str, str]:
                 fmt.rate(line.unit_price), fmt.euro(line.amount))
     if line.unit == EURO_UNIT:   # a lump sum, such as a rounding
         return "", "", fmt.euro(line.amount)
+    sign = "-" if line.unit_price < 0 else ""   # before the euro sign in English: -€0.02
     return (_quantity(line),
-            _("%(price)s €/%(unit)s", price=fmt.price(line.unit_price), unit=_(line.unit)),
+            _("%(sign)s%(price)s €/%(unit)s", sign=sign, price=fmt.price(abs(line.unit_price)),
+              unit=_(line.unit)),
             fmt.euro(line.amount))
 
 
