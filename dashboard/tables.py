@@ -25,7 +25,7 @@ class BandTotals:
         return self.f1 + self.f2 + self.f3
 
     def share(self, band: str) -> str:
-        """Return one band's share of the total, written in the viewer's language."""
+        """Return one band's share of the total, written in Italian."""
         return fmt.percent(getattr(self, band.lower()), self.total)
 
 
