@@ -2,16 +2,36 @@
    stays as it was (or blank). Watches the answers of /_dash-update-component:
    401 -> the session is over, with a link to log in again (session.js also leaves the page);
    5xx, 503 (database unreachable) or no answer at all -> "service unavailable" until a later
-   callback succeeds. The message lives in an aria-live region so screen readers announce it. */
+   callback succeeds. The message lives in an aria-live region so screen readers announce it.
+   Its words follow <html lang>, which the server sets for the viewer. */
 (function () {
   "use strict";
   var CALLBACK = "/_dash-update-component";
-  var UNAVAILABLE = "Servizio momentaneamente non disponibile: non riusciamo a caricare i dati. " +
-    "Riprova tra qualche minuto.";
-  var OFFLINE = "Connessione assente o instabile: non riusciamo a caricare i dati. " +
-    "Controlla la connessione e riprova.";
-  var INVALID = "La pagina non è aggiornata: ricaricala e riprova.";
+  var TEXTS = {
+    it: {
+      unavailable: "Servizio momentaneamente non disponibile: non riusciamo a caricare i " +
+        "dati. Riprova tra qualche minuto.",
+      offline: "Connessione assente o instabile: non riusciamo a caricare i dati. " +
+        "Controlla la connessione e riprova.",
+      invalid: "La pagina non è aggiornata: ricaricala e riprova.",
+      expired: "La sessione è scaduta.",
+      login: "Accedi di nuovo"
+    },
+    en: {
+      unavailable: "The service is temporarily unavailable: we cannot load the data. " +
+        "Please try again in a few minutes.",
+      offline: "No connection, or an unstable one: we cannot load the data. " +
+        "Check your connection and try again.",
+      invalid: "This page is out of date: reload it and try again.",
+      expired: "Your session has expired.",
+      login: "Log in again"
+    }
+  };
   var region = null;
+
+  function texts() {
+    return TEXTS[document.documentElement.lang] || TEXTS.it;
+  }
 
   function ensureRegion() {
     if (region) { return region; }
@@ -65,16 +85,16 @@
 
   function loginLink() {
     var here = window.location.pathname + window.location.search;
-    return {href: "/login?scaduta=1&next=" + encodeURIComponent(here), text: "Accedi di nuovo"};
+    return {href: "/login?scaduta=1&next=" + encodeURIComponent(here), text: texts().login};
   }
 
   function report(response) {
     if (response.status === 401) {
-      say("La sessione è scaduta.", loginLink());
+      say(texts().expired, loginLink());
     } else if (response.status >= 500) {
-      say(UNAVAILABLE);
+      say(texts().unavailable);
     } else if (response.status === 400) {
-      say(INVALID);
+      say(texts().invalid);
     } else if (response.ok) {
       clear();
     }
@@ -89,7 +109,7 @@
       report(response);
       return response;
     }, function (error) {
-      say(OFFLINE);
+      say(texts().offline);
       throw error;
     });
   };

@@ -1,10 +1,22 @@
 /* The consumption page's invoice table, built in the browser from the rows the server sends
    (dashboard/tables.py: invoice_table_data). Headers are buttons whose clicks a server
    callback turns into ?ordina=… in the URL. On a phone (style.css) the table gives way to a
-   list of cards: each leads with one line (number, date, amount) and opens for the rest. */
+   list of cards: each leads with one line (number, date, amount) and opens for the rest.
+   The server sends the headers and cells in the viewer's language; the few words written
+   here follow <html lang>. */
 (function () {
   "use strict";
   var SORT_PREFIX = "consumi-ordina-";
+  var TEXTS = {
+    it: {sortBy: "Ordina per ", explain: "Capire la bolletta", invoice: "fattura",
+         none: "Nessuna fattura emessa nell'anno scelto."},
+    en: {sortBy: "Sort by ", explain: "Understand your bill", invoice: "invoice",
+         none: "No invoices issued in the chosen year."}
+  };
+
+  function texts() {
+    return TEXTS[document.documentElement.lang] || TEXTS.it;
+  }
 
   function el(type, props, children) {
     var p = props || {};
@@ -22,7 +34,7 @@
     var arrow = {ascending: " ▲", descending: " ▼", none: ""}[state];
     return el("Th", props, el("Button", {
       id: SORT_PREFIX + key, className: "sort", type: "button",
-      title: "Ordina per " + title.toLowerCase()
+      title: texts().sortBy + title.toLowerCase()
     }, [title, el("Span", {"aria-hidden": "true"}, arrow)]));
   }
 
@@ -53,7 +65,7 @@
       facts.push(el("Dt", {}, column[1]), el("Dd", {}, row[i]));
     });
     if (explainHref) {
-      var walk = el("Link", {href: explainHref, className: "button"}, "Capire la bolletta");
+      var walk = el("Link", {href: explainHref, className: "button"}, texts().explain);
       walk.namespace = "dash_core_components";
       links.push(walk);
     }
@@ -65,7 +77,9 @@
   /* The invoice number opens «Capire la bolletta» through Dash's router, without a reload;
      its title names the page (a tooltip, and the link's description for screen readers). */
   function explained(column, href, number) {
-    var link = el("Link", {href: href, title: "Capire la bolletta: fattura " + number}, number);
+    var link = el("Link", {href: href,
+                           title: texts().explain + ": " + texts().invoice + " " + number},
+                  number);
     link.namespace = "dash_core_components";
     return el("Td", {className: "num", "data-label": column[1]}, link);
   }
@@ -75,7 +89,7 @@
     invoiceTable: function (data) {
       if (!data) { return null; }
       if (!data.rows.length) {
-        return el("P", {className: "hint"}, "Nessuna fattura emessa nell'anno scelto.");
+        return el("P", {className: "hint"}, texts().none);
       }
       var columns = data.columns;
       var table = el("Table", {className: "invoices"}, [

@@ -29,45 +29,53 @@ from models.enums import BillGeneration, CostGroup, CostSide, ReadingType
 from . import formatting as fmt
 from .documents.base import READING_LABELS, SIDE_LABELS, checked_groups
 from .documents.data import BandReading, InvoiceDocument, Line
+from .i18n import N_, _
 
 BANDS = ("F1", "F2", "F3")
-LINE_COLUMNS = ("Voce", "Quantità", "Prezzo unitario", "Importo")
-SPLIT_COLUMNS = ("Voce", "A chi va", "Quantità", "Prezzo unitario", "Importo")
-# Units whose Italian plural differs, as the Fattura Dettaglio writes them.
-PLURALS = {"mese": "mesi", "giorno": "giorni", "rata": "rate"}
+# The module's texts are marked with N_() and translated where a step is built.
+LINE_COLUMNS = (N_("Voce"), N_("Quantità"), N_("Prezzo unitario"), N_("Importo"))
+SPLIT_COLUMNS = (N_("Voce"), N_("A chi va"), N_("Quantità"), N_("Prezzo unitario"),
+                 N_("Importo"))
+# Units whose Italian plural differs, as the Fattura Dettaglio writes them; both forms are
+# translated (English, like Italian, uses the singular for exactly one).
+PLURALS = {N_("mese"): N_("mesi"), N_("giorno"): N_("giorni"), N_("rata"): N_("rate")}
 
-BAND_HOURS = ("F1 va dal lunedì al venerdì dalle 8 alle 19; F2 dal lunedì al venerdì dalle 7 "
-              "alle 8 e dalle 19 alle 23 e il sabato dalle 7 alle 23; F3 è la notte, la "
-              "domenica e i giorni festivi.")
+BAND_HOURS = N_("F1 va dal lunedì al venerdì dalle 8 alle 19; F2 dal lunedì al venerdì dalle 7 "
+                "alle 8 e dalle 19 alle 23 e il sabato dalle 7 alle 23; F3 è la notte, la "
+                "domenica e i giorni festivi.")
 # What each cost group is, in plain words; a group not listed here is shown without a lead.
 GROUP_TEXT = {
-    CostGroup.ENERGY: "È il prezzo dell'energia che hai consumato, fascia per fascia, più la "
-                      "quota fissa di vendita. Se sei socio, il vantaggio dell'energia "
-                      "idroelettrica SECAB è uno sconto per ogni kWh.",
-    CostGroup.TRANSPORT: "Porta l'energia fino a casa tua e gestisce il contatore: una parte "
-                         "per kWh, una fissa al mese e una per ogni kW di potenza impegnata.",
-    CostGroup.SYSTEM_CHARGES: "Gli oneri di sistema finanziano attività di interesse generale "
-                              "(per esempio le fonti rinnovabili) e sono fissati dall'ARERA.",
-    CostGroup.CONSUMPTION_SHARE: "Tutto ciò che paghi per ogni kWh consumato: l'energia "
-                                 "(vendita) e il suo trasporto con gli oneri di sistema (rete "
-                                 "e oneri).",
-    CostGroup.FIXED_SHARE: "Quanto paghi ogni mese, qualunque sia il consumo.",
-    CostGroup.POWER_SHARE: "Quanto paghi per ogni kW di potenza impegnata, ogni mese.",
-    CostGroup.RECALCULATIONS: "Una bolletta precedente era basata su consumi stimati: qui "
-                              "paghi (o ti viene restituita) la differenza con i consumi "
-                              "letti davvero, ai prezzi di allora.",
-    CostGroup.OTHER: "Voci che non sono energia né imposte. Il canone RAI (la televisione) si "
-                     "paga nella bolletta della luce dell'abitazione di residenza, in dieci "
-                     "rate da gennaio a ottobre; non è soggetto a IVA.",
+    CostGroup.ENERGY: N_(
+        "È il prezzo dell'energia che hai consumato, fascia per fascia, più la quota fissa di "
+        "vendita. Se sei socio, il vantaggio dell'energia idroelettrica SECAB è uno sconto per "
+        "ogni kWh."),
+    CostGroup.TRANSPORT: N_(
+        "Porta l'energia fino a casa tua e gestisce il contatore: una parte per kWh, una fissa "
+        "al mese e una per ogni kW di potenza impegnata."),
+    CostGroup.SYSTEM_CHARGES: N_(
+        "Gli oneri di sistema finanziano attività di interesse generale (per esempio le fonti "
+        "rinnovabili) e sono fissati dall'ARERA."),
+    CostGroup.CONSUMPTION_SHARE: N_(
+        "Tutto ciò che paghi per ogni kWh consumato: l'energia (vendita) e il suo trasporto con "
+        "gli oneri di sistema (rete e oneri)."),
+    CostGroup.FIXED_SHARE: N_("Quanto paghi ogni mese, qualunque sia il consumo."),
+    CostGroup.POWER_SHARE: N_("Quanto paghi per ogni kW di potenza impegnata, ogni mese."),
+    CostGroup.RECALCULATIONS: N_(
+        "Una bolletta precedente era basata su consumi stimati: qui paghi (o ti viene "
+        "restituita) la differenza con i consumi letti davvero, ai prezzi di allora."),
+    CostGroup.OTHER: N_(
+        "Voci che non sono energia né imposte. Il canone RAI (la televisione) si paga nella "
+        "bolletta della luce dell'abitazione di residenza, in dieci rate da gennaio a ottobre; "
+        "non è soggetto a IVA."),
 }
-EMPTY_GROUP = "Nessuna voce in questo periodo."
-SUSPENDED_CHARGES = ("Dall'ottobre 2021 al marzo 2023 gli oneri di sistema sono stati azzerati "
-                     "per legge, durante la crisi dell'energia.")
-EXCISE_LAW = ("L'accisa è un'imposta sull'energia elettrica che si paga per ogni kWh (D.Lgs. "
-              "504/1995). Nell'abitazione di residenza, fino a 3 kW di potenza impegnata, i "
-              "primi 150 kWh di ogni mese sono esenti; se nel mese consumi più di 220 kWh (150 "
-              "kWh se la potenza è fino a 1,5 kW), l'esenzione cala di un kWh per ogni kWh in "
-              "più, e sparisce a 370 (300) kWh.")
+EMPTY_GROUP = N_("Nessuna voce in questo periodo.")
+SUSPENDED_CHARGES = N_("Dall'ottobre 2021 al marzo 2023 gli oneri di sistema sono stati "
+                       "azzerati per legge, durante la crisi dell'energia.")
+EXCISE_LAW = N_("L'accisa è un'imposta sull'energia elettrica che si paga per ogni kWh (D.Lgs. "
+                "504/1995). Nell'abitazione di residenza, fino a 3 kW di potenza impegnata, i "
+                "primi 150 kWh di ogni mese sono esenti; se nel mese consumi più di 220 kWh "
+                "(150 kWh se la potenza è fino a 1,5 kW), l'esenzione cala di un kWh per ogni "
+                "kWh in più, e sparisce a 370 (300) kWh.")
 
 
 @dataclass(frozen=True)
@@ -115,10 +123,12 @@ def explain(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[MonthUse]
     numbered = tuple(Step(f"{n}. {s.title}", s.paragraphs, s.tables, s.amount)
                      for n, s in enumerate(steps, start=1))
     explanation = Explanation(
-        title=f"Fattura n. {doc.number} del {fmt.day(doc.issue_date)}",
-        facts=(f"Periodo {fmt.date_range(doc.period_start, doc.period_end)}",
-               f"Fornitura: {doc.supply.address} – POD {doc.supply.pod}",
-               f"Scadenza {fmt.day(doc.due_date)}"),
+        title=_("Fattura n. %(number)s del %(date)s", number=doc.number,
+                date=fmt.day(doc.issue_date)),
+        facts=(_("Periodo %(range)s", range=fmt.date_range(doc.period_start, doc.period_end)),
+               _("Fornitura: %(address)s – POD %(pod)s", address=doc.supply.address,
+                 pod=doc.supply.pod),
+               _("Scadenza %(date)s", date=fmt.day(doc.due_date))),
         steps=numbered,
         total=doc.total,
     )
@@ -131,17 +141,20 @@ def _readings(doc: InvoiceDocument) -> Step:
     """Return the first step: the registers by band, their differences and the kWh billed."""
     registers: dict[str, BandReading] = {r.band: r for r in doc.readings}
     billed = dict(zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True))
-    kind = READING_LABELS[doc.reading_type].lower()
-    text = [f"Il contatore conta l'energia in tre fasce orarie: {BAND_HOURS}",
-            f"Per ogni fascia il consumo è la differenza tra la lettura al "
-            f"{fmt.day(doc.reading_date)} ({kind}) e quella al {fmt.day(doc.period_start)}."]
+    kind = _(READING_LABELS[doc.reading_type]).lower()
+    text = [_("Il contatore conta l'energia in tre fasce orarie: %(hours)s",
+              hours=_(BAND_HOURS)),
+            _("Per ogni fascia il consumo è la differenza tra la lettura al %(read)s (%(kind)s) "
+              "e quella al %(start)s.", read=fmt.day(doc.reading_date), kind=kind,
+              start=fmt.day(doc.period_start))]
+    title = _("Le letture e i consumi")
     if not registers:
-        text[1] = ("Le letture del contatore non sono disponibili per questa fattura: i consumi "
-                   "per fascia sono quelli fatturati.")
-        table = Table("Consumi per fascia", ("Fascia", "Consumo"),
+        text[1] = _("Le letture del contatore non sono disponibili per questa fattura: i "
+                    "consumi per fascia sono quelli fatturati.")
+        table = Table(_("Consumi per fascia"), (_("Fascia"), _("Consumo")),
                       tuple((band, fmt.kwh(kwh)) for band, kwh in billed.items()),
-                      ("Totale", fmt.kwh(doc.kwh)))
-        return Step("Le letture e i consumi", tuple(text), (table,))
+                      (_("Totale"), fmt.kwh(doc.kwh)))
+        return Step(title, tuple(text), (table,))
     rows = []
     for band in BANDS:
         r = registers.get(band)
@@ -149,57 +162,63 @@ def _readings(doc: InvoiceDocument) -> Step:
                      f"{fmt.number(r.current)} − {fmt.number(r.previous)} = {fmt.kwh(r.kwh)}")
                     if r else (band, "–", "–", fmt.kwh(billed[band])))
     read = sum(r.kwh for r in registers.values())
-    table = Table("Letture del contatore e consumi per fascia",
-                  ("Fascia", f"Lettura al {fmt.day(doc.period_start)}",
-                   f"Lettura al {fmt.day(doc.reading_date)}", "Consumo"),
-                  tuple(rows), ("Totale", "", "", fmt.kwh(read)))
+    table = Table(_("Letture del contatore e consumi per fascia"),
+                  (_("Fascia"), _("Lettura al %(date)s", date=fmt.day(doc.period_start)),
+                   _("Lettura al %(date)s", date=fmt.day(doc.reading_date)), _("Consumo")),
+                  tuple(rows), (_("Totale"), "", "", fmt.kwh(read)))
     if read != doc.kwh:
-        text.append(f"Di questi, {fmt.kwh(doc.kwh)} sono di questo periodo e "
-                    f"{fmt.kwh(read - doc.kwh)} sono il conguaglio dei consumi stimati in "
-                    "precedenza (li trovi nei «Ricalcoli»).")
+        text.append(_("Di questi, %(period)s sono di questo periodo e %(adjusted)s sono il "
+                      "conguaglio dei consumi stimati in precedenza (li trovi nei «Ricalcoli»).",
+                      period=fmt.kwh(doc.kwh), adjusted=fmt.kwh(read - doc.kwh)))
     if doc.reading_type is ReadingType.ESTIMATED:
-        text.append("La lettura è una stima: sarà ricalcolata (conguaglio) con la prossima "
-                    "lettura effettiva.")
-    return Step("Le letture e i consumi", tuple(text), (table,))
+        text.append(_("La lettura è una stima: sarà ricalcolata (conguaglio) con la prossima "
+                      "lettura effettiva."))
+    return Step(title, tuple(text), (table,))
 
 
 def _quantity(line: Line) -> str:
     """Write a line's quantity with its unit, singular or plural."""
     unit = line.unit if abs(line.quantity) == 1 else PLURALS.get(line.unit, line.unit)
-    return f"{fmt.quantity(line.quantity)} {unit}"
+    return f"{fmt.quantity(line.quantity)} {_(unit)}"
 
 
 def _cells(line: Line) -> tuple[str, str, str]:
     """Return a line's quantity, unit price and amount as the Fattura Dettaglio writes them."""
     if is_rate_line(line):   # IVA: a rate applied to a taxable base in euro
-        return f"imponibile {fmt.euro(line.quantity)}", fmt.rate(line.unit_price), \
-            fmt.euro(line.amount)
+        return (_("imponibile %(amount)s", amount=fmt.euro(line.quantity)),
+                fmt.rate(line.unit_price), fmt.euro(line.amount))
     if line.unit == EURO_UNIT:   # a lump sum, such as a rounding
         return "", "", fmt.euro(line.amount)
-    return _quantity(line), f"{fmt.price(line.unit_price)} €/{line.unit}", fmt.euro(line.amount)
+    sign = "-" if line.unit_price < 0 else ""   # before the euro sign in English: -€0.02
+    return (_quantity(line),
+            _("%(sign)s%(price)s €/%(unit)s", sign=sign, price=fmt.price(abs(line.unit_price)),
+              unit=_(line.unit)),
+            fmt.euro(line.amount))
 
 
 def _lines_table(doc: InvoiceDocument, group: GroupTotal) -> Table:
     """Tabulate a group's lines as quantity × unit price = amount, with its subtotal."""
     split = doc.generation is BillGeneration.ARERA_2025 and group.spec.group in SPLIT_GROUPS
-    rows = tuple((line.description, SIDE_LABELS[line.side], *_cells(line)) if split
+    rows = tuple((line.description, _(SIDE_LABELS[line.side]), *_cells(line)) if split
                  else (line.description, *_cells(line)) for line in group.lines)
-    columns = SPLIT_COLUMNS if split else LINE_COLUMNS
-    footer = (group.spec.total_label, *([""] * (len(columns) - 2)), fmt.euro(group.subtotal))
-    return Table(group.spec.heading, columns, rows, footer)
+    columns = tuple(_(c) for c in (SPLIT_COLUMNS if split else LINE_COLUMNS))
+    footer = (_(group.spec.total_label), *([""] * (len(columns) - 2)), fmt.euro(group.subtotal))
+    return Table(_(group.spec.heading), columns, rows, footer)
 
 
 def _group(doc: InvoiceDocument, group: GroupTotal) -> Step:
     """Return the step of one cost group: what it is, its lines and its subtotal."""
-    text = [GROUP_TEXT[group.spec.group]] if group.spec.group in GROUP_TEXT else []
+    text = [_(GROUP_TEXT[group.spec.group])] if group.spec.group in GROUP_TEXT else []
+    heading = _(group.spec.heading)
     if not group.lines:
         if group.spec.group is CostGroup.SYSTEM_CHARGES and not system_charges_apply(
                 doc.period_start):
-            text.append(SUSPENDED_CHARGES)
-        text.append(f"{EMPTY_GROUP} {group.spec.total_label}: {fmt.euro(group.subtotal)}.")
-        return Step(group.spec.heading, tuple(text), (), group.subtotal)
-    text.append("Ogni voce è quantità × prezzo unitario, arrotondata al centesimo.")
-    return Step(group.spec.heading, tuple(text), (_lines_table(doc, group),), group.subtotal)
+            text.append(_(SUSPENDED_CHARGES))
+        text.append(f"{_(EMPTY_GROUP)} {_(group.spec.total_label)}: "
+                    f"{fmt.euro(group.subtotal)}.")
+        return Step(heading, tuple(text), (), group.subtotal)
+    text.append(_("Ogni voce è quantità × prezzo unitario, arrotondata al centesimo."))
+    return Step(heading, tuple(text), (_lines_table(doc, group),), group.subtotal)
 
 
 def _month_exemption(terms: SupplyTerms, month: MonthUse) -> int:
@@ -215,18 +234,19 @@ def _exemption_table(terms: SupplyTerms, months: Sequence[MonthUse]) -> Table:
         first = min(m.kwh, EXCISE_FREE_KWH_PER_MONTH)
         clawed = first - exempt
         if clawed == 0:
-            how = f"i primi {fmt.kwh(first)}" if first == EXCISE_FREE_KWH_PER_MONTH else \
-                "tutto il consumo del mese"
+            how = (_("i primi %(kwh)s", kwh=fmt.kwh(first)) if first == EXCISE_FREE_KWH_PER_MONTH
+                   else _("tutto il consumo del mese"))
         elif exempt == 0:
-            how = "nessuno: il consumo del mese ha superato la soglia"
+            how = _("nessuno: il consumo del mese ha superato la soglia")
         else:
             how = (f"{fmt.number(first)} − ({fmt.number(m.kwh)} − "
                    f"{fmt.number(m.kwh - clawed)}) = {fmt.kwh(exempt)}")
         rows.append((fmt.month_name(m.month), fmt.kwh(m.kwh), how, fmt.kwh(exempt)))
     total = sum(_month_exemption(terms, m) for m in months)
-    return Table("Accisa: kWh esenti mese per mese",
-                 ("Mese", "Consumo", "Come si calcola l'esenzione", "kWh esenti"), tuple(rows),
-                 ("Totale", fmt.kwh(sum(m.kwh for m in months)), "", fmt.kwh(total)))
+    return Table(_("Accisa: kWh esenti mese per mese"),
+                 (_("Mese"), _("Consumo"), _("Come si calcola l'esenzione"), _("kWh esenti")),
+                 tuple(rows),
+                 (_("Totale"), fmt.kwh(sum(m.kwh for m in months)), "", fmt.kwh(total)))
 
 
 def _excise_text(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[MonthUse],
@@ -236,13 +256,15 @@ def _excise_text(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[Mont
         return [], []
     taxed = int(excise.quantity)
     exempt = doc.kwh - taxed
-    text = [EXCISE_LAW]
+    text = [_(EXCISE_LAW)]
     if exempt <= 0:
-        text.append(f"In questa fattura l'accisa si paga su tutti i {fmt.kwh(taxed)} consumati.")
+        text.append(_("In questa fattura l'accisa si paga su tutti i %(kwh)s consumati.",
+                      kwh=fmt.kwh(taxed)))
         return text, []
-    text.append(f"Hai consumato {fmt.kwh(doc.kwh)}: {fmt.kwh(exempt)} sono esenti e l'accisa "
-                f"si paga sugli altri {fmt.kwh(taxed)}. Nella bolletta la riga è "
-                f"«{excise.description} {fmt.kwh(taxed)}».")
+    text.append(_("Hai consumato %(used)s: %(exempt)s sono esenti e l'accisa si paga sugli "
+                  "altri %(taxed)s. Nella bolletta la riga è «%(line)s %(taxed)s».",
+                  used=fmt.kwh(doc.kwh), exempt=fmt.kwh(exempt), taxed=fmt.kwh(taxed),
+                  line=excise.description))
     from_months = sum(_month_exemption(terms, m) for m in months)
     if months and sum(m.kwh for m in months) == doc.kwh and from_months == exempt:
         return text, [_exemption_table(terms, months)]
@@ -262,24 +284,25 @@ def _taxes(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[MonthUse],
                     if not is_rate_line(line) and line.side is not CostSide.OTHER),
                    Decimal("0.00"))
         if all(line.quantity == base for line in vat):
-            text.append(f"L'IVA si calcola sull'imponibile: la somma di tutte le voci qui sopra, "
-                        f"accisa compresa, senza il canone RAI e gli arrotondamenti, cioè "
-                        f"{fmt.euro(base)}.")
+            text.append(_("L'IVA si calcola sull'imponibile: la somma di tutte le voci qui "
+                          "sopra, accisa compresa, senza il canone RAI e gli arrotondamenti, "
+                          "cioè %(base)s.", base=fmt.euro(base)))
         else:
-            text.append("L'IVA si calcola sull'imponibile indicato nella sua riga.")
-    return Step(group.spec.heading, tuple(text), (*tables, _lines_table(doc, group)),
+            text.append(_("L'IVA si calcola sull'imponibile indicato nella sua riga."))
+    return Step(_(group.spec.heading), tuple(text), (*tables, _lines_table(doc, group)),
                 group.subtotal)
 
 
 def _total(doc: InvoiceDocument, groups: Sequence[GroupTotal]) -> Step:
     """Return the last step: the groups' subtotals added up to the invoice's total."""
-    rows = tuple((g.spec.label, fmt.euro(g.subtotal)) for g in groups)
-    text = "Sommando i totali di tutti i gruppi si ottiene il totale della fattura."
+    rows = tuple((_(g.spec.label), fmt.euro(g.subtotal)) for g in groups)
+    text = _("Sommando i totali di tutti i gruppi si ottiene il totale della fattura.")
     if doc.total < 0:
-        text += f" Il totale è negativo: {fmt.euro(-doc.total)} sono a tuo credito."
-    return Step("Il totale", (text,),
-                (Table("Dal dettaglio al totale", ("Gruppo", "Importo"), rows,
-                       ("Totale fattura", fmt.euro(doc.total))),))
+        text += " " + _("Il totale è negativo: %(amount)s sono a tuo credito.",
+                        amount=fmt.euro(-doc.total))
+    return Step(_("Il totale"), (text,),
+                (Table(_("Dal dettaglio al totale"), (_("Gruppo"), _("Importo")), rows,
+                       (_("Totale fattura"), fmt.euro(doc.total))),))
 
 
 def months_of(rows: Sequence, start: date, end: date) -> tuple[MonthUse, ...]:

@@ -49,8 +49,11 @@ def current_language() -> str:
 
 
 def _select_language() -> str:
-    """Read the viewer's choice from the cookie; Italian when there is none or it is unknown."""
-    if not has_request_context():  # a command in an app context: _() must not fail there
+    """Read the viewer's choice from the cookie; Italian when there is none or it is unknown.
+
+    Italian too outside a request (a command, a test calling a builder in the app context).
+    """
+    if not has_request_context():
         return DEFAULT
     chosen = request.cookies.get(COOKIE, DEFAULT)
     return chosen if chosen in LANGUAGES else DEFAULT

@@ -14,6 +14,7 @@ from .auth.identity import current_viewer
 from .documents import detail_filename, invoice_filename, render_detail, render_invoice
 from .documents.data import InvoiceDocument
 from .documents.source import build_invoice_document
+from .i18n import DEFAULT, _, current_language
 
 bp = Blueprint("invoices", __name__)
 log = logging.getLogger(__name__)
@@ -27,17 +28,17 @@ KINDS: dict[str, Renderer] = {
 
 def not_found() -> tuple[str, int]:
     """Answer the same for a foreign, a nonexistent and a malformed invoice."""
-    return render_template("message.html", title="Documento non trovato",
-                           message="Non troviamo questa fattura tra le tue."), 404
+    return render_template("message.html", title=_("Documento non trovato"),
+                           message=_("Non troviamo questa fattura tra le tue.")), 404
 
 
 def not_printable() -> tuple[str, int]:
     """Answer for an invoice whose stored data the documents refuse to print."""
     return render_template(
-        "message.html", title="Documento non disponibile",
-        message="Non riusciamo a preparare questo documento: alcuni dati della bolletta non "
-                "sono coerenti. Abbiamo registrato il problema; se ti serve subito una copia, "
-                "contatta l'assistenza clienti."), 409
+        "message.html", title=_("Documento non disponibile"),
+        message=_("Non riusciamo a preparare questo documento: alcuni dati della bolletta non "
+                  "sono coerenti. Abbiamo registrato il problema; se ti serve subito una "
+                  "copia, contatta l'assistenza clienti.")), 409
 
 
 def _pdf_access(raw_id: str, kind: str) -> Planned | None:
@@ -55,6 +56,9 @@ def invoice_pdf(raw_id: str, kind: str):
         return not_found()
     render, filename = KINDS[kind]
     masked = viewer.screen_share  # a shared screen gets the masked copy, cached apart
+    language = current_language()  # the documents speak the viewer's language: cached apart
+    variant = (f"{kind}:mascherata" if masked else kind) + (
+        "" if language == DEFAULT else f":{language}")
 
     def build() -> pdf_cache.Entry:
         document = build_invoice_document(db.session, invoice_id)
@@ -63,7 +67,7 @@ def invoice_pdf(raw_id: str, kind: str):
         return render(document), filename(document)
 
     try:
-        pdf, name = pdf_cache.fetch(invoice_id, f"{kind}:mascherata" if masked else kind, build)
+        pdf, name = pdf_cache.fetch(invoice_id, variant, build)
     except ValueError:
         # The documents refuse to print what does not add up (readings against the bill, a
         # line of the other layout): data that reached the database before the import's checks.

@@ -5,7 +5,7 @@ from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from . import branding, ids
-from .i18n import other_language, switch_href
+from .i18n import _, other_language, switch_href
 
 
 def shell() -> html.Div:
@@ -70,7 +70,7 @@ def _post_button(action: str, label: str, fields: dict[str, str] | None = None,
 
 def share_switch(on: bool, back: str) -> html.Form:
     """Build «Modalità condivisione schermo»: a switch that posts and comes back to the page."""
-    return _post_button("/condivisione-schermo", "Modalità condivisione schermo",
+    return _post_button("/condivisione-schermo", _("Modalità condivisione schermo"),
                         {"attiva": "0" if on else "1", "next": back},
                         role="switch", **{"aria-checked": "true" if on else "false"})
 
@@ -81,15 +81,15 @@ def account_box(name: str, detail: str, screen_share: bool = False, back: str = 
         html.Span([html.Span(name, className="who"), html.Small(detail, className="role")],
                   className="identity"),
         share_switch(screen_share, back),
-        html.A("Il mio account", href="/account", className="button"),
-        _post_button("/logout", "Esci", form_class="inline-form logout"),
+        html.A(_("Il mio account"), href="/account", className="button"),
+        _post_button("/logout", _("Esci"), form_class="inline-form logout"),
     ]
 
 
 def staff_banner(member_name: str) -> html.Div:
     """Say, on every page of a staff view, whose area this is, and offer the way out."""
     return html.Div(className="staff-banner", role="region",
-                    **{"aria-label": "Visualizzazione in sola lettura"}, children=[
-        html.Strong(f"Stai visualizzando l'area di {member_name} — sola lettura"),
-        _post_button("/assistenza/chiudi", "Esci dalla visualizzazione"),
+                    **{"aria-label": _("Visualizzazione in sola lettura")}, children=[
+        html.Strong(_("Stai visualizzando l'area di %(name)s — sola lettura", name=member_name)),
+        _post_button("/assistenza/chiudi", _("Esci dalla visualizzazione")),
     ])

@@ -12,7 +12,8 @@ from models.enums import Role
 from . import access, assist, ids
 from .audit import AccessNotRecorded, record, refused_page, staff_view_access
 from .auth.identity import Viewer, current_viewer
-from .labels import ROLE_LABELS
+from .i18n import _
+from .labels import ROLE_LABELS, label
 from .layout import account_box, staff_banner
 from .pages import common, home, registry
 
@@ -39,9 +40,9 @@ def render(pathname: object, search: object) -> tuple[list, list, str]:
 def header_for(viewer: Viewer, customer: Customer | None, here: str) -> list:
     """Build the header: who is logged in, and whose area a staff view shows."""
     if viewer.is_member and customer is not None:
-        return account_box(customer.name, f"Codice cliente {customer.code}",
+        return account_box(customer.name, _("Codice cliente %(code)s", code=customer.code),
                            viewer.screen_share, here)
-    box = account_box(viewer.email, ROLE_LABELS[viewer.role], viewer.screen_share, here)
+    box = account_box(viewer.email, label(ROLE_LABELS, viewer.role), viewer.screen_share, here)
     return box + [staff_banner(customer.name)] if customer is not None else box
 
 
@@ -59,7 +60,7 @@ def page_for(viewer: Viewer, customer: Customer | None, path: str, search: str) 
     # Staff learn that the page exists but is not theirs; members get the same answer for
     # a staff page as for an address that does not exist.
     if page is not None and viewer.role is not Role.MEMBER:
-        return common.unavailable(ROLE_LABELS[viewer.role])
+        return common.unavailable(label(ROLE_LABELS, viewer.role))
     return common.not_found()
 
 

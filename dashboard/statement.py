@@ -1,7 +1,8 @@
 """Pure builders of the accounting situation: the summary, the table rows and the CSV export.
 
 They take the statement computed by models.statement and plain contract references, and
-return Italian text, rows and bytes; no database, no session.
+return text in the viewer's language (Italian outside a request), rows and bytes; no database,
+no session.
 """
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from datetime import date, datetime
 from models.statement import ZERO, InvoiceStanding, Standing, Statement
 
 from . import formatting as fmt
-from .labels import CHANNEL_LABELS, STANDING_LABELS
+from .i18n import N_, _, ngettext
+from .labels import CHANNEL_LABELS, STANDING_LABELS, label
 
 CSV_BOM = "\ufeff"   # Excel reads UTF-8 (accents, €) only when the file starts with it
 # Spreadsheets run a cell starting with these as a formula: text from the data must not.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_HEADER = ("POD", "Indirizzo di fornitura", "Fattura", "Data emissione", "Scadenza",
-              "Importo (€)", "Pagato (€)", "Data ultimo pagamento", "Da pagare (€)", "Stato")
+CSV_HEADER = ("POD", N_("Indirizzo di fornitura"), N_("Fattura"), N_("Data emissione"),
+              N_("Scadenza"), N_("Importo (€)"), N_("Pagato (€)"), N_("Data ultimo pagamento"),
+              N_("Da pagare (€)"), N_("Stato"))
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,10 @@ def today_in_italy() -> date:
 
 def status_text(item: InvoiceStanding) -> str:
     """Word an invoice's status, saying when what is left of a partial payment is late."""
-    label = STANDING_LABELS[item.standing]
+    status = label(STANDING_LABELS, item.standing)
     if item.standing is Standing.PARTIAL and item.overdue:
-        return f"{label} (residuo scaduto)"
-    return label
+        return _("%(status)s (residuo scaduto)", status=status)
+    return status
 
 
 def _due_groups(statement: Statement,
@@ -72,33 +75,37 @@ def summary(statement: Statement, refs: Mapping[int, ContractRef]) -> Summary:
     """Say in one headline whether all is in order, or what is due and by when."""
     groups = _due_groups(statement, refs)
     due_lines = tuple(
-        f"{amount} entro il {fmt.day(due)}"
-        + (": sarà addebitato sul tuo conto alla scadenza, non devi fare nulla." if sepa
-           else ": paga con l'avviso pagoPA o il bollettino della bolletta.")
+        _("%(amount)s entro il %(date)s: sarà addebitato sul tuo conto alla scadenza, non devi "
+          "fare nulla.", amount=amount, date=fmt.day(due)) if sepa
+        else _("%(amount)s entro il %(date)s: paga con l'avviso pagoPA o il bollettino della "
+               "bolletta.", amount=amount, date=fmt.day(due))
         for due, amount, sepa in groups)
     if statement.overdue > 0:
-        lines = (f"La scadenza più vecchia non rispettata è del "
-                 f"{fmt.day(statement.overdue_since)}: ti chiediamo di pagare al più presto.",
-                 "Se hai già pagato, non tenere conto di questo avviso: un pagamento può "
-                 "impiegare qualche giorno ad arrivarci.")
+        lines = (_("La scadenza più vecchia non rispettata è del %(date)s: ti chiediamo di "
+                   "pagare al più presto.", date=fmt.day(statement.overdue_since)),
+                 _("Se hai già pagato, non tenere conto di questo avviso: un pagamento può "
+                   "impiegare qualche giorno ad arrivarci."))
         if due_lines:
-            lines += ("Da pagare poi, non ancora scaduto:",) + due_lines
-        return Summary("overdue", "Importo scaduto:", lines, fmt.euro(statement.overdue))
+            lines += (_("Da pagare poi, non ancora scaduto:"),) + due_lines
+        return Summary("overdue", _("Importo scaduto:"), lines, fmt.euro(statement.overdue))
     if statement.outstanding > 0 and statement.balance <= 0:
-        return Summary("ok", "Tutto in regola", (
-            f"Il tuo credito di {fmt.euro(statement.credit)} copre quanto resta da pagare "
-            f"({fmt.euro(statement.outstanding)}).",))
+        return Summary("ok", _("Tutto in regola"), (
+            _("Il tuo credito di %(credit)s copre quanto resta da pagare (%(left)s).",
+              credit=fmt.euro(statement.credit), left=fmt.euro(statement.outstanding)),))
     if statement.outstanding > 0:
-        credit = ((f"Ne abbiamo già detratto il tuo credito di {fmt.euro(statement.credit)}.",)
+        credit = ((_("Ne abbiamo già detratto il tuo credito di %(credit)s.",
+                     credit=fmt.euro(statement.credit)),)
                   if statement.credit > 0 else ())
-        by = f" entro il {fmt.day(groups[0][0])}" if len(groups) == 1 else ""
-        return Summary("due", "Da pagare:", ("Nessun pagamento in ritardo.",) + due_lines + credit,
-                       fmt.euro(statement.balance) + by)
+        figure = (_("%(amount)s entro il %(date)s", amount=fmt.euro(statement.balance),
+                    date=fmt.day(groups[0][0])) if len(groups) == 1
+                  else fmt.euro(statement.balance))
+        return Summary("due", _("Da pagare:"),
+                       (_("Nessun pagamento in ritardo."),) + due_lines + credit, figure)
     if statement.credit > 0:
-        return Summary("ok", "Tutto in regola", (
-            f"Hai un credito di {fmt.euro(statement.credit)}: lo detrarremo dalla prossima "
-            "bolletta.",))
-    return Summary("ok", "Tutto in regola", ("Tutte le bollette sono pagate.",))
+        return Summary("ok", _("Tutto in regola"), (
+            _("Hai un credito di %(credit)s: lo detrarremo dalla prossima bolletta.",
+              credit=fmt.euro(statement.credit)),))
+    return Summary("ok", _("Tutto in regola"), (_("Tutte le bollette sono pagate."),))
 
 
 def invoice_row(item: InvoiceStanding, refs: Mapping[int, ContractRef]) -> dict:
@@ -117,7 +124,7 @@ def invoice_row(item: InvoiceStanding, refs: Mapping[int, ContractRef]) -> dict:
         "paid_on": fmt.day(item.last_paid_on) if item.last_paid_on else "–",
         "left": fmt.amount(max(item.left, ZERO)),
         "status": status_text(item),
-        "status_label": STANDING_LABELS[item.standing],
+        "status_label": label(STANDING_LABELS, item.standing),
         "status_key": item.standing.value,
         "overdue": item.overdue,
     }
@@ -132,10 +139,16 @@ def invoices_by_year(statement: Statement,
     return sorted(grouped.items(), reverse=True)
 
 
+def invoice_count(count: int) -> str:
+    """Write a number of invoices: '1 fattura', '3 fatture'."""
+    return ngettext("%(number)s fattura", "%(number)s fatture", count,
+                    number=fmt.number(count))
+
+
 def year_rows(statement: Statement) -> list[dict]:
     """Write the totals of each issue year."""
     return [{"year": str(y.year),
-             "count": f"{y.count} fattur{'a' if y.count == 1 else 'e'}",
+             "count": invoice_count(y.count),
              "invoiced": fmt.euro(y.invoiced), "paid": fmt.euro(y.paid),
              "left": fmt.euro(max(y.left, ZERO))}
             for y in statement.years]
@@ -148,9 +161,10 @@ def receipt_rows(statement: Statement) -> list[dict]:
         covers = ", ".join(f"{share.invoice.label} ({fmt.euro(share.amount)})"
                            for share in receipt.shares)
         if receipt.sent != receipt.amount:
-            covers += f" – parte di un versamento di {fmt.euro(receipt.sent)}"
+            covers += " – " + _("parte di un versamento di %(amount)s",
+                                amount=fmt.euro(receipt.sent))
         rows.append({"date": fmt.day(receipt.received_on), "amount": fmt.euro(receipt.amount),
-                     "channel": CHANNEL_LABELS.get(receipt.channel, receipt.channel),
+                     "channel": label(CHANNEL_LABELS, receipt.channel, receipt.channel),
                      "covers": covers, "year": receipt.received_on.year})
     return rows
 
@@ -164,7 +178,7 @@ def statement_csv(statement: Statement, refs: Mapping[int, ContractRef]) -> byte
     """Write the statement's invoices as CSV the Italian Excel opens right: ; and decimal comma."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([_(title) for title in CSV_HEADER])
     for item in statement.invoices:
         row = invoice_row(item, refs)
         writer.writerow([_cell(row["pod"]), _cell(row["address"]), row["number"], row["issued"],
@@ -182,15 +196,15 @@ def export_name(customer_code: str, scope: Sequence[ContractRef] | None, as_of: 
     return f"estratto-conto-{safe}-{as_of.isoformat()}.{extension}"
 
 
-# --- The PDF statement's data: every text it prints, already written in Italian -----------
+# --- The PDF statement's data: every text it prints, already in the viewer's language ------
 
 # The PDF's status column is narrow: the same statuses in fewer words.
 SHORT_STATUS = {
-    Standing.PAID: "Pagata",
-    Standing.PARTIAL: "Pagata in parte",
-    Standing.DUE: "Da pagare",
-    Standing.OVERDUE: "Scaduta",
-    Standing.CREDIT: "A credito",
+    Standing.PAID: N_("Pagata"),
+    Standing.PARTIAL: N_("Pagata in parte"),
+    Standing.DUE: N_("Da pagare"),
+    Standing.OVERDUE: N_("Scaduta"),
+    Standing.CREDIT: N_("A credito"),
 }
 
 
@@ -238,10 +252,10 @@ class StatementDocument:
 def short_status(standing: Standing, overdue: bool, paid_on: date | None = None) -> str:
     """Word a status for a PDF's narrow column, with the day a paid bill was paid if given."""
     if standing is Standing.PARTIAL and overdue:
-        return "In parte, scaduta"
+        return _("In parte, scaduta")
     if standing is Standing.PAID and paid_on is not None:
-        return f"Pagata il {fmt.day(paid_on)}"
-    return SHORT_STATUS[standing]
+        return _("Pagata il %(date)s", date=fmt.day(paid_on))
+    return label(SHORT_STATUS, standing)
 
 
 def _groups(items: Sequence[InvoiceStanding], refs: Mapping[int, ContractRef],
@@ -271,15 +285,15 @@ def statement_document(statement: Statement, refs: Mapping[int, ContractRef], ho
         items = [i for i in statement.invoices if i.invoice.issue_date.year == year.year]
         blocks.append(YearBlock(
             year.year,
-            (f"{year.count} fattur{'a' if year.count == 1 else 'e'}", fmt.euro(year.invoiced),
+            (invoice_count(year.count), fmt.euro(year.invoiced),
              fmt.euro(year.paid), fmt.euro(max(year.left, ZERO))),
             _groups(items, refs, several=len(refs) > 1),
             tuple((r["date"], r["amount"], r["channel"], r["covers"])
                   for r in receipts if r["year"] == year.year)))
     next_due = statement.next_due
-    tiles = (("Saldo da pagare", fmt.euro(max(statement.balance, ZERO))),
-             ("di cui scaduto", fmt.euro(statement.overdue)),
-             ("Prossima scadenza",
-              f"{fmt.day(next_due[0])} · {fmt.euro(next_due[1])}" if next_due else "Nessuna"))
+    tiles = ((_("Saldo da pagare"), fmt.euro(max(statement.balance, ZERO))),
+             (_("di cui scaduto"), fmt.euro(statement.overdue)),
+             (_("Prossima scadenza"),
+              f"{fmt.day(next_due[0])} · {fmt.euro(next_due[1])}" if next_due else _("Nessuna")))
     return StatementDocument(holder, scope, statement.as_of, summary(statement, refs), tiles,
                              tuple(blocks))

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from models.queries import InvoiceRow, MonthRow
 
 from . import formatting as fmt
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,15 @@ def band_totals(rows: Sequence[MonthRow]) -> BandTotals:
     return BandTotals(sum(r.f1 for r in rows), sum(r.f2 for r in rows), sum(r.f3 for r in rows))
 
 
-# The invoice table's columns: (key, header, sortable). Keys name the rows' sort values.
+# The invoice table's columns: (key, header, sortable). Keys name the rows' sort values;
+# headers are translated where the table is shaped (invoice_table_data).
 INVOICE_COLUMNS = (
-    ("numero", "Numero", True), ("data", "Data", True), ("scadenza", "Scadenza", True),
-    ("importo", "Importo (€)", True), ("lettura", "Data lettura", True),
-    ("kwh", "Consumo - kWh", True), ("f1", "Consumo - F1", True), ("f2", "Consumo - F2", True),
-    ("f3", "Consumo - F3", True), ("fattura", "Fattura", False),
-    ("dettaglio", "Fattura Dettaglio", False),
+    ("numero", N_("Numero"), True), ("data", N_("Data"), True),
+    ("scadenza", N_("Scadenza"), True), ("importo", N_("Importo (€)"), True),
+    ("lettura", N_("Data lettura"), True), ("kwh", N_("Consumo - kWh"), True),
+    ("f1", N_("Consumo - F1"), True), ("f2", N_("Consumo - F2"), True),
+    ("f3", N_("Consumo - F3"), True), ("fattura", N_("Fattura"), False),
+    ("dettaglio", N_("Fattura Dettaglio"), False),
 )
 SORT_KEYS = frozenset(key for key, _, sortable in INVOICE_COLUMNS if sortable)
 NUMERIC_COLUMNS = frozenset({"numero", "importo", "kwh", "f1", "f2", "f3"})
@@ -77,7 +81,7 @@ def explain_url(invoice_id: int) -> str:
 
 
 def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
-    """Build the invoice table's rows: raw values to sort by beside the Italian text shown."""
+    """Build the invoice table's rows: raw values to sort by beside the text shown."""
     return [
         {
             "id": i.id,
@@ -111,7 +115,8 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
 
 def card_title(row: dict) -> str:
     """Write the line an invoice card leads with: 'Fattura 1636 del 26/01/2023 — 213,09 €'."""
-    return f"Fattura {row['numero_it']} del {row['data_it']} — {row['importo_it']} €"
+    return _("Fattura %(number)s del %(date)s — %(amount)s", number=row["numero_it"],
+             date=row["data_it"], amount=fmt.euro(Decimal(row["importo"]) / 100))
 
 
 def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
@@ -123,7 +128,7 @@ def invoice_table_data(rows: list[dict], sort: tuple[str, bool] | None) -> dict:
     """
     ordered = sort_rows(rows, sort)
     return {
-        "columns": [[key, title, sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS,
+        "columns": [[key, _(title), sortable, key in NUMERIC_COLUMNS, key in LINK_COLUMNS,
                      key in TITLE_COLUMNS] for key, title, sortable in INVOICE_COLUMNS],
         "sort": list(sort) if sort else None,
         "rows": [[row[key] if key in LINK_COLUMNS else row[f"{key}_it"]

@@ -20,12 +20,13 @@ from .. import formatting as fmt
 from ..auth.identity import current_viewer
 from ..documents.source import build_invoice_document
 from ..explain import Explanation, Step, Table, explain, months_of
+from ..i18n import N_, _
 from ..tables import EXPLAIN_PARAM, EXPLAIN_PATH, explain_url, pdf_url
 from . import picker
 from .common import contract_label, notice, page_title, sharing_screen
 
 PATH = EXPLAIN_PATH
-TITLE = "Capire la bolletta"
+TITLE = N_("Capire la bolletta")
 LATEST = 6   # invoices per contract listed on the page without an invoice chosen
 
 
@@ -41,17 +42,17 @@ def layout(search: str) -> list:
     try:
         explanation, invoice = explanation_for(db.session, invoice_id, masked=sharing_screen())
     except ValueError:   # the invoice's data do not add up: the PDFs refuse it too
-        return page_title(TITLE) + [notice(
+        return page_title(_(TITLE)) + [notice(_(
             "Non riusciamo a spiegare questa fattura perché i suoi dati non tornano. Ci scusiamo: "
-            "chiama l'assistenza SECAB e la controlleremo.", "alert")]
+            "chiama l'assistenza SECAB e la controlleremo."), "alert")]
     return view(explanation, invoice)
 
 
 def not_found() -> list:
     """Answer the same for someone else's, a nonexistent and a malformed invoice."""
-    return page_title(TITLE, "Fattura non trovata") + [
-        notice("Non troviamo questa fattura tra le tue."),
-        dcc.Link("Scegli una fattura", href=PATH, className="button"),
+    return page_title(_(TITLE), _("Fattura non trovata")) + [
+        notice(_("Non troviamo questa fattura tra le tue.")),
+        dcc.Link(_("Scegli una fattura"), href=PATH, className="button"),
     ]
 
 
@@ -79,17 +80,18 @@ def _months(session: Session, invoice: Invoice) -> tuple[MonthUse, ...]:
 def view(explanation: Explanation, invoice: Invoice) -> list:
     """Lay the steps out: a heading, its plain words and its tables, one section each."""
     back = f"/consumi?contratto={invoice.contract_id}&anno={invoice.issue_date.year}"
-    return page_title(TITLE, explanation.title) + [
+    documents = _("Documenti della fattura")
+    return page_title(_(TITLE), explanation.title) + [
         html.P(" · ".join(explanation.facts), className="facts"),
-        html.P("Qui trovi la tua bolletta passo per passo: dalle letture del contatore ai kWh, "
-               "da ogni voce di spesa alle imposte, fino al totale. Le cifre sono quelle della "
-               "Fattura e della Fattura Dettaglio."),
-        html.Nav(className="downloads", **{"aria-label": "Documenti della fattura"}, children=[
-            html.A("Fattura (PDF)", href=pdf_url(invoice.id, "fattura"), className="button",
+        html.P(_("Qui trovi la tua bolletta passo per passo: dalle letture del contatore ai kWh, "
+                 "da ogni voce di spesa alle imposte, fino al totale. Le cifre sono quelle della "
+                 "Fattura e della Fattura Dettaglio.")),
+        html.Nav(className="downloads", **{"aria-label": documents}, children=[
+            html.A(_("Fattura (PDF)"), href=pdf_url(invoice.id, "fattura"), className="button",
                    target="_blank", rel="noopener"),
-            html.A("Fattura Dettaglio (PDF)", href=pdf_url(invoice.id, "dettaglio"),
+            html.A(_("Fattura Dettaglio (PDF)"), href=pdf_url(invoice.id, "dettaglio"),
                    className="button", target="_blank", rel="noopener"),
-            dcc.Link("Torna alle fatture", href=back, className="button"),
+            dcc.Link(_("Torna alle fatture"), href=back, className="button"),
         ]),
         *[_step(number, step) for number, step in enumerate(explanation.steps, start=1)],
         html.P(className="capire-total", children=_bottom_line(explanation)),
@@ -99,8 +101,8 @@ def view(explanation: Explanation, invoice: Invoice) -> list:
 def _bottom_line(explanation: Explanation) -> list:
     """Say what the member pays, or what is left to their credit."""
     if explanation.total < 0:
-        return ["A tuo credito: ", html.Strong(fmt.euro(-explanation.total))]
-    return ["Totale da pagare: ", html.Strong(fmt.euro(explanation.total))]
+        return [_("A tuo credito:") + " ", html.Strong(fmt.euro(-explanation.total))]
+    return [_("Totale da pagare:") + " ", html.Strong(fmt.euro(explanation.total))]
 
 
 def _step(number: int, step: Step) -> html.Section:
@@ -143,14 +145,15 @@ def _choose(viewer) -> list:
         lists.append(html.Section(className="card", children=[
             html.H2(contract_label(contract)),
             html.Ul(className="plain-list", children=[
-                html.Li(dcc.Link(f"Fattura n. {i.number}/{i.fiscal_year} del "
-                                 f"{fmt.day(i.issue_date)}: {fmt.euro(i.total)}",
+                html.Li(dcc.Link(_("Fattura n. %(number)s/%(year)s del %(date)s: %(amount)s",
+                                   number=i.number, year=i.fiscal_year,
+                                   date=fmt.day(i.issue_date), amount=fmt.euro(i.total)),
                                  href=explain_url(i.id)))
                 for i in latest
             ]),
         ]))
-    intro = ("Scegli una fattura: ti mostriamo come si passa dalle letture del contatore al "
-             "totale, voce per voce. Le fatture più vecchie sono nella tabella di "
-             "«Visualizzazione consumi».")
-    return page_title(TITLE) + [html.P(intro)] + (
-        lists or [notice("Non ci sono ancora fatture da spiegare.")])
+    intro = _("Scegli una fattura: ti mostriamo come si passa dalle letture del contatore al "
+              "totale, voce per voce. Le fatture più vecchie sono nella tabella di "
+              "«Visualizzazione consumi».")
+    return page_title(_(TITLE)) + [html.P(intro)] + (
+        lists or [notice(_("Non ci sono ancora fatture da spiegare."))])

@@ -10,16 +10,19 @@ from .. import access, ids
 from .. import formatting as fmt
 from .. import statement as builders
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from ..services.statements import contract_refs, default_scope, statement_of
 from . import picker
 from .common import notice, page_title
 
 PATH = "/contabilita"
-INVOICE_COLUMNS = (("number", "Fattura"), ("issued", "Emessa il"), ("due", "Scadenza"),
-                   ("total", "Importo €"), ("paid", "Pagato €"), ("paid_on", "Pagata il"),
-                   ("left", "Da pagare €"), ("status", "Stato"))
-RECEIPT_COLUMNS = (("date", "Data"), ("amount", "Importo"), ("channel", "Modalità"),
-                   ("covers", "Fatture pagate"))
+# Column labels are marked here and translated by table().
+INVOICE_COLUMNS = (("number", N_("Fattura")), ("issued", N_("Emessa il")),
+                   ("due", N_("Scadenza")), ("total", N_("Importo €")),
+                   ("paid", N_("Pagato €")), ("paid_on", N_("Pagata il")),
+                   ("left", N_("Da pagare €")), ("status", N_("Stato")))
+RECEIPT_COLUMNS = (("date", N_("Data")), ("amount", N_("Importo")), ("channel", N_("Modalità")),
+                   ("covers", N_("Fatture pagate")))
 MONEY_COLUMNS = {"total", "paid", "left", "invoiced", "amount"}
 NARROW_HIDDEN = {"count"}   # on a phone the year totals keep only the money
 
@@ -46,12 +49,12 @@ def tiles(statement: Statement) -> html.Div:
     late = statement.overdue > 0
     return html.Div(className="tiles", children=[
         html.Div(className="tile", children=[
-            html.Span("Saldo da pagare"), html.Strong(fmt.euro(balance))]),
+            html.Span(_("Saldo da pagare")), html.Strong(fmt.euro(balance))]),
         html.Div(className="tile late" if late else "tile", children=[
-            html.Span("di cui scaduto"), html.Strong(fmt.euro(statement.overdue))]),
+            html.Span(_("di cui scaduto")), html.Strong(fmt.euro(statement.overdue))]),
         html.Div(className="tile", children=[
-            html.Span("Prossima scadenza"),
-            html.Strong(fmt.day(next_due[0]) if next_due else "Nessuna"),
+            html.Span(_("Prossima scadenza")),
+            html.Strong(fmt.day(next_due[0]) if next_due else _("Nessuna")),
             html.Small(fmt.euro(next_due[1]) if next_due else ""),
         ]),
     ])
@@ -61,9 +64,9 @@ def downloads(value: object) -> html.Div:
     """Offer the statement as PDF and as CSV for the same choice of contracts."""
     query = picker.search_for(value)
     return html.Div(className="actions", children=[
-        html.A("Scarica l'estratto conto (PDF)", className="button",
+        html.A(_("Scarica l'estratto conto (PDF)"), className="button",
                href=f"/contabilita/estratto.pdf{query}", target="_blank", rel="noopener"),
-        html.A("Scarica per Excel (CSV)", className="button",
+        html.A(_("Scarica per Excel (CSV)"), className="button",
                href=f"/contabilita/estratto.csv{query}"),
     ])
 
@@ -72,7 +75,7 @@ def status_cell(row: dict) -> html.Span:
     """Show the status as a coloured badge, saying under it when a remainder is late."""
     late = row["overdue"] and row["status_key"] == "pagata_parzialmente"
     badge = html.Span(row["status_label"], className=f"badge badge-{row['status_key']}")
-    note = [html.Small("residuo scaduto", className="late-note")] if late else []
+    note = [html.Small(_("residuo scaduto"), className="late-note")] if late else []
     return html.Span([badge, *note])
 
 
@@ -80,8 +83,10 @@ def table(columns: tuple[tuple[str, str], ...], rows: list[dict], caption: str,
           late_key: str | None = None, compact: bool = False) -> html.Div:
     """Build an accessible table; on a phone each row becomes a card with labelled values.
 
-    A compact table (few, short columns) stays a table on a phone.
+    A compact table (few, short columns) stays a table on a phone. The column labels come
+    marked with N_() and are translated here.
     """
+    columns = tuple((key, _(label)) for key, label in columns)
     def classes(key: str) -> str | None:
         names = [name for name, wanted in (("num", key in MONEY_COLUMNS),
                                             ("status", key == "status"),
@@ -107,11 +112,11 @@ def table(columns: tuple[tuple[str, str], ...], rows: list[dict], caption: str,
 
 def year_totals(statement: Statement) -> html.Section:
     """Show billed, paid and still owed for each issue year."""
-    columns = (("year", "Anno"), ("count", "Fatture"), ("invoiced", "Fatturato"),
-               ("paid", "Pagato"), ("left", "Da pagare"))
+    columns = (("year", N_("Anno")), ("count", N_("Fatture")), ("invoiced", N_("Fatturato")),
+               ("paid", N_("Pagato")), ("left", N_("Da pagare")))
     return html.Section(className="card", children=[
-        html.H2("Totali per anno"),
-        table(columns, builders.year_rows(statement), "Totali delle fatture emesse, per anno",
+        html.H2(_("Totali per anno")),
+        table(columns, builders.year_rows(statement), _("Totali delle fatture emesse, per anno"),
               compact=True),
     ])
 
@@ -119,7 +124,7 @@ def year_totals(statement: Statement) -> html.Section:
 def year_sections(statement: Statement, refs: dict[int, builders.ContractRef],
                   several: bool) -> list:
     """Show each year's invoices and payments; years with something left start open."""
-    columns = ((("street", "Fornitura"),) if several else ()) + INVOICE_COLUMNS
+    columns = ((("street", N_("Fornitura")),) if several else ()) + INVOICE_COLUMNS
     receipts = builders.receipt_rows(statement)
     totals = {y.year: y for y in statement.years}
     newest = max(totals, default=None)
@@ -127,15 +132,18 @@ def year_sections(statement: Statement, refs: dict[int, builders.ContractRef],
     for year, rows in builders.invoices_by_year(statement, refs):
         left = totals[year].left
         open_ = year == newest or left > 0
-        state = f"da pagare {fmt.euro(left)}" if left > 0 else "tutto pagato"
+        state = (_("da pagare %(amount)s", amount=fmt.euro(left)) if left > 0
+                 else _("tutto pagato"))
         paid = [r for r in receipts if r["year"] == year]
         children = [
             html.Summary([html.Strong(str(year)),
-                          f" · {len(rows)} fattur{'a' if len(rows) == 1 else 'e'} · {state}"]),
-            table(columns, rows, f"Fatture emesse nel {year}", late_key="overdue"),
+                          f" · {builders.invoice_count(len(rows))} · {state}"]),
+            table(columns, rows, _("Fatture emesse nel %(year)s", year=year),
+                  late_key="overdue"),
         ]
         if paid:
-            children.append(table(RECEIPT_COLUMNS, paid, f"Pagamenti ricevuti nel {year}"))
+            children.append(table(RECEIPT_COLUMNS, paid,
+                                  _("Pagamenti ricevuti nel %(year)s", year=year)))
         sections.append(html.Details(children, open=open_, className="card year"))
     return sections
 
@@ -143,13 +151,13 @@ def year_sections(statement: Statement, refs: dict[int, builders.ContractRef],
 def render(statement: Statement, refs: dict[int, builders.ContractRef], value: object) -> list:
     """Lay out the whole statement of the chosen contracts."""
     if not statement.invoices:
-        return [notice("Per questo contratto non ci sono ancora fatture.")]
+        return [notice(_("Per questo contratto non ci sono ancora fatture."))]
     return [
         summary_card(builders.summary(statement, refs)),
         tiles(statement),
         downloads(value),
         year_totals(statement),
-        html.H2("Fatture e pagamenti, anno per anno", className="section-title"),
+        html.H2(_("Fatture e pagamenti, anno per anno"), className="section-title"),
         *year_sections(statement, refs, several=len(refs) > 1),
     ]
 
@@ -159,8 +167,8 @@ def layout(search: str) -> list:
     contracts = access.contracts(current_viewer())
     value = scope_value(search, contracts)
     known = value == picker.ALL or any(str(c.id) == str(value) for c in contracts)
-    return page_title("Situazione contabile",
-                      "Fatture, pagamenti ricevuti e saldo, per un contratto o per tutti.") + [
+    return page_title(_("Situazione contabile"),
+                      _("Fatture, pagamenti ricevuti e saldo, per un contratto o per tutti.")) + [
         picker.picker(ids.CONTABILITA_SCOPE, contracts, value if known else None, with_all=True),
         html.Div(id=ids.CONTABILITA_BODY),
         picker.rendered(ids.CONTABILITA_RENDERED, search),

@@ -22,20 +22,22 @@ from models.queries import delivery_changes, invoice_span
 from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from ..labels import (
     CUSTOMER_TYPE_LABELS,
     MARKET_LABELS,
     PAYMENT_METHOD_LABELS,
     TARIFF_LABELS,
+    label,
     offer_conditions,
 )
 from . import picker
 from .common import notice, page_title
 
 PATH = "/contratto"
-FREQUENCIES = {1: "Mensile", 2: "Bimestrale (ogni due mesi)", 3: "Trimestrale",
-               6: "Semestrale", 12: "Annuale"}
-PHASES = {1: "monofase", 3: "trifase"}
+FREQUENCIES = {1: N_("Mensile"), 2: N_("Bimestrale (ogni due mesi)"), 3: N_("Trimestrale"),
+               6: N_("Semestrale"), 12: N_("Annuale")}
+PHASES = {1: N_("monofase"), 3: N_("trifase")}
 IBAN_VISIBLE = 4
 
 
@@ -94,76 +96,82 @@ def iban_ending(iban: str) -> str:
 def member_status(member_since: date | None) -> str:
     """Say whether the holder is a member of the cooperative, and since when."""
     if member_since is None:
-        return "Utente (non socio)"
-    return f"Socio dal {fmt.day(member_since)}"
+        return _("Utente (non socio)")
+    return _("Socio dal %(date)s", date=fmt.day(member_since))
 
 
 def contract_status(facts: ContractFacts) -> str:
     """Say whether the supply is active, or when it ended."""
+    start = fmt.day(facts.start_date)
+    if facts.status is ContractStatus.CEASED and facts.end_date:
+        return _("Cessato il %(end)s (attivo dal %(start)s)", end=fmt.day(facts.end_date),
+                 start=start)
     if facts.status is ContractStatus.CEASED:
-        end = f" il {fmt.day(facts.end_date)}" if facts.end_date else ""
-        return f"Cessato{end} (attivo dal {fmt.day(facts.start_date)})"
-    return f"Attivo dal {fmt.day(facts.start_date)}"
+        return _("Cessato (attivo dal %(start)s)", start=start)
+    return _("Attivo dal %(start)s", start=start)
 
 
 def payment_text(facts: ContractFacts) -> str:
     """Name the payment method, showing only the end of the IBAN."""
-    label = PAYMENT_METHOD_LABELS[facts.payment_method]
+    method = label(PAYMENT_METHOD_LABELS, facts.payment_method)
     if facts.payment_method is PaymentMethod.SEPA and facts.iban:
-        return f"{label} con IBAN che termina con {iban_ending(facts.iban)}"
-    return label
+        return _("%(method)s con IBAN che termina con %(ending)s", method=method,
+                 ending=iban_ending(facts.iban))
+    return method
 
 
 def delivery_text(delivery: Delivery, billing_address: str) -> str:
     """Say how the bills are sent now."""
     if delivery.mode is DeliveryMode.WEB:
-        return f"Bolletta web, per email a {delivery.email}"
-    return f"Carta, per posta a {billing_address}"
+        return _("Bolletta web, per email a %(email)s", email=delivery.email)
+    return _("Carta, per posta a %(address)s", address=billing_address)
 
 
 def sections(facts: ContractFacts) -> list[tuple[str, list[tuple[str, str]]]]:
     """Group the contract's facts under headings, as (label, value) pairs."""
     holder = [
-        ("Intestatario", facts.holder),
-        ("Codice fiscale", facts.tax_code),
+        (_("Intestatario"), facts.holder),
+        (_("Codice fiscale"), facts.tax_code),
     ]
     if facts.vat_number:
-        holder.append(("Partita IVA", facts.vat_number))
+        holder.append((_("Partita IVA"), facts.vat_number))
     holder += [
-        ("Indirizzo di fatturazione", facts.billing_address),
-        ("Codice cliente", facts.customer_code),
-        ("Posizione", member_status(facts.member_since)),
+        (_("Indirizzo di fatturazione"), facts.billing_address),
+        (_("Codice cliente"), facts.customer_code),
+        (_("Posizione"), member_status(facts.member_since)),
     ]
-    phases = PHASES.get(facts.phases, f"{facts.phases} fasi")
+    phases = label(PHASES, facts.phases,
+                   _("%(count)s fasi", count=fmt.number(facts.phases)))
+    months = fmt.number(facts.billing_months)
     return [
-        ("Intestatario", holder),
-        ("Fornitura", [
+        (_("Intestatario"), holder),
+        (_("Fornitura"), [
             ("POD", facts.pod),
-            ("Indirizzo di fornitura", facts.supply_address),
-            ("Tipo di cliente", CUSTOMER_TYPE_LABELS[facts.customer_type]),
-            ("Stato del contratto", contract_status(facts)),
+            (_("Indirizzo di fornitura"), facts.supply_address),
+            (_("Tipo di cliente"), label(CUSTOMER_TYPE_LABELS, facts.customer_type)),
+            (_("Stato del contratto"), contract_status(facts)),
         ]),
-        ("Offerta e tariffa", [
-            ("Offerta", facts.offer_name),
-            ("Codice offerta", facts.offer_code),
-            ("Mercato", MARKET_LABELS[facts.offer_market]),
-            ("Condizioni economiche",
+        (_("Offerta e tariffa"), [
+            (_("Offerta"), facts.offer_name),
+            (_("Codice offerta"), facts.offer_code),
+            (_("Mercato"), label(MARKET_LABELS, facts.offer_market)),
+            (_("Condizioni economiche"),
              offer_conditions(facts.offer_market, facts.offer_conditions_until)),
-            ("Struttura tariffaria", TARIFF_LABELS[facts.tariff]),
+            (_("Struttura tariffaria"), label(TARIFF_LABELS, facts.tariff)),
         ]),
-        ("Potenza e contatore", [
-            ("Potenza impegnata", fmt.kw(facts.power_committed_kw)),
-            ("Potenza disponibile", fmt.kw(facts.power_available_kw)),
-            ("Tensione e fasi", f"{fmt.number(facts.voltage_v)} V, {phases}"),
-            ("Contatore", facts.meter_type),
-            ("Lettura", "Telelettura mensile (il contatore è letto a distanza)"
-             if facts.meter_remote_read else "Lettura sul posto da parte del distributore"),
+        (_("Potenza e contatore"), [
+            (_("Potenza impegnata"), fmt.kw(facts.power_committed_kw)),
+            (_("Potenza disponibile"), fmt.kw(facts.power_available_kw)),
+            (_("Tensione e fasi"), f"{fmt.number(facts.voltage_v)} V, {phases}"),
+            (_("Contatore"), facts.meter_type),
+            (_("Lettura"), _("Telelettura mensile (il contatore è letto a distanza)")
+             if facts.meter_remote_read else _("Lettura sul posto da parte del distributore")),
         ]),
-        ("Fatturazione e pagamento", [
-            ("Frequenza di fatturazione",
-             FREQUENCIES.get(facts.billing_months, f"Ogni {facts.billing_months} mesi")),
-            ("Modalità di pagamento", payment_text(facts)),
-            ("Invio della bolletta", delivery_text(facts.delivery, facts.billing_address)),
+        (_("Fatturazione e pagamento"), [
+            (_("Frequenza di fatturazione"),
+             label(FREQUENCIES, facts.billing_months, _("Ogni %(count)s mesi", count=months))),
+            (_("Modalità di pagamento"), payment_text(facts)),
+            (_("Invio della bolletta"), delivery_text(facts.delivery, facts.billing_address)),
         ]),
     ]
 
@@ -171,17 +179,19 @@ def sections(facts: ContractFacts) -> list[tuple[str, list[tuple[str, str]]]]:
 def timeline(facts: ContractFacts) -> list[tuple[str, str]]:
     """Tell the contract's story, oldest first: start, bills, delivery changes, end."""
     events: list[tuple[date, str, str]] = [
-        (facts.start_date, fmt.day(facts.start_date), "Attivazione della fornitura")]
+        (facts.start_date, fmt.day(facts.start_date), _("Attivazione della fornitura"))]
     for step in facts.delivery_steps[1:]:   # the first is the delivery chosen at activation
-        what = (f"Scelta la bolletta web ({step.email})" if step.mode is DeliveryMode.WEB
-                else "Scelta la bolletta cartacea")
+        what = (_("Scelta la bolletta web (%(email)s)", email=step.email)
+                if step.mode is DeliveryMode.WEB else _("Scelta la bolletta cartacea"))
         events.append((step.at.date(), fmt.moment(step.at), what))
     if facts.first_issue and facts.last_issue:
         events.append((facts.first_issue, fmt.day(facts.first_issue),
-                       f"Prima fattura consultabile qui ({facts.invoice_count} in tutto, "
-                       f"l'ultima del {fmt.day(facts.last_issue)})"))
+                       _("Prima fattura consultabile qui (%(count)s in tutto, l'ultima del "
+                         "%(date)s)", count=fmt.number(facts.invoice_count),
+                         date=fmt.day(facts.last_issue))))
     if facts.end_date:
-        events.append((facts.end_date, fmt.day(facts.end_date), "Cessazione della fornitura"))
+        events.append((facts.end_date, fmt.day(facts.end_date),
+                       _("Cessazione della fornitura")))
     events.sort(key=lambda event: event[0])
     return [(when, text) for _, when, text in events]
 
@@ -228,24 +238,24 @@ def render_facts(facts: ContractFacts) -> list:
     ]
     ceased = facts.status is ContractStatus.CEASED
     links = [
-        dcc.Link("Consumi e fatture", className="button",
+        dcc.Link(_("Consumi e fatture"), className="button",
                  href=(f"/consumi?contratto={facts.contract_id}&anno={facts.last_issue.year}"
                        if facts.last_issue else "/consumi")),
-        dcc.Link("Situazione contabile", className="button",
+        dcc.Link(_("Situazione contabile"), className="button",
                  href=picker_path("/contabilita", facts.contract_id)),
     ]
     if not ceased:
-        links.append(dcc.Link("Cambia modalità di invio", className="button",
+        links.append(dcc.Link(_("Cambia modalità di invio"), className="button",
                               href=picker_path("/invio", facts.contract_id)))
     story = html.Section(className="card", children=[
-        html.H2("Storia del contratto"),
+        html.H2(_("Storia del contratto")),
         html.Ol(className="timeline", children=[
             html.Li([html.Strong(day), html.Span(text)]) for day, text in timeline(facts)
         ]),
         html.Div(className="actions", children=links),
     ])
-    lead = ([notice("Questo contratto è cessato: i suoi dati, le fatture e i pagamenti restano "
-                    "consultabili.")] if ceased else [])
+    lead = ([notice(_("Questo contratto è cessato: i suoi dati, le fatture e i pagamenti "
+                      "restano consultabili."))] if ceased else [])
     return lead + [html.Div(className="facts-grid", children=cards), story]
 
 
@@ -258,8 +268,8 @@ def layout(search: str) -> list:
     """Build the page: title, contract selector preset from the URL, and the facts."""
     viewer = current_viewer()
     chosen = picker.chosen_contract(search)
-    return page_title("Dati contrattuali",
-                      "I dati del contratto di fornitura e del suo intestatario.") + [
+    return page_title(_("Dati contrattuali"),
+                      _("I dati del contratto di fornitura e del suo intestatario.")) + [
         picker.picker(ids.CONTRATTO_CONTRACT, access.contracts(viewer),
                       chosen.id if chosen else None),
         html.Div(id=ids.CONTRATTO_BODY),

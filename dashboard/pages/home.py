@@ -12,17 +12,18 @@ from models.enums import Role
 
 from .. import formatting as fmt
 from ..auth.identity import Viewer
-from ..labels import ROLE_LABELS
+from ..i18n import N_, _, ngettext
+from ..labels import ROLE_LABELS, label
 from .common import page_title
 from .registry import Page
 
 # What each staff profile will find here once its pages are declared; shown only meanwhile.
 COMING = {
-    Role.SUPPORT: "la ricerca di soci e clienti, la consultazione della loro area in sola "
-                  "lettura con il codice per l'assistenza e l'aiuto sull'account",
-    Role.ADVISOR: "l'analisi dei consumi dei soci che hanno dato il consenso",
-    Role.ADMIN: "la gestione degli account del personale, il registro degli accessi, le "
-                "importazioni, la posta in uscita e lo stato del servizio",
+    Role.SUPPORT: N_("la ricerca di soci e clienti, la consultazione della loro area in sola "
+                     "lettura con il codice per l'assistenza e l'aiuto sull'account"),
+    Role.ADVISOR: N_("l'analisi dei consumi dei soci che hanno dato il consenso"),
+    Role.ADMIN: N_("la gestione degli account del personale, il registro degli accessi, le "
+                   "importazioni, la posta in uscita e lo stato del servizio"),
 }
 
 
@@ -33,8 +34,8 @@ def tool_links(tools: list[Page], label: str) -> html.Nav:
     """
     return html.Nav(className="services", **{"aria-label": label}, children=[
         (html.A if page.flask_served else dcc.Link)(href=page.path, className="service", children=[
-            html.Span(page.title, className="service-title"),
-            html.Span(page.summary, className="service-text"),
+            html.Span(_(page.title), className="service-title"),
+            html.Span(_(page.summary), className="service-text"),
         ])
         for page in tools
     ])
@@ -42,28 +43,31 @@ def tool_links(tools: list[Page], label: str) -> html.Nav:
 
 def member_layout(customer: Customer, contracts: list[Contract], tools: list[Page]) -> list:
     """Build the member's home: name, codes and the service entries."""
-    status = (f"Socio dal {fmt.day(customer.member_since)}" if customer.member_since
-              else "Cliente")
+    status = (_("Socio dal %(date)s", date=fmt.day(customer.member_since))
+              if customer.member_since else _("Cliente"))
     count = len(contracts)
-    facts = [f"Codice cliente {customer.code}", status,
-             f"{count} contratt{'o' if count == 1 else 'i'}"]
-    return page_title("Area di gestione", f"Benvenuto, {customer.name}") + [
+    facts = [_("Codice cliente %(code)s", code=customer.code), status,
+             ngettext("%(number)s contratto", "%(number)s contratti", count,
+                      number=fmt.number(count))]
+    return page_title(_("Area di gestione"), _("Benvenuto, %(name)s", name=customer.name)) + [
         html.P(" · ".join(facts), className="facts"),
-        tool_links(tools, "Servizi"),
+        tool_links(tools, _("Servizi")),
     ]
 
 
 def staff_layout(viewer: Viewer, tools: list[Page]) -> list:
     """Build the home of a staff login: its profile and the tools declared for it."""
-    label = ROLE_LABELS[viewer.role]
-    intro = html.P(f"Sei collegato come {viewer.email} con il profilo «{label}».")
+    role = label(ROLE_LABELS, viewer.role)
+    intro = html.P(_("Sei collegato come %(email)s con il profilo «%(role)s».",
+                     email=viewer.email, role=role))
+    title = page_title(_("Area di gestione"), _("Profilo: %(role)s", role=role))
     if tools:
-        return page_title("Area di gestione", f"Profilo: {label}") + [
-            intro, tool_links(tools, "Strumenti")]
-    coming = COMING.get(viewer.role, "gli strumenti di questo profilo")
-    return page_title("Area di gestione", f"Profilo: {label}") + [
+        return title + [intro, tool_links(tools, _("Strumenti"))]
+    coming = (_(COMING[viewer.role]) if viewer.role in COMING
+              else _("gli strumenti di questo profilo"))
+    return title + [
         intro,
-        html.P(f"Gli strumenti di questo profilo sono in preparazione: {coming}. "
-               "Li troverai qui appena saranno disponibili.", className="notice",
-               role="status"),
+        html.P(_("Gli strumenti di questo profilo sono in preparazione: %(coming)s. "
+                 "Li troverai qui appena saranno disponibili.", coming=coming),
+               className="notice", role="status"),
     ]

@@ -29,7 +29,8 @@ from .. import access, ids, masking
 from .. import formatting as fmt
 from ..auth.identity import Viewer, current_viewer
 from ..controls import RadioGroup
-from ..labels import DELIVERY_LABELS
+from ..i18n import N_, _
+from ..labels import DELIVERY_LABELS, label
 from ..services import delivery
 from . import picker
 from .common import contract_label, notice, page_title, sharing_screen, shown
@@ -39,30 +40,33 @@ MAX_EMAIL = 254
 # Characters that would let an address smuggle extra mail headers or recipients.
 FORBIDDEN = frozenset("\r\n\0,;<>\"'\\")
 
-READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: la modalità di invio "
-             "può cambiarla solo il cliente.")
-INVALID_REQUEST = "La richiesta non è più valida. Scegli di nuovo la modalità e premi «Continua»."
-STALE = ("La modalità di invio di questo contratto è cambiata nel frattempo. Controlla quella "
-         "attuale qui sopra e, se vuoi, ripeti la scelta.")
-CEASED = "Il contratto è cessato: non ci sono altre bollette da inviare."
+# Marked here, translated where shown.
+READ_ONLY = N_("Stai visualizzando l'area di un cliente in sola lettura: la modalità di invio "
+               "può cambiarla solo il cliente.")
+INVALID_REQUEST = N_("La richiesta non è più valida. Scegli di nuovo la modalità e premi "
+                     "«Continua».")
+STALE = N_("La modalità di invio di questo contratto è cambiata nel frattempo. Controlla quella "
+           "attuale qui sopra e, se vuoi, ripeti la scelta.")
+CEASED = N_("Il contratto è cessato: non ci sono altre bollette da inviare.")
 
 
 def parse_email(raw: object) -> tuple[str | None, str | None]:
     """Check an address typed by the member: return it normalised, or a polite error."""
     if not isinstance(raw, str) or not raw.strip():
-        return None, "Scrivi l'indirizzo email a cui vuoi ricevere la bolletta."
+        return None, _("Scrivi l'indirizzo email a cui vuoi ricevere la bolletta.")
     text = raw.strip()
     if len(text) > MAX_EMAIL:
-        return None, "L'indirizzo email è troppo lungo: al massimo 254 caratteri."
+        return None, _("L'indirizzo email è troppo lungo: al massimo %(count)s caratteri.",
+                       count=fmt.number(MAX_EMAIL))
     if any(c in FORBIDDEN or not c.isprintable() or c.isspace() for c in text):
-        return None, ("L'indirizzo email contiene spazi o caratteri non ammessi. "
-                      "Scrivilo come nome@esempio.it.")
+        return None, _("L'indirizzo email contiene spazi o caratteri non ammessi. "
+                       "Scrivilo come nome@esempio.it.")
     try:
         checked = validate_email(text, check_deliverability=False, allow_smtputf8=False,
                                  allow_quoted_local=False, allow_domain_literal=False,
                                  strict=True)
     except EmailNotValidError:
-        return None, "Scrivi un indirizzo email valido, ad esempio nome@esempio.it."
+        return None, _("Scrivi un indirizzo email valido, ad esempio nome@esempio.it.")
     return checked.normalized.lower(), None
 
 
@@ -79,8 +83,8 @@ def billing_address(contract: Contract) -> str:
 def describe(mode: DeliveryMode, email: str | None, address: str) -> str:
     """Say in words how bills are sent under a mode."""
     if mode is DeliveryMode.WEB:
-        return f"bolletta web, per email a {email}"
-    return f"bolletta cartacea, per posta a {address}"
+        return _("bolletta web, per email a %(email)s", email=email)
+    return _("bolletta cartacea, per posta a %(address)s", address=address)
 
 
 def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, address: str,
@@ -88,17 +92,19 @@ def review_lines(current: Delivery, mode: DeliveryMode, email: str | None, addre
     """State the change before it is saved: what changes, from which bill, what happens next."""
     now = describe(current.mode, current.email, address)
     lines = [
-        ("Cosa cambia", f"Da {now} a {describe(mode, email, address)}."),
-        ("Da quale bolletta", delivery.first_bill_text(period, mode is DeliveryMode.WEB)),
+        (_("Cosa cambia"), _("Da %(now)s a %(new)s.", now=now,
+                             new=describe(mode, email, address))),
+        (_("Da quale bolletta"), delivery.first_bill_text(period, mode is DeliveryMode.WEB)),
     ]
     if mode is DeliveryMode.WEB:
         hours = int(LINK_LIFETIME.total_seconds() // 3600)
-        lines.append(("Come si conferma", (
-            f"Ti invieremo un'email a {email} con un link: la modifica vale solo quando lo apri "
-            f"(entro {hours} ore). Fino ad allora resta la {now}.")))
+        lines.append((_("Come si conferma"), _(
+            "Ti invieremo un'email a %(email)s con un link: la modifica vale solo quando lo apri "
+            "(entro %(hours)s ore). Fino ad allora resta la %(now)s.",
+            email=email, hours=fmt.number(hours), now=now)))
     else:
-        lines.append(("Quando", "Subito dopo la conferma. Le bollette già emesse restano "
-                                "consultabili nell'area riservata."))
+        lines.append((_("Quando"), _("Subito dopo la conferma. Le bollette già emesse restano "
+                                     "consultabili nell'area riservata.")))
     return lines
 
 
@@ -110,22 +116,25 @@ def ask_for_web(contract: Contract, email: str, seen_version: int, viewer: Viewe
 
 def problem(result: Result) -> html.P:
     """Explain a change that was not made."""
-    return notice(CEASED if result is Result.CEASED else STALE, "alert")
+    return notice(_(CEASED) if result is Result.CEASED else _(STALE), "alert")
 
 
 def web_message(outcome: LinkRequest, email: str, current: Delivery) -> html.P:
     """Word the outcome of asking for bolletta web."""
     if outcome.result is Result.LINK_NEW:
-        return notice(
-            f"Ti abbiamo inviato un'email a {email}. Apri il link che contiene entro il "
-            f"{fmt.moment(outcome.expires_at)}: solo allora la bolletta web sarà attiva. "
-            f"Fino ad allora resta la {DELIVERY_LABELS[current.mode].lower()}.")
+        return notice(_(
+            "Ti abbiamo inviato un'email a %(email)s. Apri il link che contiene entro il "
+            "%(moment)s: solo allora la bolletta web sarà attiva. Fino ad allora resta la "
+            "%(mode)s.", email=email, moment=fmt.moment(outcome.expires_at),
+            mode=label(DELIVERY_LABELS, current.mode).lower()))
     if outcome.result is Result.LINK_RECENT:
-        return notice(
-            f"Ti abbiamo appena inviato il link a {email}: controlla la posta, anche nella "
-            "cartella dello spam. Se non arriva, potrai chiederne un altro tra qualche minuto.")
+        return notice(_(
+            "Ti abbiamo appena inviato il link a %(email)s: controlla la posta, anche nella "
+            "cartella dello spam. Se non arriva, potrai chiederne un altro tra qualche minuto.",
+            email=email))
     if outcome.result is Result.UNCHANGED:
-        return notice(f"La bolletta web a {email} è già attiva: non abbiamo cambiato nulla.")
+        return notice(_("La bolletta web a %(email)s è già attiva: non abbiamo cambiato nulla.",
+                        email=email))
     return problem(outcome.result)
 
 
@@ -133,35 +142,38 @@ def paper_message(result: Result, contract: Contract) -> html.P:
     """Word the outcome of choosing paper."""
     if result is Result.CHANGED:
         period = first_bill_affected(db.session, contract)
-        return notice(f"Fatto: la bolletta arriverà per posta a {billing_address(contract)}. "
+        return notice(_("Fatto: la bolletta arriverà per posta a %(address)s.",
+                        address=billing_address(contract)) + " "
                       + delivery.first_bill_text(period, web=False))
     if result is Result.UNCHANGED:
-        return notice("La bolletta cartacea è già attiva: non abbiamo cambiato nulla.")
+        return notice(_("La bolletta cartacea è già attiva: non abbiamo cambiato nulla."))
     return problem(result)
 
 
 def status_card(contract: Contract, current: Delivery) -> list:
     """Show the choice in force, since when, and any link still waiting to be opened."""
     address = shown(billing_address(contract), masking.street)
-    since = (f"In vigore dal {fmt.moment(current.since)}" if current.since
-             else f"In vigore dall'attivazione del contratto ({fmt.day(contract.start_date)})")
-    where = (f"Per email a {shown(current.email, masking.email)}"
-             if current.mode is DeliveryMode.WEB else f"Per posta a {address}")
+    since = (_("In vigore dal %(moment)s", moment=fmt.moment(current.since)) if current.since
+             else _("In vigore dall'attivazione del contratto (%(date)s)",
+                    date=fmt.day(contract.start_date)))
+    where = (_("Per email a %(email)s", email=shown(current.email, masking.email))
+             if current.mode is DeliveryMode.WEB
+             else _("Per posta a %(address)s", address=address))
     children = [
-        html.H2("Modalità attuale"),
-        html.P(DELIVERY_LABELS[current.mode], className="current-mode"),
+        html.H2(_("Modalità attuale")),
+        html.P(label(DELIVERY_LABELS, current.mode), className="current-mode"),
         html.P(where),
         html.P(since, className="muted"),
     ]
     pending = open_confirmation(db.session, contract.id, current.version, utcnow())
     if pending is not None:
-        children.append(notice(
-            f"In attesa di conferma: bolletta web a {shown(pending.email, masking.email)}. "
-            "Ti abbiamo inviato il "
-            f"link il {fmt.moment(pending.created_at)}; vale fino al "
-            f"{fmt.moment(pending.expires_at)}. Finché non lo apri resta la modalità attuale."))
+        children.append(notice(_(
+            "In attesa di conferma: bolletta web a %(email)s. Ti abbiamo inviato il link il "
+            "%(sent)s; vale fino al %(until)s. Finché non lo apri resta la modalità attuale.",
+            email=shown(pending.email, masking.email), sent=fmt.moment(pending.created_at),
+            until=fmt.moment(pending.expires_at))))
     if contract.status is ContractStatus.CEASED:
-        children.append(notice(f"{CEASED} Lo storico resta consultabile."))
+        children.append(notice(_(CEASED) + " " + _("Lo storico resta consultabile.")))
     return children
 
 
@@ -172,24 +184,25 @@ def _actor(actor: str) -> str:
 
 def history_table(contract: Contract, viewer: Viewer) -> list:
     """List every change, newest first, with its date and who made it."""
+    heads = (_("Data"), _("Modalità"), _("Email"), _("Chi"))
     rows = [
         html.Tr([
-            html.Td(fmt.moment(change.changed_at), **{"data-label": "Data"}),
-            html.Td(DELIVERY_LABELS[change.mode], **{"data-label": "Modalità"}),
-            html.Td(shown(change.email, masking.email) or "–", **{"data-label": "Email"}),
-            html.Td(f"Tu ({_actor(change.actor)})" if change.account_id == viewer.account_id
-                    else _actor(change.actor), **{"data-label": "Chi"}),
+            html.Td(fmt.moment(change.changed_at), **{"data-label": heads[0]}),
+            html.Td(label(DELIVERY_LABELS, change.mode), **{"data-label": heads[1]}),
+            html.Td(shown(change.email, masking.email) or "–", **{"data-label": heads[2]}),
+            html.Td(_("Tu (%(who)s)", who=_actor(change.actor))
+                    if change.account_id == viewer.account_id else _actor(change.actor),
+                    **{"data-label": heads[3]}),
         ])
         for change in delivery_changes(db.session, contract.id)
     ]
-    title = html.H2("Storico delle modifiche")
+    title = html.H2(_("Storico delle modifiche"))
     if not rows:
-        return [title, html.P("Nessuna modifica: la bolletta è cartacea dall'attivazione del "
-                              "contratto.")]
-    heads = html.Tr([html.Th(h, scope="col") for h in ("Data", "Modalità", "Email", "Chi")])
+        return [title, html.P(_("Nessuna modifica: la bolletta è cartacea dall'attivazione del "
+                                "contratto."))]
     table = html.Table(className="ledger", children=[
-        html.Caption("Modifiche della modalità di invio, dalla più recente"),
-        html.Thead(heads), html.Tbody(rows)])
+        html.Caption(_("Modifiche della modalità di invio, dalla più recente")),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in heads])), html.Tbody(rows)])
     return [title, html.Div(table, className="table-wrap")]
 
 
@@ -197,40 +210,41 @@ def layout(search: str) -> list:
     """Build the page: contract, choice in force, the two-step form, the history."""
     viewer = current_viewer()
     chosen = picker.chosen_contract(search)
-    return page_title("Modalità di invio della bolletta",
-                      "Scegli se ricevere la bolletta per email (bolletta web) o per posta.") + [
+    return page_title(_("Modalità di invio della bolletta"),
+                      _("Scegli se ricevere la bolletta per email (bolletta web) o per posta.")) + [
         picker.picker(ids.INVIO_CONTRACT, access.contracts(viewer),
                       chosen.id if chosen else None),
         html.Section(id=ids.INVIO_STATUS, className="card"),
         html.Section(id=ids.INVIO_FORM, className="card form-card", hidden=True, children=[
-            html.H2("Cambia modalità"),
+            html.H2(_("Cambia modalità")),
             RadioGroup(
                 id=ids.INVIO_MODE, className="choices",
-                legend="Come vuoi ricevere la bolletta",
-                options=[{"label": "Bolletta web: per email, con il PDF allegato",
+                legend=_("Come vuoi ricevere la bolletta"),
+                options=[{"label": _("Bolletta web: per email, con il PDF allegato"),
                           "value": DeliveryMode.WEB.value},
-                         {"label": "Bolletta cartacea: per posta all'indirizzo di fatturazione",
+                         {"label": _("Bolletta cartacea: per posta all'indirizzo di "
+                                     "fatturazione"),
                           "value": DeliveryMode.PAPER.value}],
             ),
             html.Div(id=ids.INVIO_EMAIL_FIELD, className="field", children=[
-                html.Label("Indirizzo email per la bolletta", htmlFor=ids.INVIO_EMAIL),
+                html.Label(_("Indirizzo email per la bolletta"), htmlFor=ids.INVIO_EMAIL),
                 # type="email" would make dcc.Input throw on every keystroke (it sets the
                 # caret, which email inputs refuse); inputMode still brings up the @ keyboard.
                 dcc.Input(id=ids.INVIO_EMAIL, type="text", inputMode="email",
                           maxLength=MAX_EMAIL, autoComplete="email", debounce=True,
                           spellCheck=False, className="text-input"),
             ]),
-            html.Button("Continua", id=ids.INVIO_CONTINUE, className="button primary",
+            html.Button(_("Continua"), id=ids.INVIO_CONTINUE, className="button primary",
                         n_clicks=0),
             html.Div(id=ids.INVIO_FORM_MESSAGE),
         ]),
         html.Section(id=ids.INVIO_REVIEW, className="card review", hidden=True, children=[
-            html.H2("Controlla e conferma"),
+            html.H2(_("Controlla e conferma")),
             html.Div(id=ids.INVIO_REVIEW_TEXT),
             html.Div(className="actions", children=[
-                html.Button("Conferma la modifica", id=ids.INVIO_CONFIRM,
+                html.Button(_("Conferma la modifica"), id=ids.INVIO_CONFIRM,
                             className="button primary", n_clicks=0),
-                html.Button("Annulla", id=ids.INVIO_CANCEL, className="button", n_clicks=0),
+                html.Button(_("Annulla"), id=ids.INVIO_CANCEL, className="button", n_clicks=0),
             ]),
         ]),
         html.Div(id=ids.INVIO_RESULT, **{"aria-live": "polite"}),
@@ -263,23 +277,23 @@ def review(_clicks: object, search: object, mode: object, email: object) -> tupl
     """Check the choice and state the change; nothing is saved yet."""
     hidden = (True, [], None)
     if not access.may_write(current_viewer()):
-        return (*hidden, notice(READ_ONLY, "alert"), None)
+        return (*hidden, notice(_(READ_ONLY), "alert"), None)
     contract = picker.chosen_contract(search)
     if contract is None:
         return (*hidden, notice(picker.NOT_FOUND, "alert"), None)
     chosen = parse_mode(mode)
     if chosen is None:
-        return (*hidden, notice("Scegli come vuoi ricevere la bolletta.", "alert"), None)
+        return (*hidden, notice(_("Scegli come vuoi ricevere la bolletta."), "alert"), None)
     address = None
     if chosen is DeliveryMode.WEB:
         address, error = parse_email(email)
         if error:
             return (*hidden, notice(error, "alert"), None)
     if contract.status is ContractStatus.CEASED:
-        return (*hidden, notice(CEASED, "alert"), None)
+        return (*hidden, notice(_(CEASED), "alert"), None)
     current = in_force(db.session, contract.id)
     if current.mode is chosen and current.email == address:
-        return (*hidden, notice("È già la modalità attiva: non c'è nulla da cambiare."), None)
+        return (*hidden, notice(_("È già la modalità attiva: non c'è nulla da cambiare.")), None)
     lines = review_lines(current, chosen, address, billing_address(contract),
                          first_bill_affected(db.session, contract))
     text = [html.P(contract_label(contract), className="muted"),
@@ -301,11 +315,11 @@ def decide(_confirm: object, _cancel: object, request_data: object, search: obje
     version = data.get("version")
     if (contract is None or mode is None or viewer is None
             or not isinstance(version, int) or isinstance(version, bool)):
-        return True, None, notice(INVALID_REQUEST, "alert"), no_update, no_update
+        return True, None, notice(_(INVALID_REQUEST), "alert"), no_update, no_update
     try:
         message = _change(contract, mode, data.get("email"), version, viewer)
     except delivery.ReadOnlyView:
-        return True, None, notice(READ_ONLY, "alert"), no_update, no_update
+        return True, None, notice(_(READ_ONLY), "alert"), no_update, no_update
     # Refresh the state shown only if the member still looks at the same contract.
     shown = picker.chosen_contract(search)
     if shown is None or shown.id != contract.id:

@@ -10,7 +10,8 @@ Adding a page takes one module and one line:
    - `register_callbacks(app: Dash) -> None`, wiring its callbacks on the app instance
      (`app.callback(...)(function)`, never a module-level `@dash.callback`).
 2. Add one `Page(...)` line to `PAGES` below: path, Italian title, the one-line description
-   the home shows, the roles that may open it, its layout and its register_callbacks.
+   the home shows (both marked `N_()`: the home translates them), the roles that may open
+   it, its layout and its register_callbacks.
 
 Then the router (dashboard/router.py) serves it to those roles, their home ("/") lists it,
 create_app wires its callbacks, and tests/test_registry.py checks it for every role. Staff
@@ -41,6 +42,7 @@ from models.enums import Role
 from .. import support
 from ..admin import pages as admin
 from ..auth.identity import Viewer
+from ..i18n import N_
 from . import (
     accessi,
     capire,
@@ -91,52 +93,57 @@ def no_callbacks(_app: Dash) -> None:
     """Wire nothing: the page is drawn once by the router."""
 
 PAGES: tuple[Page, ...] = (
-    Page(contratto.PATH, "Dati contrattuali",
-         "Intestatario, fornitura, offerta, potenza, contatore e modalità di pagamento.",
+    Page(contratto.PATH, N_("Dati contrattuali"),
+         N_("Intestatario, fornitura, offerta, potenza, contatore e modalità di pagamento."),
          MEMBERS, contratto.layout, contratto.register_callbacks),
-    Page(consumi.PATH, "Visualizzazione consumi",
-         "Il grafico dell'energia prelevata per fasce F1, F2, F3 e le fatture con i PDF.",
+    Page(consumi.PATH, N_("Visualizzazione consumi"),
+         N_("Il grafico dell'energia prelevata per fasce F1, F2, F3 e le fatture con i PDF."),
          MEMBERS, consumi.layout, consumi.register_callbacks),
     Page(capire.PATH, capire.TITLE,
-         "Una fattura passo per passo: dalle letture del contatore ai kWh, alle voci, al totale.",
+         N_("Una fattura passo per passo: dalle letture del contatore ai kWh, alle voci, al "
+            "totale."),
          MEMBERS, capire.layout, no_callbacks),
-    Page(contabilita.PATH, "Situazione contabile",
-         "Fatture pagate e da pagare, scadenze, pagamenti ricevuti ed estratto conto.",
+    Page(contabilita.PATH, N_("Situazione contabile"),
+         N_("Fatture pagate e da pagare, scadenze, pagamenti ricevuti ed estratto conto."),
          MEMBERS, contabilita.layout, contabilita.register_callbacks),
-    Page(invio.PATH, "Modalità di invio della bolletta",
-         "Bolletta web per email o bolletta cartacea per posta: scegli tu.",
+    Page(invio.PATH, N_("Modalità di invio della bolletta"),
+         N_("Bolletta web per email o bolletta cartacea per posta: scegli tu."),
          MEMBERS, invio.layout, invio.register_callbacks),
-    Page(accessi.PATH, "Chi ha consultato i miei dati",
-         "Chi del personale della cooperativa ha aperto i tuoi dati, quando e perché.",
+    Page(accessi.PATH, N_("Chi ha consultato i miei dati"),
+         N_("Chi del personale della cooperativa ha aperto i tuoi dati, quando e perché."),
          MEMBERS, accessi.layout, no_callbacks),
-    Page(support.CONSOLE, "Assistenza clienti",
-         "Cerca un socio o cliente, apri la sua area in sola lettura con il codice che ti "
-         "legge o da un risultato, sempre con un motivo.",
+    Page(support.CONSOLE, N_("Assistenza clienti"),
+         N_("Cerca un socio o cliente, apri la sua area in sola lettura con il codice che ti "
+            "legge o da un risultato, sempre con un motivo."),
          SUPPORT_STAFF, admin.opener("Assistenza clienti", support.CONSOLE), no_callbacks,
          True),
-    Page(admin.STAFF, "Account del personale",
-         "Invita i colleghi, cambia il loro profilo, disattiva un account.",
+    Page(admin.STAFF, N_("Account del personale"),
+         N_("Invita i colleghi, cambia il loro profilo, disattiva un account."),
          ADMINS, admin.opener("Account del personale", admin.STAFF), no_callbacks, True),
-    Page(admin.TRAIL, "Registro degli accessi",
-         "Chi del personale ha consultato i dati dei soci: filtri, CSV e verifica della catena.",
+    Page(admin.TRAIL, N_("Registro degli accessi"),
+         N_("Chi del personale ha consultato i dati dei soci: filtri, CSV e verifica della "
+            "catena."),
          ADMINS, admin.opener("Registro degli accessi", admin.TRAIL), no_callbacks, True),
-    Page(admin.IMPORTS, "Importazioni",
-         "Carica i file CSV del gestionale, controllali e importali; lo storico con gli errori.",
+    Page(admin.IMPORTS, N_("Importazioni"),
+         N_("Carica i file CSV del gestionale, controllali e importali; lo storico con gli "
+            "errori."),
          ADMINS, admin.opener("Importazioni", admin.IMPORTS), no_callbacks, True),
-    Page(admin.OUTBOX, "Posta in uscita",
-         "I messaggi inviati e quelli non riusciti, con la possibilità di riprovare.",
+    Page(admin.OUTBOX, N_("Posta in uscita"),
+         N_("I messaggi inviati e quelli non riusciti, con la possibilità di riprovare."),
          ADMINS, admin.opener("Posta in uscita", admin.OUTBOX), no_callbacks, True),
-    Page(admin.HEALTH, "Stato del servizio",
-         "Le risposte di /health e /ready, il database e la revisione dello schema.",
+    Page(admin.HEALTH, N_("Stato del servizio"),
+         N_("Le risposte di /health e /ready, il database e la revisione dello schema."),
          ADMINS, admin.opener("Stato del servizio", admin.HEALTH), no_callbacks, True),
     Page(consulenza.PATH, consulenza.TITLE,
-         "Dai o revoca il consenso alla consulenza e confrontati con le famiglie simili alla tua.",
+         N_("Dai o revoca il consenso alla consulenza e confrontati con le famiglie simili alla "
+            "tua."),
          MEMBERS, consulenza.layout, consulenza.register_callbacks),
     Page(consulente.PATH, consulente.TITLE,
-         "I soci che hanno dato il consenso, con consumi e segnalazioni da seguire.",
+         N_("I soci che hanno dato il consenso, con consumi e segnalazioni da seguire."),
          ADVISORS, consulente.layout, no_callbacks),
     Page(consulente_socio.PATH, consulente_socio.TITLE,
-         "Consumi per fascia, simulazione tariffaria, forniture simili e relazione di un socio.",
+         N_("Consumi per fascia, simulazione tariffaria, forniture simili e relazione di un "
+            "socio."),
          ADVISORS, consulente_socio.layout, consulente_socio.register_callbacks),
 )
 

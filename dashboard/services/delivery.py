@@ -32,6 +32,7 @@ from models.queries import confirmation_of_customer
 from .. import access, branding
 from .. import formatting as fmt
 from ..auth.identity import Viewer, client_ip
+from ..i18n import _
 from ..mail import queue_mail
 
 CONFIRM_PATH = "/invio/conferma/"
@@ -62,7 +63,7 @@ def commit_with_retry(operation: Callable[[], T], on_conflict: T) -> T:
 
     The second run sees the winner's rows and answers as for a repeated request.
     """
-    for _ in range(2):
+    for _attempt in range(2):
         try:
             result = operation()
             db.session.commit()
@@ -75,30 +76,36 @@ def commit_with_retry(operation: Callable[[], T], on_conflict: T) -> T:
 def first_bill_text(period: tuple[date, date] | None, web: bool) -> str:
     """Say from which bill a change applies."""
     if period is None:
-        return "Il contratto è cessato: non ci sono altre bollette."
+        return _("Il contratto è cessato: non ci sono altre bollette.")
     when = fmt.period(*period)
     if web:
-        return ("Dalla prima bolletta emessa dopo che avrai confermato l'indirizzo: di norma "
-                f"quella del periodo {when}.")
-    return f"Dalla prossima bolletta emessa: di norma quella del periodo {when}."
+        return _("Dalla prima bolletta emessa dopo che avrai confermato l'indirizzo: di norma "
+                 "quella del periodo %(period)s.", period=when)
+    return _("Dalla prossima bolletta emessa: di norma quella del periodo %(period)s.",
+             period=when)
 
 
 def confirmation_mail(contract: Contract, email: str, token: str,
                       expires_at: datetime) -> tuple[str, str]:
-    """Write the confirmation email; it names no one, in case the address was mistyped."""
+    """Write the confirmation email, in the language of whoever asked for it.
+
+    It names no one, in case the address was mistyped.
+    """
     link = current_app.config["BASE_URL"].rstrip("/") + CONFIRM_PATH + token
     brand = branding.current()
-    body = (
-        "Gentile cliente,\n\n"
-        f"nell'area riservata {brand.name} è stato chiesto di ricevere a questo indirizzo la "
-        f"bolletta web della fornitura con POD che termina in {contract.pod[-4:]}.\n\n"
-        f"Per confermare apri questo link entro il {fmt.moment(expires_at)}:\n{link}\n\n"
-        "Ti chiederemo di accedere all'area riservata, se non lo hai già fatto. Fino alla "
-        "conferma la bolletta continua ad arrivare come prima.\n\n"
-        "Se non hai chiesto tu questa modifica, ignora questo messaggio: non cambierà nulla.\n\n"
-        f"{brand.legal_line}\n{brand.contact_line}\n"
-    )
-    return f"Conferma l'indirizzo per la bolletta web {brand.name}", body
+    body = "\n\n".join((
+        _("Gentile cliente,"),
+        _("nell'area riservata %(brand)s è stato chiesto di ricevere a questo indirizzo la "
+          "bolletta web della fornitura con POD che termina in %(ending)s.",
+          brand=brand.name, ending=contract.pod[-4:]),
+        _("Per confermare apri questo link entro il %(moment)s:", moment=fmt.moment(expires_at))
+        + f"\n{link}",
+        _("Ti chiederemo di accedere all'area riservata, se non lo hai già fatto. Fino alla "
+          "conferma la bolletta continua ad arrivare come prima."),
+        _("Se non hai chiesto tu questa modifica, ignora questo messaggio: non cambierà nulla."),
+        f"{brand.legal_line}\n{brand.contact_line}\n",
+    ))
+    return _("Conferma l'indirizzo per la bolletta web %(brand)s", brand=brand.name), body
 
 
 def ask_for_web(contract: Contract, email: str, seen_version: int, actor: Actor) -> LinkRequest:
