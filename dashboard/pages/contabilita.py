@@ -181,7 +181,7 @@ def show(search: object, _rendered: object = None) -> list:
     value = scope_value(search, access.contracts(viewer))
     contracts = access.contract_scope(viewer, value)
     if not contracts:
-        return [notice(picker.NOT_FOUND, "alert")]
+        return [notice(_(picker.NOT_FOUND), "alert")]
     return render(statement_of(contracts), contract_refs(contracts), value)
 
 

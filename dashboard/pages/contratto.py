@@ -281,7 +281,7 @@ def show(search: object, _rendered: object = None) -> list:
     """Show the facts of the contract the URL names, if the viewer may see it."""
     contract = picker.chosen_contract(search)
     if contract is None:
-        return [notice(picker.NOT_FOUND, "alert")]
+        return [notice(_(picker.NOT_FOUND), "alert")]
     facts = facts_of(contract)
     viewer = current_viewer()
     return render_facts(masked(facts) if viewer is not None and viewer.screen_share else facts)

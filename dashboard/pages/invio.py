@@ -259,7 +259,7 @@ def show(search: object, _rendered: object = None) -> tuple:
     viewer = current_viewer()
     contract = picker.chosen_contract(search)
     if contract is None or viewer is None:
-        return ([notice(picker.NOT_FOUND, "alert")], [], None, "", True, True, None, None)
+        return ([notice(_(picker.NOT_FOUND), "alert")], [], None, "", True, True, None, None)
     current = in_force(db.session, contract.id)
     # While the screen is shared the field starts empty: a masked address must not be sent back.
     email = "" if sharing_screen() else (current.email or contract.customer.email or "")
@@ -280,7 +280,7 @@ def review(_clicks: object, search: object, mode: object, email: object) -> tupl
         return (*hidden, notice(_(READ_ONLY), "alert"), None)
     contract = picker.chosen_contract(search)
     if contract is None:
-        return (*hidden, notice(picker.NOT_FOUND, "alert"), None)
+        return (*hidden, notice(_(picker.NOT_FOUND), "alert"), None)
     chosen = parse_mode(mode)
     if chosen is None:
         return (*hidden, notice(_("Scegli come vuoi ricevere la bolletta."), "alert"), None)
