@@ -271,23 +271,25 @@ READING_LABELS = {
     ReadingType.ESTIMATED: N_("Lettura stimata"),
 }
 
-# Stored units whose plural differs: "2 mesi", "1 mese", "6,00 €/mese".
+# Stored units with words in them, by number: "2 mesi", "1 mese", "6,00 €/mese".
 UNIT_FORMS = {unit: forms for forms in ((N_("mese"), N_("mesi")), (N_("giorno"), N_("giorni")),
-                                        (N_("rata"), N_("rate")))
+                                        (N_("rata"), N_("rate")), (N_("kW×mese"), N_("kW×mese")))
               for unit in forms}
 
 
 def unit_forms(unit: str) -> tuple[str, str]:
     """Return a stored unit's singular and plural in the viewer's language: ('mese', 'mesi')."""
     if unit not in UNIT_FORMS:
-        return unit, unit                   # kWh, kW: the same in both numbers and languages
+        return unit, unit                   # kWh, kW: the same in every number and language
     one, many = UNIT_FORMS[unit]
     return _(one), _(many)
 
 
 def unit_price(value: Decimal, unit: str) -> str:
-    """Write a price per unit: 0,1586 €/kWh (€0.1586/kWh in English)."""
-    return _("%(price)s €/%(unit)s", price=fmt.price(value), unit=unit)
+    """Write a price per unit: 0,1586 €/kWh (€0.1586/kWh in English), the sign first."""
+    text = fmt.price(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    return sign + _("%(price)s €/%(unit)s", price=digits, unit=unit)
 
 
 def warnings_for(doc: InvoiceDocument) -> list[str]:
