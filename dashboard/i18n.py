@@ -50,6 +50,8 @@ def current_language() -> str:
 
 def _select_language() -> str:
     """Read the viewer's choice from the cookie; Italian when there is none or it is unknown."""
+    if not has_request_context():  # a command in an app context: _() must not fail there
+        return DEFAULT
     chosen = request.cookies.get(COOKIE, DEFAULT)
     return chosen if chosen in LANGUAGES else DEFAULT
 
