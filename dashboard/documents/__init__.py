@@ -1,6 +1,7 @@
 """The two PDF documents of an invoice, built from plain data: the Fattura and its detail."""
 from __future__ import annotations
 
+from ..i18n import _
 from .data import InvoiceDocument
 from .detail import render_detail
 from .invoice import render_invoice
@@ -15,9 +16,9 @@ def _number_slug(doc: InvoiceDocument) -> str:
 
 def invoice_filename(doc: InvoiceDocument) -> str:
     """Name the Fattura's file after the invoice number: fattura-1636-2023.pdf."""
-    return f"fattura-{_number_slug(doc)}.pdf"
+    return _("fattura-%(number)s.pdf", number=_number_slug(doc))
 
 
 def detail_filename(doc: InvoiceDocument) -> str:
     """Name the detail document's file: fattura-dettaglio-1636-2023.pdf."""
-    return f"fattura-dettaglio-{_number_slug(doc)}.pdf"
+    return _("fattura-dettaglio-%(number)s.pdf", number=_number_slug(doc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
+from decimal import Decimal
 from io import BytesIO
 
 import segno
@@ -12,14 +13,16 @@ from fpdf.enums import Align
 
 from dashboard import branding, palette
 from dashboard import formatting as fmt
+from dashboard.i18n import N_, _, current_language
 from models import billing
-from models.billing import GroupTotal
+from models.billing import GroupSpec, GroupTotal
 from models.enums import CostGroup, CostSide, ReadingType
 
 from .cut_fonts import COMMON_CHARACTERS, CUT_FONTS, FONT_DIR, WHOLE_FONTS
 from .data import InvoiceDocument
 
 FAMILY = "DejaVu"
+PDF_LANGUAGES = {"it": "it-IT", "en": "en-GB"}   # the document's /Lang, for screen readers
 MARGIN = 15.0
 CONTENT_WIDTH = 210.0 - 2 * MARGIN
 BODY_TOP = 31.0
@@ -73,7 +76,7 @@ class LetterheadPDF(FPDF):
         self.set_title(f"{title} – {subtitle}")
         self.set_author(branding.current().legal_name)
         self.set_creator(branding.current().legal_name)
-        self.set_lang("it-IT")
+        self.set_lang(PDF_LANGUAGES[current_language()])
         self.add_page()
 
     def to_bytes(self) -> bytes:
@@ -131,7 +134,8 @@ class LetterheadPDF(FPDF):
         self.set_line_width(0.3)
         self.line(MARGIN, 297 - 14, 210 - MARGIN, 297 - 14)
         self.style(8, color=palette.MUTED)
-        page = f"{self.reference} · Pagina {self.page_no()} di {{nb}}"
+        page = _("%(reference)s · Pagina %(page)s di %(pages)s", reference=self.reference,
+                 page=self.page_no(), pages="{nb}")  # fpdf2 writes the page count for {nb}
         side = self.get_string_width(page.replace("{nb}", "999")) + 2
         self.set_xy(MARGIN, 297 - 13)
         self._fitted(brand.legal_line, CONTENT_WIDTH - side)
@@ -221,13 +225,32 @@ class BillPDF(LetterheadPDF):
 
     def __init__(self, doc: InvoiceDocument, title: str) -> None:
         """Start one of the invoice's documents."""
-        super().__init__(doc, title, f"Fattura n. {doc.number} del {fmt.day(doc.issue_date)}",
-                         f"Fattura n. {doc.number}")
+        super().__init__(doc, title, _("Fattura n. %(number)s del %(date)s", number=doc.number,
+                                       date=fmt.day(doc.issue_date)),
+                         _("Fattura n. %(number)s", number=doc.number))
 
 
 # --- The bill's groups, checked by the billing rules --------------------------------------------
 
-SIDE_LABELS = {CostSide.SALE: "Vendita", CostSide.NETWORK: "Rete e oneri"}
+# models/billing.py names the cost groups in Italian; their English is in this area's catalog
+# (translations/en/documents.po), looked up where the documents print them.
+
+def group_heading(spec: GroupSpec) -> str:
+    """Return a cost group's heading in the viewer's language."""
+    return _(spec.heading)
+
+
+def group_label(spec: GroupSpec) -> str:
+    """Return a cost group's name on the front page, in the viewer's language."""
+    return _(spec.label)
+
+
+def group_total_label(spec: GroupSpec) -> str:
+    """Return the label of a cost group's subtotal, in the viewer's language."""
+    return _(spec.total_label)
+
+
+SIDE_LABELS = {CostSide.SALE: N_("Vendita"), CostSide.NETWORK: N_("Rete e oneri")}
 
 
 def checked_groups(doc: InvoiceDocument) -> tuple[GroupTotal, ...]:
@@ -243,26 +266,44 @@ def checked_groups(doc: InvoiceDocument) -> tuple[GroupTotal, ...]:
 # --- Words shared by both documents -----------------------------------------------------------
 
 READING_LABELS = {
-    ReadingType.ACTUAL: "Lettura effettiva",
-    ReadingType.SELF: "Autolettura comunicata dal cliente",
-    ReadingType.ESTIMATED: "Lettura stimata",
+    ReadingType.ACTUAL: N_("Lettura effettiva"),
+    ReadingType.SELF: N_("Autolettura comunicata dal cliente"),
+    ReadingType.ESTIMATED: N_("Lettura stimata"),
 }
+
+# Stored units with words in them, by number: "2 mesi", "1 mese", "6,00 €/mese".
+UNIT_FORMS = {unit: forms for forms in ((N_("mese"), N_("mesi")), (N_("giorno"), N_("giorni")),
+                                        (N_("rata"), N_("rate")), (N_("kW×mese"), N_("kW×mese")))
+              for unit in forms}
+
+
+def unit_forms(unit: str) -> tuple[str, str]:
+    """Return a stored unit's singular and plural in the viewer's language: ('mese', 'mesi')."""
+    if unit not in UNIT_FORMS:
+        return unit, unit                   # kWh, kW: the same in every number and language
+    one, many = UNIT_FORMS[unit]
+    return _(one), _(many)
+
+
+def unit_price(value: Decimal, unit: str) -> str:
+    """Write a price per unit: 0,1586 €/kWh (€0.1586/kWh in English), the sign first."""
+    text = fmt.price(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    return sign + _("%(price)s €/%(unit)s", price=digits, unit=unit)
 
 
 def warnings_for(doc: InvoiceDocument) -> list[str]:
     """Return the plain-words warnings a member must not miss: estimate, adjustment."""
     warnings = []
     if doc.reading_type == ReadingType.ESTIMATED:
-        warnings.append(
-            f"Lettura stimata: i consumi al {fmt.day(doc.reading_date)} sono una stima, non una "
-            "lettura del contatore. Saranno ricalcolati (conguaglio) con la prossima lettura "
-            "effettiva."
-        )
+        warnings.append(_(
+            "Lettura stimata: i consumi al %(date)s sono una stima, non una lettura del "
+            "contatore. Saranno ricalcolati (conguaglio) con la prossima lettura effettiva.",
+            date=fmt.day(doc.reading_date)))
     if doc.is_adjustment:
-        where = (" Le differenze sono nella voce «Ricalcoli»."
-                 if any(line.group == CostGroup.RECALCULATIONS for line in doc.lines) else "")
-        warnings.append(
-            "Bolletta di conguaglio: ricalcola i consumi fatturati in precedenza sulla base delle "
-            f"letture effettive.{where}"
-        )
+        text = _("Bolletta di conguaglio: ricalcola i consumi fatturati in precedenza sulla "
+                 "base delle letture effettive.")
+        if any(line.group == CostGroup.RECALCULATIONS for line in doc.lines):
+            text += " " + _("Le differenze sono nella voce «Ricalcoli».")
+        warnings.append(text)
     return warnings

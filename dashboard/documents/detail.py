@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from dashboard.i18n import N_, _
 from models.billing import EURO_UNIT, SPLIT_GROUPS, SPLIT_SIDES, GroupTotal, is_rate_line
 from models.enums import BillGeneration, CostGroup, ReadingType
 
@@ -15,18 +16,19 @@ from .base import (
     SIDE_LABELS,
     BillPDF,
     checked_groups,
+    group_heading,
+    group_total_label,
+    unit_forms,
+    unit_price,
     warnings_for,
 )
 from .data import InvoiceDocument, Line
 
-TITLE = "Elementi di dettaglio"
+TITLE = N_("Elementi di dettaglio")
 ROW = 5.6
 # Description | quantity and unit | unit price | amount: widths in mm and alignment.
-COLUMNS = (("Descrizione", 86.0, "L"), ("Quantità", 30.0, "R"), ("Prezzo unitario", 36.0, "R"),
-           ("Importo", 28.0, "R"))
-# Units whose Italian plural differs: "2 mesi", "1 mese", "6,00 €/mese".
-UNIT_FORMS = {unit: forms for forms in (("mese", "mesi"), ("giorno", "giorni"), ("rata", "rate"))
-              for unit in forms}
+COLUMNS = ((N_("Descrizione"), 86.0, "L"), (N_("Quantità"), 30.0, "R"),
+           (N_("Prezzo unitario"), 36.0, "R"), (N_("Importo"), 28.0, "R"))
 BANDS = ("F1", "F2", "F3")
 # Values printed inside a bar segment: dark text on the light F2 amber, white on the others.
 BAND_TEXT = {"F1": "#ffffff", "F2": palette.INK, "F3": "#ffffff"}
@@ -37,7 +39,7 @@ CHART_BARS = 12                         # two years of bimonthly bills
 def render_detail(doc: InvoiceDocument) -> bytes:
     """Render the detail document of one invoice as PDF bytes; refuse inconsistent data."""
     groups = checked_groups(doc)
-    pdf = BillPDF(doc, TITLE)
+    pdf = BillPDF(doc, _(TITLE))
     _reference(pdf, doc)
     for text in warnings_for(doc):
         pdf.notice(text)
@@ -53,11 +55,12 @@ def _reference(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.style(9.5, bold=True)
     # Figures and dates always print in full; only the name gives way (the Fattura has it all).
     facts = (
-        ("Intestatario", pdf.fitted(doc.holder.name, CONTENT_WIDTH - 139 - 4), CONTENT_WIDTH - 139),
+        (_("Intestatario"), pdf.fitted(doc.holder.name, CONTENT_WIDTH - 139 - 4),
+         CONTENT_WIDTH - 139),
         ("POD", doc.supply.pod, 38),
-        ("Periodo", f"{fmt.day(doc.period_start)} – {fmt.day(doc.period_end)}", 50.5),
-        ("Totale fattura", fmt.euro(doc.total), 24.5),
-        ("Scadenza", fmt.day(doc.due_date), 26),
+        (_("Periodo"), f"{fmt.day(doc.period_start)} – {fmt.day(doc.period_end)}", 50.5),
+        (_("Totale fattura"), fmt.euro(doc.total), 24.5),
+        (_("Scadenza"), fmt.day(doc.due_date), 26),
     )
     top = pdf.get_y()
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
@@ -74,14 +77,14 @@ def _reference(pdf: BillPDF, doc: InvoiceDocument) -> None:
 
 def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
     """Print the meter registers by band, the consumption and the kind of reading."""
-    pdf.section("Letture e consumi", room=ROW * 6)
+    pdf.section(_("Letture e consumi"), room=ROW * 6)
     widths = (45.0, 45.0, 45.0, 45.0)
-    headers = ("Fascia", f"Lettura al {fmt.day(doc.period_start)}",
-               f"Lettura al {fmt.day(doc.reading_date)}", "Consumo")
+    headers = (_("Fascia"), _("Lettura al %(date)s", date=fmt.day(doc.period_start)),
+               _("Lettura al %(date)s", date=fmt.day(doc.reading_date)), _("Consumo"))
     pdf.set_x(MARGIN)
     pdf.style(9, color=palette.MUTED)
-    for text, width in zip(headers, widths, strict=True):
-        pdf.cell(width, 5, text, align="L" if text == "Fascia" else "R")
+    for index, (text, width) in enumerate(zip(headers, widths, strict=True)):
+        pdf.cell(width, 5, text, align="R" if index else "L")
     pdf.ln(5)
     registers = {reading.band: reading for reading in doc.readings}
     read = 0
@@ -102,23 +105,24 @@ def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
     _rule(pdf)
     pdf.style(10.5, bold=True)
     pdf.cell(CONTENT_WIDTH - widths[3], ROW + 0.4,
-             "Totale del periodo" if read == doc.kwh else "Totale letto")
+             _("Totale del periodo") if read == doc.kwh else _("Totale letto"))
     pdf.cell(widths[3], ROW + 0.4, fmt.kwh(read), align="R", new_x="LMARGIN", new_y="NEXT")
     if read != doc.kwh:
         # A conguaglio: the registers also cover what earlier estimates got wrong.
         pdf.style(10, color=palette.MUTED)
-        pdf.cell(CONTENT_WIDTH, ROW, f"di cui {fmt.kwh(doc.kwh)} di questo periodo e "
-                 f"{fmt.kwh(read - doc.kwh)} di conguaglio sui consumi stimati in precedenza",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(CONTENT_WIDTH, ROW, _(
+            "di cui %(period)s di questo periodo e %(adjustment)s di conguaglio sui consumi "
+            "stimati in precedenza", period=fmt.kwh(doc.kwh), adjustment=fmt.kwh(read - doc.kwh)),
+            new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     estimated = doc.reading_type == ReadingType.ESTIMATED
     pdf.style(10, color=palette.MUTED)
-    pdf.cell(32, ROW, "Tipo di lettura:")
+    pdf.cell(32, ROW, _("Tipo di lettura:"))
     pdf.style(10, bold=True, color=palette.WARNING if estimated else palette.INK)
-    pdf.cell(80, ROW, READING_LABELS[doc.reading_type])
+    pdf.cell(80, ROW, _(READING_LABELS[doc.reading_type]))
     pdf.style(10, color=palette.MUTED)
-    pdf.cell(CONTENT_WIDTH - 112, ROW, f"Consumo annuo: {fmt.kwh(doc.annual_kwh)}", align="R",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(CONTENT_WIDTH - 112, ROW, _("Consumo annuo: %(kwh)s", kwh=fmt.kwh(doc.annual_kwh)),
+             align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _rule(pdf: BillPDF) -> None:
@@ -135,7 +139,7 @@ def _columns_header(pdf: BillPDF) -> None:
     pdf.set_x(MARGIN)
     pdf.style(9, bold=True, color=palette.MUTED)
     for text, width, align in COLUMNS:
-        pdf.cell(width, ROW, text, align=align)
+        pdf.cell(width, ROW, _(text), align=align)
     pdf.ln(ROW)
     _rule(pdf)
 
@@ -164,10 +168,10 @@ def _line_cells(line: Line) -> tuple[str, str, str, str]:
                 fmt.euro(line.amount))
     if line.unit == EURO_UNIT:
         return line.description, "", "", fmt.euro(line.amount)     # a lump sum: a rounding
-    one, many = UNIT_FORMS.get(line.unit, (line.unit, line.unit))
+    one, many = unit_forms(line.unit)
     unit = one if abs(line.quantity) == 1 else many
     return (line.description, f"{fmt.quantity(line.quantity)} {unit}",
-            f"{fmt.price(line.unit_price)} €/{one}", fmt.euro(line.amount))
+            unit_price(line.unit_price, one), fmt.euro(line.amount))
 
 
 def _line_row(pdf: BillPDF, line: Line, keep: float = 0) -> None:
@@ -187,7 +191,7 @@ def _line_row(pdf: BillPDF, line: Line, keep: float = 0) -> None:
         pdf.set_xy(MARGIN + 4, y)
         pdf.multi_cell(width, ROW, description, align="L")
     x = MARGIN + COLUMNS[0][1]
-    for text, (_, column_width, align) in zip(numbers, COLUMNS[1:], strict=True):
+    for text, (_title, column_width, align) in zip(numbers, COLUMNS[1:], strict=True):
         pdf.put(x, y, column_width, ROW, text, align)
         x += column_width
     pdf.set_xy(MARGIN, y + height)
@@ -212,22 +216,23 @@ def _group_rows(doc: InvoiceDocument, group: GroupTotal) -> list[Line | str]:
     for side in SPLIT_SIDES:
         lines = [line for line in group.lines if line.side == side]
         if lines:
-            rows += [SIDE_LABELS[side], *lines]
+            rows += [_(SIDE_LABELS[side]), *lines]
     return rows
 
 
 def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -> None:
     """Print every line under its group's heading, each group's subtotal and the total."""
-    pdf.section("Dettaglio degli importi", room=ROW * 6)
+    pdf.section(_("Dettaglio degli importi"), room=ROW * 6)
     _columns_header(pdf)
     for number, group in enumerate(groups):
         rows = _group_rows(doc, group)
         # A subtotal never opens a page alone: it keeps its group's last row, and the grand
         # total keeps the last subtotal.
         tail = ROW + 2 + (ROW + 4.5 if number == len(groups) - 1 else 0)
-        _group_heading(pdf, group.spec.heading, ROW * 2 + (tail if len(rows) <= 1 else 0))
+        _group_heading(pdf, group_heading(group.spec),
+                       ROW * 2 + (tail if len(rows) <= 1 else 0))
         if not rows:
-            _text_row(pdf, "Nessuna voce in questo periodo", color=palette.MUTED, keep=tail)
+            _text_row(pdf, _("Nessuna voce in questo periodo"), color=palette.MUTED, keep=tail)
         for index, row in enumerate(rows):
             keep = tail if index == len(rows) - 1 else ROW
             if isinstance(row, Line):
@@ -235,22 +240,23 @@ def _lines(pdf: BillPDF, doc: InvoiceDocument, groups: tuple[GroupTotal, ...]) -
             else:                       # "Vendita" or "Rete e oneri" in a 2025 share
                 _text_row(pdf, row, bold=True, color=palette.MUTED, indent=2, keep=keep)
         _rule(pdf)
-        _text_row(pdf, group.spec.total_label, fmt.euro(group.subtotal), bold=True)
+        _text_row(pdf, group_total_label(group.spec), fmt.euro(group.subtotal), bold=True)
         pdf.ln(1.5)
     pdf.set_x(MARGIN)
     pdf.set_fill_color(palette.PRIMARY_LIGHT)
     pdf.style(12.5, bold=True, color=palette.PRIMARY_DARK)
-    pdf.cell(CONTENT_WIDTH - 45, ROW + 3, " Totale fattura", fill=True)
+    pdf.cell(CONTENT_WIDTH - 45, ROW + 3, " " + _("Totale fattura"), fill=True)
     pdf.cell(45, ROW + 3, f"{fmt.euro(doc.total)} ", align="R", fill=True,
              new_x="LMARGIN", new_y="NEXT")
 
 
 def _formula(line: Line) -> str:
     """Write a tax line as its computation: quantity × unit price = amount."""
-    _, quantity, unit_price, amount = _line_cells(line)
+    _description, quantity, price, amount = _line_cells(line)
     if is_rate_line(line):
-        return f"{line.description}: imponibile {quantity} × {unit_price} = {amount}"
-    return f"{line.description}: {quantity} × {unit_price} = {amount}"
+        return _("%(description)s: imponibile %(base)s × %(rate)s = %(amount)s",
+                 description=line.description, base=quantity, rate=price, amount=amount)
+    return f"{line.description}: {quantity} × {price} = {amount}"
 
 
 def _taxes(pdf: BillPDF, groups: tuple[GroupTotal, ...]) -> None:
@@ -259,17 +265,17 @@ def _taxes(pdf: BillPDF, groups: tuple[GroupTotal, ...]) -> None:
              for line in group.lines]
     if not taxes:
         return
-    pdf.section("Come sono calcolate le imposte", room=ROW * (len(taxes) + 2))
+    pdf.section(_("Come sono calcolate le imposte"), room=ROW * (len(taxes) + 2))
     pdf.style(10)
     for line in taxes:
         pdf.set_x(MARGIN)
         pdf.paragraph(CONTENT_WIDTH, ROW, f"• {_formula(line)}", new_x="LMARGIN", new_y="NEXT")
     pdf.style(9, color=palette.MUTED)
-    pdf.paragraph(CONTENT_WIDTH, 4.6,
-                  "L'accisa si paga sui kWh consumati. Nelle abitazioni di residenza fino a 3 kW "
-                  "i primi 150 kWh di ogni mese sono esenti; oltre 220 kWh nel mese (150 kWh "
-                  "fino a 1,5 kW) l'esenzione cala di un kWh per ogni kWh in più. L'IVA si "
-                  "calcola su un imponibile che comprende l'accisa.", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(CONTENT_WIDTH, 4.6, _(
+        "L'accisa si paga sui kWh consumati. Nelle abitazioni di residenza fino a 3 kW i primi "
+        "150 kWh di ogni mese sono esenti; oltre 220 kWh nel mese (150 kWh fino a 1,5 kW) "
+        "l'esenzione cala di un kWh per ogni kWh in più. L'IVA si calcola su un imponibile che "
+        "comprende l'accisa."), new_x="LMARGIN", new_y="NEXT")
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,7 @@ def _axis_step(peak: int) -> int:
 def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
     """Draw the consumption of recent periods as stacked F1/F2/F3 bars with a legend."""
     bars = _bars(doc)
-    pdf.section("Andamento dei consumi", room=CHART_HEIGHT + 26)
+    pdf.section(_("Andamento dei consumi"), room=CHART_HEIGHT + 26)
     top = pdf.get_y()
     _legend(pdf, top)
     left, width = MARGIN + 14, CONTENT_WIDTH - 14
@@ -336,15 +342,16 @@ def _history(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.set_xy(MARGIN, bottom + 10.5)
     pdf.style(8, color=palette.MUTED)
     pdf.cell(CONTENT_WIDTH, 4,
-             "kWh per periodo di fatturazione; il bordo scuro indica questa fattura.",
+             _("kWh per periodo di fatturazione; il bordo scuro indica questa fattura."),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.style(10.5, bold=True)
     current = bars[-1]
     f1, f2, f3 = (fmt.number(kwh) for kwh in current.kwh)
-    pdf.paragraph(CONTENT_WIDTH, ROW,
-                  f"Consumo di questo periodo ({current.label}): {fmt.kwh(doc.kwh)} "
-                  f"(F1 {f1} · F2 {f2} · F3 {f3} kWh)", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(CONTENT_WIDTH, ROW, _(
+        "Consumo di questo periodo (%(period)s): %(kwh)s (F1 %(f1)s · F2 %(f2)s · F3 %(f3)s kWh)",
+        period=current.label, kwh=fmt.kwh(doc.kwh), f1=f1, f2=f2, f3=f3),
+        new_x="LMARGIN", new_y="NEXT")
 
 
 def _legend(pdf: BillPDF, top: float) -> None:

@@ -10,10 +10,11 @@ from datetime import date, datetime
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from dashboard.i18n import N_, _
 
 from .base import CONTENT_WIDTH, MARGIN, LetterheadPDF
 
-TITLE = "Relazione di consulenza"
+TITLE = N_("Relazione di consulenza")
 ROW = 5.6
 BAR_WIDTH = 110.0   # mm for the largest band
 
@@ -44,43 +45,45 @@ class ReportPDF(LetterheadPDF):
 
     def __init__(self, doc: ReportDocument) -> None:
         """Start an A4 report for one member."""
-        super().__init__(doc, TITLE, f"{doc.member_name} – {fmt.day(doc.issued_on)}",
-                         f"{TITLE} v{doc.version}")
+        super().__init__(doc, _(TITLE), f"{doc.member_name} – {fmt.day(doc.issued_on)}",
+                         _("Relazione di consulenza v%(version)s", version=doc.version))
 
 
 def render_report(doc: ReportDocument) -> bytes:
     """Render the report as PDF bytes."""
     pdf = ReportPDF(doc)
     _member(pdf, doc)
-    _section(pdf, "Dati tecnici della fornitura")
+    _section(pdf, _("Dati tecnici della fornitura"))
     _pairs(pdf, doc.facts)
-    _section(pdf, f"Consumi per fascia, {doc.period}")
+    _section(pdf, _("Consumi per fascia, %(period)s", period=doc.period))
     _bands(pdf, doc.bands)
     _pairs(pdf, doc.key_figures)
-    _section(pdf, "Simulazione tariffaria")
+    _section(pdf, _("Simulazione tariffaria"))
     _table(pdf, doc.what_if_heads, doc.what_if_rows)
     pdf.style(8.5, color=palette.MUTED)
     pdf.multi_cell(CONTENT_WIDTH, 4.5, doc.what_if_note, new_x="LMARGIN", new_y="NEXT")
-    _section(pdf, "Raccomandazioni")
+    _section(pdf, _("Raccomandazioni"))
     pdf.style(10)
     pdf.multi_cell(CONTENT_WIDTH, 5.2, doc.text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.style(9.5, color=palette.MUTED)
-    pdf.multi_cell(CONTENT_WIDTH, 5, f"Versione {doc.version} del "
-                   f"{fmt.moment(doc.written_at)} · Consulente: {doc.advisor_name}",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(CONTENT_WIDTH, 5, _(
+        "Versione %(version)s del %(moment)s · Consulente: %(advisor)s", version=doc.version,
+        moment=fmt.moment(doc.written_at), advisor=doc.advisor_name),
+        new_x="LMARGIN", new_y="NEXT")
     return pdf.to_bytes()
 
 
 def _member(pdf: ReportPDF, doc: ReportDocument) -> None:
     """Print whom the report is for and which supply."""
     pdf.style(8.5, color=palette.MUTED)
-    pdf.cell(CONTENT_WIDTH, 4.5, "Socio", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(CONTENT_WIDTH, 4.5, _("Socio"), new_x="LMARGIN", new_y="NEXT")
     pdf.style(13, bold=True)
     pdf.paragraph(CONTENT_WIDTH, 6.5, doc.member_name, new_x="LMARGIN", new_y="NEXT")
     pdf.style(10)
-    for line in (f"Codice cliente {doc.customer_code}", f"Fornitura: {doc.supply}",
-                 f"Data della relazione: {fmt.day(doc.issued_on)}"):
+    for line in (_("Codice cliente %(code)s", code=doc.customer_code),
+                 _("Fornitura: %(supply)s", supply=doc.supply),
+                 _("Data della relazione: %(date)s", date=fmt.day(doc.issued_on))):
         pdf.paragraph(CONTENT_WIDTH, 5.2, line, new_x="LMARGIN", new_y="NEXT")
 
 
@@ -104,7 +107,7 @@ def _bands(pdf: ReportPDF, bands: tuple[tuple[str, int], ...]) -> None:
     """Draw the year's kWh by band as horizontal bars, as the invoice detail draws its chart."""
     if not bands:
         pdf.style(9.5)
-        pdf.cell(CONTENT_WIDTH, ROW, "Dodici mesi di consumi non disponibili.",
+        pdf.cell(CONTENT_WIDTH, ROW, _("Dodici mesi di consumi non disponibili."),
                  new_x="LMARGIN", new_y="NEXT")
         return
     top = max(kwh for _band, kwh in bands) or 1

@@ -12,7 +12,8 @@ from models.statement import ZERO, standing_on
 
 from .. import branding
 from ..formatting import period
-from ..labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
+from ..i18n import _
+from ..labels import CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, TARIFF_LABELS
 from ..statement import short_status
 from .data import (
     BandReading,
@@ -122,8 +123,8 @@ def _supply(contract: Contract) -> Supply:
     return Supply(
         pod=contract.pod,
         address=contract.supply_address,
-        customer_type_label=CUSTOMER_TYPE_LABELS[CustomerType(contract.customer_type)],
-        tariff_label=TARIFF_LABELS[TariffStructure(contract.tariff_structure)],
+        customer_type_label=_(CUSTOMER_TYPE_LABELS[CustomerType(contract.customer_type)]),
+        tariff_label=_(TARIFF_LABELS[TariffStructure(contract.tariff_structure)]),
         offer=f"{contract.offer_name} ({contract.offer_code})",
         power_committed_kw=contract.power_committed_kw,
         power_available_kw=contract.power_available_kw,
@@ -146,8 +147,9 @@ def _distributor_code(pod: str) -> str:
 def _payment_method(contract: Contract) -> str:
     """Name the payment method, showing only the IBAN's last four characters."""
     if contract.payment_method == PaymentMethod.SEPA and contract.iban:
-        return f"Addebito diretto SEPA su IBAN terminante in …{contract.iban[-4:]}"
-    return "Avviso di pagamento (pagoPA o bollettino)"
+        return _("Addebito diretto SEPA su IBAN terminante in …%(last)s",
+                 last=contract.iban[-4:])
+    return _(PAYMENT_METHOD_LABELS[PaymentMethod.NOTICE])
 
 
 def _annual_kwh(session: Session, contract_id: int, reading_date: date) -> int:

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from dashboard import formatting as fmt
 from dashboard import palette
+from dashboard.i18n import N_, _
 from dashboard.statement import StatementDocument, YearBlock
 
 from .base import BOTTOM_MARGIN, CONTENT_WIDTH, MARGIN, LetterheadPDF
 
-TITLE = "Estratto conto"
+TITLE = N_("Estratto conto")
 ROW = 5.6
-INVOICE_HEADS = ("Fattura", "Emessa il", "Scadenza", "Importo €", "Pagato €", "Pagata il",
-                 "Da pagare €", "Stato")
+INVOICE_HEADS = (N_("Fattura"), N_("Emessa il"), N_("Scadenza"), N_("Importo €"), N_("Pagato €"),
+                 N_("Pagata il"), N_("Da pagare €"), N_("Stato"))
 INVOICE_WIDTHS = (22, 21, 21, 20, 20, 21, 23, 32)   # mm, 180 in all
 NUMERIC = {3, 4, 6}   # the money columns, right-aligned
-RECEIPT_HEADS = ("Data", "Importo", "Modalità", "Fatture pagate")
+RECEIPT_HEADS = (N_("Data"), N_("Importo"), N_("Modalità"), N_("Fatture pagate"))
 RECEIPT_WIDTHS = (22, 24, 34, 100)
 # Named, not looked up here: the brand colours are the running app's (dashboard/palette.py).
 SUMMARY_COLORS = {
@@ -21,6 +22,8 @@ SUMMARY_COLORS = {
     "due": ("PRIMARY_LIGHT", "PRIMARY"),
     "ok": ("PRIMARY_LIGHT", "PRIMARY"),
 }
+# The tiles are the balance, the overdue part of it and the next due date (dashboard/statement.py).
+OVERDUE_TILE = 1
 
 
 class StatementPDF(LetterheadPDF):
@@ -29,8 +32,9 @@ class StatementPDF(LetterheadPDF):
     def __init__(self, doc: StatementDocument) -> None:
         """Start an A4 statement for one holder."""
         day = fmt.day(doc.as_of)
-        super().__init__(doc, TITLE, f"Situazione al {day} – {doc.holder.name}",
-                         f"{TITLE} al {day}")
+        super().__init__(doc, _(TITLE),
+                         _("Situazione al %(date)s – %(name)s", date=day, name=doc.holder.name),
+                         _("Estratto conto al %(date)s", date=day))
 
 
 def render_statement(doc: StatementDocument) -> bytes:
@@ -48,13 +52,13 @@ def render_statement(doc: StatementDocument) -> bytes:
 def _holder(pdf: StatementPDF, doc: StatementDocument) -> None:
     """Print who the statement is for and which contracts it covers."""
     pdf.style(8.5, color=palette.MUTED)
-    pdf.cell(CONTENT_WIDTH, 4.5, "Intestatario", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(CONTENT_WIDTH, 4.5, _("Intestatario"), new_x="LMARGIN", new_y="NEXT")
     pdf.style(13, bold=True)
     pdf.paragraph(CONTENT_WIDTH, 6.5, doc.holder.name, new_x="LMARGIN", new_y="NEXT")
     pdf.style(10)
-    for text in (f"Codice cliente {doc.holder.customer_code} · Codice fiscale "
-                 f"{doc.holder.tax_code}", doc.holder.billing_address,
-                 f"Contratti: {doc.scope}"):
+    for text in (_("Codice cliente %(code)s · Codice fiscale %(tax_code)s",
+                   code=doc.holder.customer_code, tax_code=doc.holder.tax_code),
+                 doc.holder.billing_address, _("Contratti: %(scope)s", scope=doc.scope)):
         pdf.paragraph(CONTENT_WIDTH, 5.2, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
@@ -81,7 +85,7 @@ def _tiles(pdf: StatementPDF, doc: StatementDocument) -> None:
     width, top = CONTENT_WIDTH / len(doc.tiles), pdf.get_y()
     for index, (label, value) in enumerate(doc.tiles):
         x = MARGIN + index * width
-        late = label == "di cui scaduto" and doc.summary.kind == "overdue"
+        late = index == OVERDUE_TILE and doc.summary.kind == "overdue"
         pdf.set_fill_color(palette.ALERT_LIGHT if late else palette.BACKGROUND)
         pdf.rect(x + 1, top, width - 2, 14, style="F")
         pdf.style(8.5, color=palette.MUTED)
@@ -99,7 +103,7 @@ def _table_head(pdf: StatementPDF, heads: tuple[str, ...], widths: tuple[float, 
     pdf.style(8, bold=True, color=palette.PRIMARY_DARK)
     x = MARGIN
     for index, (head, width) in enumerate(zip(heads, widths, strict=True)):
-        pdf.put(x, pdf.get_y(), width, ROW, head, align="R" if index in numeric else "L")
+        pdf.put(x, pdf.get_y(), width, ROW, _(head), align="R" if index in numeric else "L")
         x += width
     pdf.ln(ROW)
 
@@ -130,10 +134,10 @@ def _table_rows(pdf: StatementPDF, rows: tuple[tuple[str, ...], ...],
 
 def _year_totals(pdf: StatementPDF, doc: StatementDocument) -> None:
     """Print billed, paid and still owed for each issue year."""
-    heads = ("Anno", "Fatture", "Fatturato", "Pagato", "Da pagare")
+    heads = (N_("Anno"), N_("Fatture"), N_("Fatturato"), N_("Pagato"), N_("Da pagare"))
     widths = (30, 36, 38, 38, 38)
     numeric = {2, 3, 4}
-    pdf.section("Totali per anno", room=ROW * min(len(doc.years) + 1, 6))
+    pdf.section(_("Totali per anno"), room=ROW * min(len(doc.years) + 1, 6))
     _table_head(pdf, heads, widths, numeric)
     rows = tuple((str(block.year), *block.totals) for block in doc.years)
     _table_rows(pdf, rows, widths, numeric, heads)
@@ -141,7 +145,7 @@ def _year_totals(pdf: StatementPDF, doc: StatementDocument) -> None:
 
 def _year(pdf: StatementPDF, block: YearBlock) -> None:
     """Print one year's invoices, supply by supply, and the payments received in it."""
-    pdf.section(f"Fatture emesse nel {block.year}", room=ROW * 4)
+    pdf.section(_("Fatture emesse nel %(year)s", year=block.year), room=ROW * 4)
     for group in block.groups:
         if group.label:
             pdf.ensure_space(ROW * 3)
@@ -155,7 +159,7 @@ def _year(pdf: StatementPDF, block: YearBlock) -> None:
         pdf.ln(2)
         pdf.ensure_space(ROW * 3)
         pdf.style(9.5, bold=True, color=palette.PRIMARY)
-        pdf.cell(CONTENT_WIDTH, 6, f"Pagamenti ricevuti nel {block.year}",
+        pdf.cell(CONTENT_WIDTH, 6, _("Pagamenti ricevuti nel %(year)s", year=block.year),
                  new_x="LMARGIN", new_y="NEXT")
         _table_head(pdf, RECEIPT_HEADS, RECEIPT_WIDTHS, {1})
         _table_rows(pdf, block.receipts, RECEIPT_WIDTHS, {1}, RECEIPT_HEADS)
