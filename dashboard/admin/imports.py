@@ -19,13 +19,14 @@ from models.importing import Counts, Problem, check_folder, write
 from models.importing.formats import SPECS
 
 from ..auth.identity import Viewer
+from ..i18n import N_
 from .events import record_event
 
 log = logging.getLogger(__name__)
 KEPT_PROBLEMS = 200     # problems stored with a run; the count says how many there were
 SHOWN_RUNS = 20
 KNOWN = tuple(spec.name for spec in SPECS)
-WRITTEN, CHECKED, REFUSED = "scritto", "controllato", "errori"
+WRITTEN, CHECKED, REFUSED = N_("scritto"), N_("controllato"), N_("errori")
 
 
 @dataclass
