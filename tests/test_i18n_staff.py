@@ -1,7 +1,9 @@
 """The staff pages in English on request, Italian by default; the staff header names the person."""
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -14,6 +16,7 @@ from models.advice import AdvisorConsent, give_consent
 from models.audit import Access, append
 from models.entities import utcnow
 from models.enums import Role
+from models.importing import wording
 from tests.conftest import DEMO_MEMBER
 from tests.helpers import form_token, login, outputs, post_callback
 
@@ -21,6 +24,7 @@ SUPPORT = ("assistenza@example.com", "Assistenza!2023")
 ADVISOR = ("consulente@example.com", "Consulente!2023")
 ADMIN = ("admin@example.com", "Amministra!2023")
 MARIO = "100234"
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "import-example"
 
 
 def english(client):
@@ -161,3 +165,23 @@ def test_the_staff_header_names_the_person_not_the_login(app):
             account = db.session.scalar(select(Account).where(Account.email == SUPPORT[0]))
             account.full_name = "Laura Puntel"
             db.session.commit()
+
+
+def test_import_refusals_follow_the_admin_page_and_stay_italian_on_the_command_line(app):
+    client = english(login(app.test_client(), *ADMIN))
+    form = client.get(tools.IMPORTS).get_data(as_text=True)
+    bad = (EXAMPLE / "clienti.csv").read_text(encoding="utf-8").replace("33026", "3X026", 1)
+    answer = client.post(tools.IMPORTS, content_type="multipart/form-data", data={
+        "csrf_token": form_token(form),
+        "files": [(io.BytesIO(bad.encode()), "clienti.csv"), (io.BytesIO(b"MZ"), "lista.exe")]})
+    page = answer.get_data(as_text=True)
+    for text in ("Import cancelled: 2 problems, no data written.",
+                 "clienti.csv:2: cap: invalid format, expected 5 digits",
+                 "lista.exe: file not recognised; the allowed names are: ", "Recent imports"):
+        assert text in page, text
+    for text in ("formato non valido", "5 cifre", "non riconosciuto", "Importazione annullata"):
+        assert text not in page, text
+    refusal = "formato non valido, atteso %(hint)s"
+    assert wording._(refusal, hint=wording._("5 cifre")) == "formato non valido, atteso 5 cifre"
+    with app.test_request_context(headers={"Cookie": f"{i18n.COOKIE}=en"}):
+        assert wording._(refusal, hint=wording._("5 cifre")) == "invalid format, expected 5 digits"
