@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import AccessKind, db
+from models import AccessKind, ImportRun, db
 from models.audit import Access, append
 from models.enums import Role
 from tests.browser import log_in, sideways, small_targets
@@ -43,6 +43,11 @@ def test_the_admin_tables_read_as_cards_on_a_320_px_phone(portal, app):
                                  kind=AccessKind.PAGE, target="/consumi", ip="192.0.2.7",
                                  reason="Ticket 4711: il cliente chiede perché la bolletta "
                                         "di marzo è più alta di quella di febbraio"))
+        db.session.add(ImportRun(account_id=None, actor="admin@example.com", files="clienti.csv",
+                                 outcome="errori", rows=1, problem_count=1,
+                                 problems="clienti.csv:2: cap: formato non valido, atteso "
+                                          "5 cifre", summary=""))
+        db.session.commit()
     duo = portal
     duo.driver.set_window_size(320, 800)
     log_in(duo, *ADMIN)
