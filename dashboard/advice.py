@@ -32,19 +32,20 @@ from models.queries import contracts_of_customer
 from . import access
 from .audit import Planned, record
 from .auth.identity import Viewer
+from .i18n import N_
 
 REASON = "consulenza con consenso"
-UNKNOWN = ("Socio non trovato tra quelli che hanno dato il consenso alla consulenza. "
+UNKNOWN = N_("Socio non trovato tra quelli che hanno dato il consenso alla consulenza. "
            "Sceglilo dall'elenco.")
 FALLBACK_PRICES = {"mono": "0.2000", "bi_f1": "0.2200", "bi_f23": "0.1900",
                    "multi_f1": "0.2300", "multi_f2": "0.2000", "multi_f3": "0.1800"}
 PRICE_LABELS = {
-    "mono": "Monoraria, ogni fascia",
-    "bi_f1": "Bioraria, F1",
-    "bi_f23": "Bioraria, F2 e F3",
-    "multi_f1": "Multioraria, F1",
-    "multi_f2": "Multioraria, F2",
-    "multi_f3": "Multioraria, F3",
+    "mono": N_("Monoraria, ogni fascia"),
+    "bi_f1": N_("Bioraria, F1"),
+    "bi_f23": N_("Bioraria, F2 e F3"),
+    "multi_f1": N_("Multioraria, F1"),
+    "multi_f2": N_("Multioraria, F2"),
+    "multi_f3": N_("Multioraria, F3"),
 }
 SHARE_STEPS = 100   # the slider moves whole percent
 

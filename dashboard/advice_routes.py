@@ -20,22 +20,24 @@ from models.entities import utcnow
 from . import access
 from . import advice as adv
 from . import formatting as fmt
-from .advice_view import WHAT_IF_HEADS, what_if_rows
+from .advice_view import what_if_heads, what_if_rows
 from .audit import AccessNotRecorded, refused_response
 from .auth.identity import current_viewer
 from .documents.report import ReportDocument, render_report
+from .i18n import N_, _
 from .labels import CUSTOMER_TYPE_LABELS, TARIFF_LABELS
 from .pages import consulente, consulente_socio, consulenza
 from .statement import CSV_BOM, FORMULA_STARTS
 
 bp = Blueprint("advice", __name__)
-WHAT_IF_NOTE = ("Solo la quota energia, ai prezzi predefiniti della cooperativa; imposte, oneri "
+WHAT_IF_NOTE = N_("Solo la quota energia, ai prezzi predefiniti della cooperativa; imposte, oneri "
                 "e quote fisse non cambiano con la struttura tariffaria.")
 
 
 def not_found() -> tuple[str, int]:
     """Answer the same for no consent, a revoked one, an unknown and a malformed id."""
-    return render_template("message.html", title="Socio non trovato", message=adv.UNKNOWN), 404
+    return render_template("message.html", title=_("Socio non trovato"),
+                           message=_(adv.UNKNOWN)), 404
 
 
 def cell(text: str) -> str:
@@ -102,7 +104,7 @@ def portfolio_csv():
         return refused_response()
     keys = [key for key, _label in consulente.COLUMNS]
     return table_file(f"soci-in-consulenza-{found.page}",
-                      [label for _key, label in consulente.COLUMNS],
+                      [_(label) for _key, label in consulente.COLUMNS],
                       [[row[key] for key in keys] for row in cells],
                       request.path.endswith(".xlsx"))
 
@@ -126,17 +128,17 @@ def member_csv():
     if customer is None or contract is None:
         return not_found()
     found = adv.analysis(contract, utcnow().date())
-    rows = [["Periodo", fmt.period(found.first, found.last), "", ""],
+    rows = [[_("Periodo"), fmt.period(found.first, found.last), "", ""],
             ["POD", contract.pod, "", ""]]
     if found.use is not None:
-        rows += [[f"Energia {band}", fmt.number(int(value)), "kWh", ""]
+        rows += [[_("Energia %(band)s", band=band), fmt.number(int(value)), "kWh", ""]
                  for band, value in (("F1", found.use.f1), ("F2", found.use.f2),
                                      ("F3", found.use.f3))]
         prices = adv.read_prices(adv.default_prices())
         result = adv.what_if(found.use, prices, adv.read_share(0)) if prices else None
-        rows += [list(WHAT_IF_HEADS)] + (what_if_rows(result) if result else [])
+        rows += [what_if_heads()] + (what_if_rows(result) if result else [])
     safe = "".join(c for c in contract.pod if c.isascii() and c.isalnum())
-    return table_file(f"consulenza-{safe}", ["Voce", "Valore", "Unità", ""], rows,
+    return table_file(f"consulenza-{safe}", [_("Voce"), _("Valore"), _("Unità"), ""], rows,
                       request.path.endswith(".xlsx"))
 
 
@@ -147,23 +149,23 @@ def report_document(customer: Customer, contract: Contract | None, report: Advis
     bands: tuple = ()
     key: tuple = ()
     rows: tuple = ()
-    period = "ultimi dodici mesi"
+    period = _("ultimi dodici mesi")
     supply = "–"
     if contract is not None:
         found = adv.analysis(contract, today)
         period = fmt.period(found.first, found.last)
         supply = f"{contract.supply_street}, {contract.supply_city} – POD {contract.pod}"
-        facts = (("Tipo di uso", CUSTOMER_TYPE_LABELS[contract.customer_type]),
-                 ("Struttura tariffaria", TARIFF_LABELS[contract.tariff_structure]),
-                 ("Potenza impegnata", fmt.kw(contract.power_committed_kw)),
-                 ("Potenza disponibile", fmt.kw(contract.power_available_kw)))
+        facts = ((_("Tipo di uso"), _(CUSTOMER_TYPE_LABELS[contract.customer_type])),
+                 (_("Struttura tariffaria"), _(TARIFF_LABELS[contract.tariff_structure])),
+                 (_("Potenza impegnata"), fmt.kw(contract.power_committed_kw)),
+                 (_("Potenza disponibile"), fmt.kw(contract.power_available_kw)))
         if found.use is not None:
             use = found.use
             bands = (("F1", int(use.f1)), ("F2", int(use.f2)), ("F3", int(use.f3)))
-            key = (("Energia in un anno", fmt.kwh(int(use.total))),
-                   ("Quota in F1", fmt.percent(use.f1, use.total, 1)))
+            key = ((_("Energia in un anno"), fmt.kwh(int(use.total))),
+                   (_("Quota in F1"), fmt.percent(use.f1, use.total, 1)))
             if found.peers is not None:
-                key += (("Mediana delle forniture simili",
+                key += ((_("Mediana delle forniture simili"),
                          fmt.kwh(round(found.peers.kwh.median))),)
             prices = adv.read_prices(adv.default_prices())
             if prices is not None:
@@ -171,8 +173,8 @@ def report_document(customer: Customer, contract: Contract | None, report: Advis
                 rows = tuple(tuple(r) for r in what_if_rows(result))
     return ReportDocument(
         customer.name, customer.code, supply, facts, period, bands, key,
-        tuple(WHAT_IF_HEADS[:1]) + ("Oggi", "Con il 20% di F1 spostato", "Differenza"),
-        rows, WHAT_IF_NOTE, report.text, report.version, report.created_at,
+        (what_if_heads()[0], _("Oggi"), _("Con il 20% di F1 spostato"), _("Differenza")),
+        rows, _(WHAT_IF_NOTE), report.text, report.version, report.created_at,
         report.advisor_name, today)
 
 
@@ -207,6 +209,7 @@ def member_report_pdf():
     customer = access.customer(viewer) if access.may_write(viewer) else None
     report = latest_report(db.session, customer.id) if customer else None
     if customer is None or report is None:
-        return render_template("message.html", title="Relazione non disponibile",
-                               message="Non c'è ancora una relazione di consulenza per te."), 404
+        message = _("Non c'è ancora una relazione di consulenza per te.")
+        return render_template("message.html", title=_("Relazione non disponibile"),
+                               message=message), 404
     return _pdf(customer, report)

@@ -15,23 +15,25 @@ from models.entities import utcnow
 from . import formatting as fmt
 from . import ids
 from .auth.identity import current_viewer
+from .i18n import _
 
 
 def _widget(code: str | None, row: codes.AssistanceCode | None) -> list:
     """Build the member's assistance box: the button, or the live code and its controls."""
     if row is None or not code:
-        return [html.Button("Codice per l'assistenza", id=ids.ASSIST_ASK, className="button",
+        return [html.Button(_("Codice per l'assistenza"), id=ids.ASSIST_ASK, className="button",
                             n_clicks=0)]
     following = row.follow_until is not None and row.follow_until > utcnow()
     spelled = " ".join(code)
     return [
-        html.Span("Codice per l'assistenza:"),
+        html.Span(_("Codice per l'assistenza:")),
         html.Strong(code, className="assist-code", **{"aria-label": spelled}),
-        html.Span(f"valido fino alle {fmt.moment(row.expires_at)[-5:]}", className="muted"),
-        html.Button("Non seguirmi più" if following else "Lascia che l'operatore mi segua",
+        html.Span(_("valido fino alle %(time)s", time=fmt.moment(row.expires_at)[-5:]),
+                  className="muted"),
+        html.Button(_("Non seguirmi più") if following else _("Lascia che l'operatore mi segua"),
                     id=ids.ASSIST_FOLLOW, className="button", n_clicks=0,
                     **{"aria-pressed": "true" if following else "false"}),
-        html.Button("Chiudi l'assistenza", id=ids.ASSIST_CLOSE, className="button",
+        html.Button(_("Chiudi l'assistenza"), id=ids.ASSIST_CLOSE, className="button",
                     n_clicks=0),
     ]
 

@@ -28,14 +28,15 @@ from models import AccessKind, AccessRecord, db
 from models.audit import Access, append
 
 from .auth.identity import Viewer, client_ip, current_viewer
+from .i18n import N_, _
 from .pages.common import notice, page_title
 
 P = ParamSpec("P")
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-REFUSED_TITLE = "Dati non disponibili"
-REFUSED = ("Non è stato possibile registrare questo accesso, quindi i dati del socio non "
+REFUSED_TITLE = N_("Dati non disponibili")
+REFUSED = N_("Non è stato possibile registrare questo accesso, quindi i dati del socio non "
            "vengono mostrati. Riprova tra qualche minuto.")
 
 
@@ -101,9 +102,9 @@ def staff_view_access(kind: AccessKind, target: str) -> Planned | None:
 
 def refused_page() -> list:
     """Build the page shown instead of a member's data when the access was not recorded."""
-    return page_title(REFUSED_TITLE) + [notice(REFUSED, "alert")]
+    return page_title(_(REFUSED_TITLE)) + [notice(_(REFUSED), "alert")]
 
 
 def refused_response() -> tuple[str, int]:
     """Answer a Flask route (a PDF, an export) whose access was not recorded: 503, no data."""
-    return render_template("message.html", title=REFUSED_TITLE, message=REFUSED), 503
+    return render_template("message.html", title=_(REFUSED_TITLE), message=_(REFUSED)), 503

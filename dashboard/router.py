@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from models import AccessKind, Customer
+from models import AccessKind, Account, Customer, db
 from models.enums import Role
 
 from . import access, assist, ids
@@ -42,7 +42,9 @@ def header_for(viewer: Viewer, customer: Customer | None, here: str) -> list:
     if viewer.is_member and customer is not None:
         return account_box(customer.name, _("Codice cliente %(code)s", code=customer.code),
                            viewer.screen_share, here)
-    box = account_box(viewer.email, label(ROLE_LABELS, viewer.role), viewer.screen_share, here)
+    staff = db.session.get(Account, viewer.account_id)
+    name = staff.display_name if staff is not None else viewer.email
+    box = account_box(name, label(ROLE_LABELS, viewer.role), viewer.screen_share, here)
     return box + [staff_banner(customer.name)] if customer is not None else box
 
 

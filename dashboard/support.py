@@ -10,6 +10,7 @@ import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -26,6 +27,7 @@ from .audit import REFUSED, AccessNotRecorded, Planned, record
 from .auth.forms import REQUIRED, printable
 from .auth.identity import Viewer, current_viewer, set_screen_share, set_staff_view
 from .auth.routes import safe_next
+from .i18n import N_, _, ngettext
 from .labels import ROLE_LABELS
 from .services import account_help
 
@@ -33,37 +35,42 @@ bp = Blueprint("support", __name__)
 
 CONSOLE = "/assistenza"
 STAFF_VIEWERS = (Role.SUPPORT, Role.ADMIN)
-WRONG_CODE = ("Il codice non corrisponde a nessuna assistenza aperta. Controllalo con il "
-              "cliente: vale 30 minuti e ne esiste uno solo alla volta.")
+WRONG_CODE = N_("Il codice non corrisponde a nessuna assistenza aperta. Controllalo con il "
+                "cliente: vale 30 minuti e ne esiste uno solo alla volta.")
 
 
 MAX_QUERY = 100
-HELP_DONE = "Fatto. Il cliente riceve un'email che gli dice cosa hai fatto e perché."
+HELP_DONE = N_("Fatto. Il cliente riceve un'email che gli dice cosa hai fatto e perché.")
+
+
+def _reason() -> StringField:
+    """Build the «Motivo» field every console form carries."""
+    return StringField(lazy_gettext("Motivo"), validators=[
+        InputRequired(REQUIRED), Length(max=200), printable])
 
 
 class OpenForm(FlaskForm):
     """A search result to open, and why."""
 
-    customer = StringField("Cliente", validators=[InputRequired(REQUIRED), Length(max=12)])
-    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
-                                               printable])
+    customer = StringField(lazy_gettext("Cliente"),
+                           validators=[InputRequired(REQUIRED), Length(max=12)])
+    reason = _reason()
 
 
 class HelpForm(FlaskForm):
     """An account-help action and why."""
 
-    action = StringField("Operazione", validators=[InputRequired(REQUIRED), Length(max=20)])
-    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
-                                               printable])
+    action = StringField(lazy_gettext("Operazione"),
+                         validators=[InputRequired(REQUIRED), Length(max=20)])
+    reason = _reason()
 
 
 class CodeForm(FlaskForm):
     """The code the member reads out, and why staff open the area."""
 
-    code = StringField("Codice per l'assistenza", validators=[
+    code = StringField(lazy_gettext("Codice per l'assistenza"), validators=[
         InputRequired(REQUIRED), Length(max=20), printable])
-    reason = StringField("Motivo", validators=[InputRequired(REQUIRED), Length(max=200),
-                                               printable])
+    reason = _reason()
 
 
 def unavailable(viewer: Viewer):
@@ -76,18 +83,19 @@ def unavailable(viewer: Viewer):
     if request.method == "GET":
         return current_app.extensions["dash_app"].index()
     if viewer.role is Role.MEMBER:
-        return render_template("message.html", title="Pagina non trovata",
-                               message="L'indirizzo non corrisponde a nessuna pagina."), 404
+        return render_template("message.html", title=_("Pagina non trovata"),
+                               message=_("L'indirizzo non corrisponde a nessuna pagina.")), 404
     return render_template(
-        "message.html", title="Sezione non disponibile",
-        message=f"Questa sezione non è disponibile per il profilo "
-                f"«{ROLE_LABELS[viewer.role]}»."), 403
+        "message.html", title=_("Sezione non disponibile"),
+        message=_("Questa sezione non è disponibile per il profilo «%(role)s».",
+                  role=_(ROLE_LABELS[viewer.role]))), 403
 
 
 def _wait_message(seconds: float) -> str:
-    """Tell staff, in Italian, how long to wait after too many wrong codes."""
+    """Tell staff how long to wait after too many wrong codes."""
     seconds = max(1, math.ceil(seconds))
-    return f"Troppi codici non validi. Riprova tra {seconds} secondi."
+    return ngettext("Troppi codici non validi. Riprova tra %(num)d secondo.",
+                    "Troppi codici non validi. Riprova tra %(num)d secondi.", seconds)
 
 
 def _open_area(viewer: Viewer, customer_id: int, reason: str, how: str) -> bool:
@@ -122,13 +130,13 @@ def console():
             found = codes.redeem(db.session, viewer.account_id, form.code.data, now)
             db.session.commit()  # a wrong code counts; a right one is read before the record
             if found is None:
-                error, status = WRONG_CODE, 400
+                error, status = _(WRONG_CODE), 400
             elif _open_area(viewer, found.customer_id, form.reason.data, "codice per l'assistenza"):
                 return redirect(found.location.url, code=303)
             else:
-                error, status = REFUSED, 503
+                error, status = _(REFUSED), 503
     elif request.method == "POST":
-        error, status = "Scrivi il codice che ti legge il cliente e il motivo.", 400
+        error, status = _("Scrivi il codice che ti legge il cliente e il motivo."), 400
     return _console_page(viewer, form, error, status)
 
 
@@ -142,11 +150,11 @@ def _console_page(viewer: Viewer, form: CodeForm, error: str | None, status: int
              if query else None)
     hits = [_shown(hit, viewer.screen_share) for hit in found.hits] if found else []
     return render_template("support.html", form=form, error=error, viewing=viewing,
-                           role=ROLE_LABELS[viewer.role], query=query[:MAX_QUERY],
+                           role=_(ROLE_LABELS[viewer.role]), query=query[:MAX_QUERY],
                            found=found, hits=hits, helped=helped,
                            actions=account_help.available(helped.account) if helped else [],
                            labels=account_help.LABELS,
-                           notice=HELP_DONE if request.args.get("fatto") else None), status
+                           notice=_(HELP_DONE) if request.args.get("fatto") else None), status
 
 
 def _shown(hit: SearchHit, masked: bool) -> dict[str, object]:
@@ -155,7 +163,7 @@ def _shown(hit: SearchHit, masked: bool) -> dict[str, object]:
             "tax_code": masking.tax_code(hit.tax_code) if masked else hit.tax_code,
             "email": (masking.email(hit.login_email) if masked else hit.login_email) or "–",
             "pods": ", ".join(hit.pods) or "–",
-            "status": "Socio" if hit.is_member else "Cliente"}
+            "status": _("Socio") if hit.is_member else _("Cliente")}
 
 
 @bp.post(f"{CONSOLE}/apri")
@@ -169,9 +177,9 @@ def open_result():
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:
         return _console_page(viewer, CodeForm(formdata=None),
-                             "Scegli un risultato e scrivi il motivo.", 400)
+                             _("Scegli un risultato e scrivi il motivo."), 400)
     if not _open_area(viewer, customer.id, form.reason.data, "risultato di ricerca"):
-        return _console_page(viewer, CodeForm(formdata=None), REFUSED, 503)
+        return _console_page(viewer, CodeForm(formdata=None), _(REFUSED), 503)
     return redirect("/", code=303)
 
 
@@ -188,15 +196,15 @@ def help_account():
         action = None
     if not viewer.is_staff_view or action is None or not form.validate_on_submit():
         return _console_page(viewer, CodeForm(formdata=None),
-                             "Apri prima l'area del cliente e scrivi il motivo.", 400)
+                             _("Apri prima l'area del cliente e scrivi il motivo."), 400)
     customer = db.session.get(Customer, viewer.viewing_customer_id)
     try:
         done = account_help.perform(viewer, customer, action, form.reason.data)
     except AccessNotRecorded:
-        return _console_page(viewer, CodeForm(formdata=None), REFUSED, 503)
+        return _console_page(viewer, CodeForm(formdata=None), _(REFUSED), 503)
     if not done:
         return _console_page(viewer, CodeForm(formdata=None),
-                             "Questa operazione non si applica all'accesso del cliente.", 400)
+                             _("Questa operazione non si applica all'accesso del cliente."), 400)
     return redirect(f"{CONSOLE}?fatto=1", code=303)
 
 

@@ -19,13 +19,14 @@ from models.importing import Counts, Problem, check_folder, write
 from models.importing.formats import SPECS
 
 from ..auth.identity import Viewer
+from ..i18n import N_, _
 from .events import record_event
 
 log = logging.getLogger(__name__)
 KEPT_PROBLEMS = 200     # problems stored with a run; the count says how many there were
 SHOWN_RUNS = 20
 KNOWN = tuple(spec.name for spec in SPECS)
-WRITTEN, CHECKED, REFUSED = "scritto", "controllato", "errori"
+WRITTEN, CHECKED, REFUSED = N_("scritto"), N_("controllato"), N_("errori")
 
 
 @dataclass
@@ -43,12 +44,12 @@ def _save(uploads: list[FileStorage], folder: Path) -> tuple[list[str], list[Pro
     for upload in uploads:
         name = Path(upload.filename or "").name
         if name not in KNOWN:
-            shown = "".join(c for c in name if c.isprintable())[:80] or "(senza nome)"
-            problems.append(Problem(shown, 0, "", "file non riconosciuto; i nomi ammessi sono: "
-                                    + ", ".join(KNOWN)))
+            shown = "".join(c for c in name if c.isprintable())[:80] or _("(senza nome)")
+            problems.append(Problem(shown, 0, "", _(
+                "file non riconosciuto; i nomi ammessi sono: %(names)s", names=", ".join(KNOWN))))
             continue
         if name in names:
-            problems.append(Problem(name, 0, "", "file caricato due volte"))
+            problems.append(Problem(name, 0, "", _("file caricato due volte")))
             continue
         upload.save(folder / name)
         names.append(name)
@@ -71,7 +72,7 @@ def run_import(viewer: Viewer, uploads: list[FileStorage], check_only: bool) -> 
         problems += [p for p in report.problems
                      if not (p.line == 0 and p.file == str(folder))]  # no server paths shown
         if not names and not problems:
-            problems.append(Problem("(nessun file)", 0, "", "scegli almeno un file CSV"))
+            problems.append(Problem(_("(nessun file)"), 0, "", _("scegli almeno un file CSV")))
         counts: dict[str, Counts] = {}
         if not problems and not check_only:
             try:
@@ -79,8 +80,8 @@ def run_import(viewer: Viewer, uploads: list[FileStorage], check_only: bool) -> 
                 db.session.flush()
             except SQLAlchemyError:
                 log.exception("import not written")
-                problems.append(Problem(", ".join(names), 0, "", "scrittura non riuscita: "
-                                        "nessun dato importato, riprova più tardi"))
+                problems.append(Problem(", ".join(names), 0, "", _(
+                    "scrittura non riuscita: nessun dato importato, riprova più tardi")))
     if problems:
         db.session.rollback()   # whatever the checks read or wrote goes: nothing is imported
     outcome = REFUSED if problems else CHECKED if check_only else WRITTEN

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from dash import html
 
+from ..i18n import _
 from ..pages.common import page_title
 
 STAFF = "/amministrazione/personale"
@@ -22,5 +23,6 @@ HEALTH = "/amministrazione/stato"
 def opener(title: str, path: str) -> Callable[[str], list]:
     """Build a Dash layout that links to a Flask-served tool with a full page load."""
     def layout(_search: str) -> list:
-        return page_title(title) + [html.A(f"Apri «{title}»", href=path, className="button")]
+        return page_title(_(title)) + [html.A(_("Apri «%(title)s»", title=_(title)), href=path,
+                                              className="button")]
     return layout

@@ -26,6 +26,7 @@ from models.enums import Role
 
 from ..auth.forms import ResetForm
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from ..labels import ROLE_LABELS
 from ..security import accepts_files
 from ..support import unavailable
@@ -36,11 +37,11 @@ from .forms import KIND_LABELS, ConfirmForm, ImportForm, InviteForm, RoleForm, T
 bp = Blueprint("admin", __name__)
 NOTICE = "notice"   # query parameter naming the message to show after a redirect
 NOTICES = {
-    "invitato": "Invito inviato.",
-    "reinviato": "Nuovo invito inviato: il link precedente non vale più.",
-    "profilo": "Profilo cambiato. Le sessioni aperte dell'account sono state chiuse.",
-    "disattivato": "Account disattivato. Le sue sessioni sono state chiuse.",
-    "attivato": "Account riattivato.",
+    "invitato": N_("Invito inviato."),
+    "reinviato": N_("Nuovo invito inviato: il link precedente non vale più."),
+    "profilo": N_("Profilo cambiato. Le sessioni aperte dell'account sono state chiuse."),
+    "disattivato": N_("Account disattivato. Le sue sessioni sono state chiuse."),
+    "attivato": N_("Account riattivato."),
 }
 
 
@@ -61,13 +62,19 @@ def admin_only(view: Callable) -> Callable:
 
 # --- Staff accounts ------------------------------------------------------------------------
 
+def _notice() -> str | None:
+    """Return the message the redirect's query names, in the viewer's language."""
+    key = request.args.get(NOTICE, "")
+    return _(NOTICES[key]) if key in NOTICES else None
+
+
 def _staff_page(form: InviteForm | None = None, error: str | None = None, status: int = 200):
     """Draw the staff list with the invitation form."""
     return render_template(
         "admin/staff.html", rows=staff.staff_rows(), form=form or InviteForm(),
         labels=ROLE_LABELS, now=utcnow(),
         me=current_viewer().account_id, error=error,
-        notice=NOTICES.get(request.args.get(NOTICE, "")), roles=staff.STAFF_ROLES), status
+        notice=_notice(), roles=staff.STAFF_ROLES), status
 
 
 def _done(key: str):
@@ -88,7 +95,7 @@ def invite():
     """Invite a colleague by email with a profile."""
     form = InviteForm()
     if not form.validate_on_submit():
-        return _staff_page(form, "Controlla il nome, l'email e il profilo.", 400)
+        return _staff_page(form, _("Controlla il nome, l'email e il profilo."), 400)
     try:
         staff.invite(current_viewer(), form.email.data, Role(form.role.data),
                      form.full_name.data)
@@ -104,11 +111,11 @@ def _account_action(account_id: int, apply: Callable[[], object], done: str,
     """Validate the form, ask to confirm a destructive action, apply it, commit, report."""
     form = form or ConfirmForm()
     if not form.validate_on_submit():
-        return _staff_page(error="La richiesta non è valida. Riprova.", status=400)
+        return _staff_page(error=_("La richiesta non è valida. Riprova."), status=400)
     try:
         target = staff.staff_account(account_id)
         if target.id == current_viewer().account_id:
-            raise staff.StaffError(staff.SELF_REFUSED)   # before asking for any confirmation
+            raise staff.StaffError(_(staff.SELF_REFUSED))   # before asking for any confirmation
         if confirm and form.conferma.data != "1":
             return render_template("admin/confirm.html", form=form, account=target,
                                    question=confirm, action=request.path,
@@ -127,11 +134,11 @@ def change_role(account_id: int):
     """Change a staff account's profile, once confirmed."""
     form = RoleForm()
     role = staff.staff_role(form.role.data)   # None for a value no form offers: refused below
-    label = ROLE_LABELS[role] if role else ""
+    label = _(ROLE_LABELS[role]) if role else ""
     return _account_action(
         account_id, lambda: staff.change_role(current_viewer(), account_id, role), "profilo",
-        f"Vuoi dare il profilo «{label}» a questo account? Le sue sessioni aperte verranno "
-        "chiuse.", form)
+        _("Vuoi dare il profilo «%(role)s» a questo account? Le sue sessioni aperte verranno "
+          "chiuse.", role=label), form)
 
 
 @bp.post(f"{pages.STAFF}/<int:account_id>/disattiva")
@@ -140,8 +147,8 @@ def disable(account_id: int):
     """Disable a staff account and end its sessions, once confirmed."""
     return _account_action(
         account_id, lambda: staff.set_active(current_viewer(), account_id, False),
-        "disattivato", "Vuoi disattivare questo account? Le sue sessioni verranno chiuse e "
-        "non potrà più accedere finché non lo riattivi.")
+        "disattivato", _("Vuoi disattivare questo account? Le sue sessioni verranno chiuse e "
+                         "non potrà più accedere finché non lo riattivi."))
 
 
 @bp.post(f"{pages.STAFF}/<int:account_id>/attiva")
@@ -165,9 +172,9 @@ def accept_invitation(raw: str):
     """Let an invited colleague choose their password from the link in the invitation."""
     token = staff.live_invitation(raw)
     if token is None:
-        return render_template("message.html", title="Link non valido",
-                               message="Il link non è valido o è scaduto. Chiedi "
-                                       "all'amministratore un nuovo invito."), 404
+        return render_template("message.html", title=_("Link non valido"),
+                               message=_("Il link non è valido o è scaduto. Chiedi "
+                                         "all'amministratore un nuovo invito.")), 404
     form = ResetForm()
     if not form.validate_on_submit():
         return render_template("admin/invite.html", form=form, email=token.account.email), (
@@ -178,9 +185,9 @@ def accept_invitation(raw: str):
                                error=problem), 400
     staff.accept(token, form.password.data)
     db.session.commit()
-    return render_template("message.html", title="Accesso attivato",
-                           message="La tua password è attiva. Ora puoi accedere con la tua "
-                                   "email.")
+    return render_template("message.html", title=_("Accesso attivato"),
+                           message=_("La tua password è attiva. Ora puoi accedere con la tua "
+                                     "email."))
 
 
 # --- The access trail ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from models.password_rules import broken_rules, explain, personal_words
 from .. import branding
 from ..auth import tokens
 from ..auth.identity import Viewer, client_ip, end_sessions, token_hash
+from ..i18n import N_, _
 from ..labels import ROLE_LABELS
 from ..mail import queue_mail
 from .events import record_event
@@ -30,12 +31,12 @@ INVITE_LIFETIME = timedelta(hours=72)
 INVITE_PATH = "/personale/invito/"
 STAFF_ROLES = tuple(role for role in Role if role is not Role.MEMBER)
 INVITE_SUBJECT = "Invito all'{portal}"
-SELF_REFUSED = ("Non puoi cambiare il profilo né disattivare il tuo account: chiedilo a un "
+SELF_REFUSED = N_("Non puoi cambiare il profilo né disattivare il tuo account: chiedilo a un "
                 "altro amministratore.")
 
 
 class StaffError(Exception):
-    """An admin action refused, with the Italian reason to show."""
+    """An admin action refused, with the reason to show in the viewer's language."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,10 @@ def is_invited(account: Account) -> bool:
 
 
 def state_of(account: Account) -> str:
-    """Name the account's state in Italian."""
+    """Name the account's state in the viewer's language."""
     if is_invited(account):
-        return "Invito in attesa"
-    return "Attivo" if account.is_active else "Disattivato"
+        return _("Invito in attesa")
+    return _("Attivo") if account.is_active else _("Disattivato")
 
 
 def staff_rows() -> list[StaffRow]:
@@ -87,7 +88,7 @@ def staff_account(account_id: int) -> Account:
     """Return a staff account by id, or refuse."""
     account = db.session.get(Account, account_id)
     if account is None or account.role is Role.MEMBER:
-        raise StaffError("L'account indicato non esiste.")
+        raise StaffError(_("L'account indicato non esiste."))
     return account
 
 
@@ -111,8 +112,8 @@ def _send_invitation(account: Account) -> None:
                            role=ROLE_LABELS[account.role])
     if not queue_mail(account.email, INVITE_SUBJECT.format(
             portal=branding.current().portal_name), body):
-        raise StaffError("Troppi messaggi inviati a questo indirizzo nell'ultima ora. "
-                         "Riprova più tardi.")
+        raise StaffError(_("Troppi messaggi inviati a questo indirizzo nell'ultima ora. "
+                           "Riprova più tardi."))
 
 
 def invite(viewer: Viewer, email: str, role: Role, full_name: str) -> Account:
@@ -120,9 +121,9 @@ def invite(viewer: Viewer, email: str, role: Role, full_name: str) -> Account:
     email = email.strip().lower()
     full_name = " ".join(full_name.split())
     if role not in STAFF_ROLES:
-        raise StaffError("Scegli un profilo del personale.")
+        raise StaffError(_("Scegli un profilo del personale."))
     if db.session.scalar(select(Account.id).where(Account.email == email)) is not None:
-        raise StaffError("Esiste già un account con questa email.")
+        raise StaffError(_("Esiste già un account con questa email."))
     # A random value no password hashes to: the account cannot log in before the link.
     account = Account(email=email, full_name=full_name or None, role=role, is_active=False,
                       password_hash="!invito:" + secrets.token_hex(16))
@@ -138,7 +139,7 @@ def resend(viewer: Viewer, account_id: int) -> Account:
     """Send a new invitation link to an account still waiting; the old link dies."""
     account = staff_account(account_id)
     if not is_invited(account):
-        raise StaffError("Questo account ha già scelto la sua password: non serve un invito.")
+        raise StaffError(_("Questo account ha già scelto la sua password: non serve un invito."))
     _send_invitation(account)
     record_event(viewer, "personale.invito_reinviato", account.email)
     return account
@@ -153,18 +154,18 @@ def _active_admins() -> int:
 def _keeps_an_admin(account: Account) -> None:
     """Refuse a change that would leave the portal without an active administrator."""
     if account.role is Role.ADMIN and account.is_active and _active_admins() <= 1:
-        raise StaffError("È l'ultimo amministratore attivo: non può perdere il profilo.")
+        raise StaffError(_("È l'ultimo amministratore attivo: non può perdere il profilo."))
 
 
 def change_role(viewer: Viewer, account_id: int, role: Role | None) -> Account:
     """Give a staff account another profile and end its sessions; the caller commits."""
     account = staff_account(account_id)
     if role not in STAFF_ROLES:
-        raise StaffError("Scegli un profilo del personale.")
+        raise StaffError(_("Scegli un profilo del personale."))
     if account.id == viewer.account_id:
-        raise StaffError(SELF_REFUSED)
+        raise StaffError(_(SELF_REFUSED))
     if role is account.role:
-        raise StaffError("L'account ha già questo profilo.")
+        raise StaffError(_("L'account ha già questo profilo."))
     if role is not Role.ADMIN:
         _keeps_an_admin(account)
     previous = account.role
@@ -178,12 +179,13 @@ def set_active(viewer: Viewer, account_id: int, active: bool) -> Account:
     """Disable (ending every session) or enable a staff account; the caller commits."""
     account = staff_account(account_id)
     if account.id == viewer.account_id:
-        raise StaffError(SELF_REFUSED)
+        raise StaffError(_(SELF_REFUSED))
     if is_invited(account):
-        raise StaffError("L'invito è ancora in attesa: l'account si attiva quando il "
-                         "destinatario sceglie la password.")
+        raise StaffError(_("L'invito è ancora in attesa: l'account si attiva quando il "
+                           "destinatario sceglie la password."))
     if account.is_active == active:
-        raise StaffError("L'account è già " + ("attivo." if active else "disattivato."))
+        raise StaffError(_("L'account è già attivo.") if active
+                         else _("L'account è già disattivato."))
     if not active:
         _keeps_an_admin(account)
         end_sessions(account.id)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models import OutboxMail, db
 
 from .. import config, health, masking
+from ..i18n import _
 from ..mail import deliver_pending
 
 SHOWN_MAILS = 100
@@ -67,8 +68,8 @@ def _revision() -> str:
         found = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     except SQLAlchemyError:
         db.session.rollback()
-        return "non disponibile"
-    return ", ".join(sorted(found)) or "nessuna"
+        return _("non disponibile")
+    return ", ".join(sorted(found)) or _("nessuna")
 
 
 def service_health() -> Health:

@@ -13,11 +13,12 @@ from models import AccessKind, AccessRecord, Customer, db
 from models.audit import Verdict, verify
 
 from ..formatting import moment
+from ..i18n import N_, _
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
-CSV_HEADER = ["data e ora", "personale", "profilo", "codice cliente", "tipo", "oggetto",
-              "indirizzo", "motivo"]
+CSV_HEADER = (N_("data e ora"), N_("personale"), N_("profilo"), N_("codice cliente"), N_("tipo"),
+              N_("oggetto"), N_("indirizzo"), N_("motivo"))
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def csv_lines(chosen: TrailFilter) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    yield "\ufeff" + line(CSV_HEADER)   # the BOM lets Excel read the accents right
+    # The BOM lets Excel read the accents right.
+    yield "\ufeff" + line([_(head) for head in CSV_HEADER])
     for record, code in db.session.execute(_with_codes(chosen).limit(EXPORT_LIMIT)):
         yield line([moment(record.at), record.staff_email, record.role.value, code,
                     record.kind.value, record.target, record.ip, record.reason])

@@ -18,32 +18,34 @@ from models.enums import Role
 from .. import access, branding
 from .. import formatting as fmt
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from ..labels import ROLE_LABELS
 from .common import notice, page_title
 
 PATH = "/accessi"
-TITLE = "Chi ha consultato i miei dati"
+TITLE = N_("Chi ha consultato i miei dati")
 PER_PAGE = 20
 PAGE_PARAM = "pagina"
 KIND_LABELS = {
-    AccessKind.SEARCH: "Scheda aperta dalla ricerca",
-    AccessKind.PAGE: "Pagina",
-    AccessKind.PDF: "Documento PDF",
-    AccessKind.EXPORT: "Esportazione",
-    AccessKind.ACTION: "Operazione",
+    AccessKind.SEARCH: N_("Scheda aperta dalla ricerca"),
+    AccessKind.PAGE: N_("Pagina"),
+    AccessKind.PDF: N_("Documento PDF"),
+    AccessKind.EXPORT: N_("Esportazione"),
+    AccessKind.ACTION: N_("Operazione"),
 }
 # The member's own pages, named as the area di gestione names them.
 PAGE_TITLES = {
-    "/": "Area di gestione",
-    "/contratto": "Dati contrattuali",
-    "/consumi": "Visualizzazione consumi",
-    "/contabilita": "Situazione contabile",
-    "/invio": "Modalità di invio della bolletta",
-    "/capire": "Capire la bolletta",
+    "/": N_("Area di gestione"),
+    "/contratto": N_("Dati contrattuali"),
+    "/consumi": N_("Visualizzazione consumi"),
+    "/contabilita": N_("Situazione contabile"),
+    "/invio": N_("Modalità di invio della bolletta"),
+    "/capire": N_("Capire la bolletta"),
     PATH: TITLE,
 }
-COLUMNS = (("when", "Quando"), ("who", "Chi"), ("what", "Che cosa"), ("why", "Motivo"))
-EMPTY = "Nessun operatore della cooperativa ha consultato i tuoi dati nel periodo conservato."
+COLUMNS = (("when", N_("Quando")), ("who", N_("Chi")), ("what", N_("Che cosa")),
+           ("why", N_("Motivo")))
+EMPTY = N_("Nessun operatore della cooperativa ha consultato i tuoi dati nel periodo conservato.")
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,9 @@ def page_number(search: object) -> int:
 
 def describe(kind: AccessKind, target: str) -> str:
     """Say what was opened in the member's words."""
-    label = KIND_LABELS[kind]
-    shown = PAGE_TITLES.get(target, target) if kind is AccessKind.PAGE else target
-    return f"{label}: {shown}" if shown else label
+    label = _(KIND_LABELS[kind])
+    shown = _(PAGE_TITLES[target]) if kind is AccessKind.PAGE and target in PAGE_TITLES else target
+    return _("%(kind)s: %(target)s", kind=label, target=shown) if shown else label
 
 
 def rows_of(records: list[AccessRecord]) -> list[AccessRow]:
@@ -80,15 +82,15 @@ def rows_of(records: list[AccessRecord]) -> list[AccessRow]:
 def access_table(rows: list[AccessRow]) -> html.Div:
     """Build the table of accesses: when, who (role and name), what, why."""
     cells = [{"when": fmt.moment(row.at),
-              "who": f"{ROLE_LABELS[row.role]} – {row.staff_name}",
+              "who": f"{_(ROLE_LABELS[row.role])} – {row.staff_name}",
               "what": describe(row.kind, row.target),
               "why": row.reason} for row in rows]
     return html.Div(className="table-wrap", children=html.Table(className="ledger", children=[
-        html.Caption(f"Accessi del personale {branding.current().name} ai tuoi dati, "
-                     "dal più recente"),
-        html.Thead(html.Tr([html.Th(label, scope="col") for _key, label in COLUMNS])),
+        html.Caption(_("Accessi del personale %(name)s ai tuoi dati, dal più recente",
+                       name=branding.current().name)),
+        html.Thead(html.Tr([html.Th(_(label), scope="col") for _key, label in COLUMNS])),
         html.Tbody([
-            html.Tr([html.Td(cell[key], **{"data-label": label}) for key, label in COLUMNS])
+            html.Tr([html.Td(cell[key], **{"data-label": _(label)}) for key, label in COLUMNS])
             for cell in cells
         ]),
     ]))
@@ -100,22 +102,23 @@ def pager(page: AccessPage) -> html.Nav | None:
         return None
     links = []
     if page.page > 1:
-        links.append(html.A("Più recenti", href=f"{PATH}?{PAGE_PARAM}={page.page - 1}",
+        links.append(html.A(_("Più recenti"), href=f"{PATH}?{PAGE_PARAM}={page.page - 1}",
                             className="button"))
-    links.append(html.Span(f"Pagina {page.page} di {page.pages}", className="pager-status"))
+    links.append(html.Span(_("Pagina %(page)s di %(pages)s", page=page.page, pages=page.pages),
+                           className="pager-status"))
     if page.page < page.pages:
-        links.append(html.A("Meno recenti", href=f"{PATH}?{PAGE_PARAM}={page.page + 1}",
+        links.append(html.A(_("Meno recenti"), href=f"{PATH}?{PAGE_PARAM}={page.page + 1}",
                             className="button"))
-    return html.Nav(links, className="pager", **{"aria-label": "Pagine degli accessi"})
+    return html.Nav(links, className="pager", **{"aria-label": _("Pagine degli accessi")})
 
 
 def build(page: AccessPage) -> list:
     """Build the page body from one page of accesses."""
-    intro = html.P(f"Qui trovi ogni volta che un operatore {branding.current().name} ha "
-                   "aperto i tuoi dati: chi, quando, che cosa e con quale motivo. Gli accessi "
-                   "restano elencati per almeno sei mesi.")
+    intro = html.P(_("Qui trovi ogni volta che un operatore %(name)s ha aperto i tuoi dati: "
+                     "chi, quando, che cosa e con quale motivo. Gli accessi restano elencati "
+                     "per almeno sei mesi.", name=branding.current().name))
     if page.total == 0:
-        return [intro, notice(EMPTY)]
+        return [intro, notice(_(EMPTY))]
     nav = pager(page)
     return [intro, access_table(rows_of(page.rows))] + ([nav] if nav else [])
 
@@ -123,8 +126,8 @@ def build(page: AccessPage) -> list:
 def layout(search: str) -> list:
     """Show the viewer's own access list, the page the URL asks for."""
     customer = access.customer(current_viewer())
-    heading = page_title(TITLE, "Gli accessi del personale ai tuoi dati.")
+    heading = page_title(_(TITLE), _("Gli accessi del personale ai tuoi dati."))
     if customer is None:
-        return heading + [notice("Questa pagina mostra gli accessi ai dati di un socio.")]
+        return heading + [notice(_("Questa pagina mostra gli accessi ai dati di un socio."))]
     found = accesses_of_customer(db.session, customer.id, page_number(search), PER_PAGE)
     return heading + build(found)

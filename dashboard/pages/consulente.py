@@ -23,21 +23,22 @@ from ..advice import record_each
 from ..advice_view import portfolio_cells, row_flags
 from ..audit import AccessNotRecorded, refused_page
 from ..auth.identity import Viewer, current_viewer
+from ..i18n import N_, _
 from .common import notice, page_title
 from .picker import query_fields
 
 PATH = "/consulente"
-TITLE = "Soci in consulenza"
+TITLE = N_("Soci in consulenza")
 MEMBER_PATH = "/consulente/socio"
 CSV_PATH = "/consulente/elenco.csv"
 XLSX_PATH = "/consulente/elenco.xlsx"
 PER_PAGE = 25
 MAX_QUERY = 100
 TARGET = "Elenco dei soci in consulenza"
-COLUMNS = (("nome", "Socio"), ("codice", "Codice cliente"), ("forniture", "Forniture"),
-           ("kwh", "kWh negli ultimi 12 mesi"), ("f1", "Quota F1"),
-           ("segnalazioni", "Segnalazioni"))
-EMPTY = "Nessun socio che ha dato il consenso corrisponde alla ricerca."
+COLUMNS = (("nome", N_("Socio")), ("codice", N_("Codice cliente")),
+           ("forniture", N_("Forniture")), ("kwh", N_("kWh negli ultimi 12 mesi")),
+           ("f1", N_("Quota F1")), ("segnalazioni", N_("Segnalazioni")))
+EMPTY = N_("Nessun socio che ha dato il consenso corrisponde alla ricerca.")
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,11 @@ def page_rows(listing: Listing) -> tuple[PortfolioPage, list[dict[str, str]]]:
 def header(listing: Listing, key: str, label: str) -> html.Th:
     """Build a column header that sorts by it; a second click reverses."""
     if key == "segnalazioni":
-        return html.Th(label, scope="col")
+        return html.Th(_(label), scope="col")
     descending = not listing.descending if listing.sort == key else key in ("kwh", "f1")
     arrow = (" ↓" if listing.descending else " ↑") if listing.sort == key else ""
     sort = "descending" if listing.descending else "ascending"
-    return html.Th(html.A(label + arrow, href=PATH + listing.query(
+    return html.Th(html.A(_(label) + arrow, href=PATH + listing.query(
         ordina=key, verso="desc" if descending else "asc", pagina=1)),
         scope="col", **({"aria-sort": sort} if listing.sort == key else {}))
 
@@ -106,10 +107,10 @@ def listing_table(listing: Listing, cells: list[dict[str, str]]) -> html.Div:
         value = row[key]
         if key == "nome":
             value = html.A(value, href=f"{MEMBER_PATH}?id={row['id']}")
-        return html.Td(value, **{"data-label": label})
+        return html.Td(value, **{"data-label": _(label)})
 
     return html.Div(className="table-wrap", children=html.Table(className="ledger", children=[
-        html.Caption("Soci che hanno dato il consenso alla consulenza"),
+        html.Caption(_("Soci che hanno dato il consenso alla consulenza")),
         html.Thead(html.Tr([header(listing, key, label) for key, label in COLUMNS])),
         html.Tbody([html.Tr([cell(row, key, label) for key, label in COLUMNS])
                     for row in cells]),
@@ -121,13 +122,13 @@ def search_form(listing: Listing) -> html.Form:
     return html.Form(action=PATH, method="get", className="card controls", role="search",
                      children=[
                          html.Div(className="field wide", children=[
-                             html.Label("Cerca per nome o codice cliente", htmlFor="q"),
+                             html.Label(_("Cerca per nome o codice cliente"), htmlFor="q"),
                              html.Div(className="inline", children=[
                                  html.Div(dcc.Input(id="q", name="q", type="search",
                                                     value=listing.search,
                                                     maxLength=MAX_QUERY,
                                                     className="text-input")),
-                                 html.Button("Cerca", type="submit", className="button"),
+                                 html.Button(_("Cerca"), type="submit", className="button"),
                              ])]),
                          dcc.Input(type="hidden", name="ordina", value=listing.sort),
                          dcc.Input(type="hidden", name="verso",
@@ -141,22 +142,23 @@ def pager(listing: Listing, found: PortfolioPage) -> html.Nav | None:
         return None
     links = []
     if found.page > 1:
-        links.append(html.A("Precedente", href=PATH + listing.query(pagina=found.page - 1),
+        links.append(html.A(_("Precedente"), href=PATH + listing.query(pagina=found.page - 1),
                             className="button"))
-    links.append(html.Span(f"Pagina {found.page} di {found.pages}", className="pager-status"))
+    links.append(html.Span(_("Pagina %(page)s di %(pages)s", page=found.page, pages=found.pages),
+                           className="pager-status"))
     if found.page < found.pages:
-        links.append(html.A("Successiva", href=PATH + listing.query(pagina=found.page + 1),
+        links.append(html.A(_("Successiva"), href=PATH + listing.query(pagina=found.page + 1),
                             className="button"))
-    return html.Nav(links, className="pager", **{"aria-label": "Pagine dell'elenco"})
+    return html.Nav(links, className="pager", **{"aria-label": _("Pagine dell'elenco")})
 
 
 def layout(search: str) -> list:
     """Show one page of the consenting members, each access recorded first."""
     viewer = current_viewer()
-    heading = page_title(TITLE, "I soci che hanno dato il consenso: consumi degli ultimi "
-                                "dodici mesi e segnalazioni su cui intervenire.")
+    heading = page_title(_(TITLE), _("I soci che hanno dato il consenso: consumi degli ultimi "
+                                     "dodici mesi e segnalazioni su cui intervenire."))
     if not is_advisor(viewer):
-        return heading + [notice("Questa pagina è riservata ai consulenti energetici.")]
+        return heading + [notice(_("Questa pagina è riservata ai consulenti energetici."))]
     listing = read_listing(search)
     found, cells = page_rows(listing)
     try:
@@ -165,17 +167,17 @@ def layout(search: str) -> list:
         return refused_page()
     listing = Listing(listing.search, listing.sort, listing.descending, found.page)
     body: list = [search_form(listing),
-                  html.P(f"Soci trovati: {found.total}. Consumi da "
-                         f"{fmt.month_name(found.first)} a {fmt.month_name(found.last)}.",
-                         className="muted")]
+                  html.P(_("Soci trovati: %(total)s. Consumi da %(first)s a %(last)s.",
+                           total=fmt.number(found.total), first=fmt.month_name(found.first),
+                           last=fmt.month_name(found.last)), className="muted")]
     if not cells:
-        return heading + body + [notice(EMPTY)]
+        return heading + body + [notice(_(EMPTY))]
     nav = pager(listing, found)
     return heading + body + [
         listing_table(listing, cells), *([nav] if nav else []),
         html.Div(className="actions", children=[
-            html.A("Scarica questa pagina in CSV", href=CSV_PATH + listing.query(),
+            html.A(_("Scarica questa pagina in CSV"), href=CSV_PATH + listing.query(),
                    className="button"),
-            html.A("Scarica in Excel (XLSX)", href=XLSX_PATH + listing.query(),
+            html.A(_("Scarica in Excel (XLSX)"), href=XLSX_PATH + listing.query(),
                    className="button")]),
     ]

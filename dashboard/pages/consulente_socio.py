@@ -31,11 +31,12 @@ from ..advice_view import (
 )
 from ..audit import REFUSED, AccessNotRecorded, refused_page
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from .common import contract_label, notice, page_title, shown
 from .picker import query_fields
 
 PATH = "/consulente/socio"
-TITLE = "Analisi del socio"
+TITLE = N_("Analisi del socio")
 CSV_PATH = "/consulente/socio.csv"
 XLSX_PATH = "/consulente/socio.xlsx"
 PDF_PATH = "/consulente/relazione.pdf"
@@ -43,26 +44,25 @@ REPORT_VERSIONS = "consulente-relazione-versioni"
 PAGE_TARGET = "Consulenza energetica: analisi dei consumi"
 WHATIF_TARGET = "Consulenza energetica: simulazione tariffaria"
 REPORT_TARGET = "Consulenza energetica: relazione salvata"
-PRICES_INVALID = ("Controlla i prezzi: ognuno è un numero da 0 a 9,99 € per kWh, con la "
+PRICES_INVALID = N_("Controlla i prezzi: ognuno è un numero da 0 a 9,99 € per kWh, con la "
                   "virgola per i decimali.")
-SHARE_INVALID = "Scegli con il cursore una quota da 0% a 100%."
-NO_YEAR = "Senza dodici mesi di consumi la simulazione non è possibile."
-EMPTY_REPORT = "Scrivi le raccomandazioni prima di salvare."
-LONG_REPORT = f"Il testo è troppo lungo: al massimo {MAX_REPORT_CHARS} caratteri."
+SHARE_INVALID = N_("Scegli con il cursore una quota da 0% a 100%.")
+NO_YEAR = N_("Senza dodici mesi di consumi la simulazione non è possibile.")
+EMPTY_REPORT = N_("Scrivi le raccomandazioni prima di salvare.")
 
 
 def unknown() -> list:
     """Answer for a member without consent, an unknown id and a malformed one alike."""
-    return page_title(TITLE) + [notice(adv.UNKNOWN, "alert"),
-                                html.A("Torna all'elenco", href="/consulente",
-                                       className="button")]
+    return page_title(_(TITLE)) + [notice(_(adv.UNKNOWN), "alert"),
+                                   html.A(_("Torna all'elenco"), href="/consulente",
+                                          className="button")]
 
 
 def supply_links(customer: Customer, supplies: list[Contract], chosen: Contract) -> list:
     """Link each of the member's supplies, the chosen one marked."""
     if len(supplies) < 2:
         return []
-    return [html.Nav(className="choices", **{"aria-label": "Forniture del socio"}, children=[
+    return [html.Nav(className="choices", **{"aria-label": _("Forniture del socio")}, children=[
         html.A(contract_label(c), href=f"{PATH}?id={customer.id}&contratto={c.id}",
                className="button primary" if c.id == chosen.id else "button",
                **({"aria-current": "page"} if c.id == chosen.id else {}))
@@ -73,11 +73,11 @@ def versions_list(customer_id: int) -> list:
     """List the saved versions of the report, newest first."""
     versions = report_versions(db.session, customer_id)
     if not versions:
-        return [html.P("Nessuna relazione salvata finora.")]
+        return [html.P(_("Nessuna relazione salvata finora."))]
     rows = [[str(v.version), fmt.moment(v.created_at), v.advisor_name] for v in versions]
-    return [table("Versioni della relazione, dalla più recente",
-                  ["Versione", "Salvata il", "Consulente"], rows),
-            html.A("Scarica la relazione (PDF)",
+    return [table(_("Versioni della relazione, dalla più recente"),
+                  [_("Versione"), _("Salvata il"), _("Consulente")], rows),
+            html.A(_("Scarica la relazione (PDF)"),
                    href=f"{PDF_PATH}?id={customer_id}", className="button",
                    target="_blank", rel="noopener")]
 
@@ -85,11 +85,11 @@ def versions_list(customer_id: int) -> list:
 def report_form(customer_id: int) -> list:
     """Build the form for the recommendations, filled with the latest version."""
     versions = report_versions(db.session, customer_id)
-    return [html.H2("Relazione di consulenza"),
-            html.Label("Raccomandazioni per il socio", htmlFor=adv.REPORT_TEXT),
+    return [html.H2(_("Relazione di consulenza")),
+            html.Label(_("Raccomandazioni per il socio"), htmlFor=adv.REPORT_TEXT),
             dcc.Textarea(id=adv.REPORT_TEXT, value=versions[0].text if versions else "",
                          maxLength=MAX_REPORT_CHARS, rows=8, className="text-input wide"),
-            html.Button("Salva una nuova versione", id=adv.REPORT_SAVE,
+            html.Button(_("Salva una nuova versione"), id=adv.REPORT_SAVE,
                         className="button primary", n_clicks=0),
             html.Div(id=adv.REPORT_RESULT, **{"aria-live": "polite"}),
             html.Div(id=REPORT_VERSIONS, children=versions_list(customer_id))]
@@ -111,23 +111,24 @@ def layout(search: str) -> list:
     found = adv.analysis(contract, utcnow().date())
     supplies = contracts_of_customer(db.session, customer.id)
     query = f"?id={customer.id}&contratto={contract.id}"
-    return page_title(f"{TITLE}: {customer.name}", f"Codice cliente {customer.code}") + [
+    return page_title(_("Analisi del socio: %(name)s", name=customer.name),
+                      _("Codice cliente %(code)s", code=customer.code)) + [
         *supply_links(customer, supplies, contract),
         html.Section(className="card", children=supply_block(_supply(contract))),
         html.Section(className="card", children=band_split(found.first, found.last, found.use)),
         html.Section(className="card", children=curve_block(found.curve)),
         html.Section(className="card", children=peers_block(
-            "Forniture simili", found.use, found.peers, "Questa fornitura")),
+            _("Forniture simili"), found.use, found.peers, _("Questa fornitura"))),
         html.Section(className="card form-card", children=[
-            html.H2("Simulazione tariffaria"),
-            html.P("Prezzi unitari dell'energia, modificabili: la simulazione usa i consumi "
-                   "reali per fascia degli ultimi dodici mesi."),
+            html.H2(_("Simulazione tariffaria")),
+            html.P(_("Prezzi unitari dell'energia, modificabili: la simulazione usa i consumi "
+                     "reali per fascia degli ultimi dodici mesi.")),
             price_inputs(adv.default_prices()), share_slider(),
             html.Div(id=adv.WHATIF_RESULT, **{"aria-live": "polite"}),
         ]),
         html.Div(className="actions", children=[
-            html.A("Scarica i dati in CSV", href=CSV_PATH + query, className="button"),
-            html.A("Scarica in Excel (XLSX)", href=XLSX_PATH + query, className="button")]),
+            html.A(_("Scarica i dati in CSV"), href=CSV_PATH + query, className="button"),
+            html.A(_("Scarica in Excel (XLSX)"), href=XLSX_PATH + query, className="button")]),
         html.Section(className="card form-card", children=report_form(customer.id)),
     ]
 
@@ -141,19 +142,19 @@ def simulate(share: object, mono: object, bi_f1: object, bi_f23: object, multi_f
         customer = adv.advised(current_viewer(), fields.get("id"), AccessKind.PAGE,
                                WHATIF_TARGET)
     except AccessNotRecorded:
-        return [notice(REFUSED, "alert")]
+        return [notice(_(REFUSED), "alert")]
     contract = adv.chosen_supply(customer, fields.get("contratto")) if customer else None
     if contract is None:
-        return [notice(adv.UNKNOWN, "alert")]
+        return [notice(_(adv.UNKNOWN), "alert")]
     parsed = adv.read_prices(dict(zip(adv.PRICE_LABELS, prices, strict=True)))
     moved = adv.read_share(share)
     if parsed is None:
-        return [notice(PRICES_INVALID, "alert")]
+        return [notice(_(PRICES_INVALID), "alert")]
     if moved is None:
-        return [notice(SHARE_INVALID, "alert")]
+        return [notice(_(SHARE_INVALID), "alert")]
     use = adv.analysis(contract, utcnow().date()).use
     if use is None:
-        return [notice(NO_YEAR)]
+        return [notice(_(NO_YEAR))]
     return what_if_table(adv.what_if(use, parsed, moved))
 
 
@@ -173,21 +174,22 @@ def save(clicks: object, text: object, search: object) -> tuple:
     try:
         customer = adv.advised(viewer, fields.get("id"), AccessKind.ACTION, REPORT_TARGET)
     except AccessNotRecorded:
-        return notice(REFUSED, "alert"), []
+        return notice(_(REFUSED), "alert"), []
     if customer is None:
-        return notice(adv.UNKNOWN, "alert"), []
+        return notice(_(adv.UNKNOWN), "alert"), []
     body = clean_text(text)
     if not body:
-        return notice(EMPTY_REPORT, "alert"), versions_list(customer.id)
+        return notice(_(EMPTY_REPORT), "alert"), versions_list(customer.id)
     if len(body) > MAX_REPORT_CHARS:
-        return notice(LONG_REPORT, "alert"), versions_list(customer.id)
+        return notice(_("Il testo è troppo lungo: al massimo %(max)s caratteri.",
+                        max=fmt.number(MAX_REPORT_CHARS)), "alert"), versions_list(customer.id)
     contract = adv.chosen_supply(customer, fields.get("contratto"))
     advisor = db.session.get(Account, viewer.account_id)
     report = save_report(db.session, customer.id, contract.id if contract else None, body,
                          viewer.account_id, advisor.display_name if advisor else viewer.email,
                          utcnow())
     db.session.commit()
-    return (notice(f"Relazione salvata: versione {report.version}."),
+    return (notice(_("Relazione salvata: versione %(version)s.", version=report.version)),
             versions_list(customer.id))
 
 

@@ -25,26 +25,27 @@ from .. import advice as adv
 from .. import formatting as fmt
 from ..advice_view import coverage, peers_block, table
 from ..auth.identity import current_viewer
+from ..i18n import N_, _
 from .common import contract_label, notice, page_title
 
 PATH = "/consulenza"
-TITLE = "Consulenza energetica"
+TITLE = N_("Consulenza energetica")
 REPORT_PATH = "/consulenza/relazione.pdf"
 SIMILAR = "consulenza-simili"
 REPORT = "consulenza-relazione"
-READ_ONLY = ("Stai visualizzando l'area di un cliente in sola lettura: il consenso può darlo "
+READ_ONLY = N_("Stai visualizzando l'area di un cliente in sola lettura: il consenso può darlo "
              "o revocarlo solo il cliente.")
-GIVEN = ("Grazie: da adesso i consulenti energetici della cooperativa possono analizzare i "
+GIVEN = N_("Grazie: da adesso i consulenti energetici della cooperativa possono analizzare i "
          "tuoi consumi e i dati tecnici delle tue forniture.")
-REVOKED = "Consenso revocato: da questo momento i consulenti non vedono più i tuoi dati."
+REVOKED = N_("Consenso revocato: da questo momento i consulenti non vedono più i tuoi dati.")
 
 
 def status(customer_id: int) -> list:
     """Show whether consent is in force, since when, and its history."""
     since = consent_since(db.session, customer_id)
-    text = ("Non hai dato il consenso: nessun consulente vede i tuoi dati." if since is None
-            else f"Consenso in vigore dal {fmt.moment(since)}.")
-    return [html.H2("Il tuo consenso"), html.P(text, className="current-mode"),
+    text = (_("Non hai dato il consenso: nessun consulente vede i tuoi dati.") if since is None
+            else _("Consenso in vigore dal %(moment)s.", moment=fmt.moment(since)))
+    return [html.H2(_("Il tuo consenso")), html.P(text, className="current-mode"),
             *history(customer_id)]
 
 
@@ -59,11 +60,11 @@ def history(customer_id: int) -> list:
     grants = consent_history(db.session, customer_id)
     if not grants:
         return []
-    rows = [[fmt.moment(g.given_at), fmt.moment(g.revoked_at) if g.revoked_at else "In vigore"]
+    rows = [[fmt.moment(g.given_at), fmt.moment(g.revoked_at) if g.revoked_at else _("In vigore")]
             for g in grants]
-    return [html.H3("Storico del consenso"),
-            table("Quando hai dato e revocato il consenso, dal più recente",
-                  ["Concesso il", "Revocato il"], rows)]
+    return [html.H3(_("Storico del consenso")),
+            table(_("Quando hai dato e revocato il consenso, dal più recente"),
+                  [_("Concesso il"), _("Revocato il")], rows)]
 
 
 def similar(customer_id: int) -> list:
@@ -74,10 +75,11 @@ def similar(customer_id: int) -> list:
                 if c.status is ContractStatus.ACTIVE and c.customer_id == customer_id]
     for contract in supplies:
         found = adv.analysis(contract, today)
-        blocks += peers_block(f"Famiglie simili alla tua – {contract_label(contract)}",
-                              found.use, found.peers, "La tua fornitura")
-    return blocks or [html.H2("Famiglie simili alla tua"),
-                      html.P("Non hai forniture attive da confrontare.")]
+        blocks += peers_block(_("Famiglie simili alla tua – %(supply)s",
+                                supply=contract_label(contract)),
+                              found.use, found.peers, _("La tua fornitura"))
+    return blocks or [html.H2(_("Famiglie simili alla tua")),
+                      html.P(_("Non hai forniture attive da confrontare."))]
 
 
 def report_link(customer_id: int, can_write: bool) -> list:
@@ -85,10 +87,11 @@ def report_link(customer_id: int, can_write: bool) -> list:
     report = latest_report(db.session, customer_id)
     if report is None or not can_write:
         return []
-    return [html.H2("Relazione di consulenza"),
-            html.P(f"Versione {report.version} del {fmt.moment(report.created_at)}, "
-                   f"scritta da {report.advisor_name}."),
-            html.A("Scarica la relazione (PDF)", href=REPORT_PATH, className="button",
+    return [html.H2(_("Relazione di consulenza")),
+            html.P(_("Versione %(version)s del %(moment)s, scritta da %(advisor)s.",
+                     version=report.version, moment=fmt.moment(report.created_at),
+                     advisor=report.advisor_name)),
+            html.A(_("Scarica la relazione (PDF)"), href=REPORT_PATH, className="button",
                    target="_blank", rel="noopener")]
 
 
@@ -96,15 +99,17 @@ def layout(search: str) -> list:
     """Build the page's frame; show() fills it for the viewer."""
     # The buttons live in the frame, not in what the callbacks redraw: a button drawn by a
     # callback counts as new to Dash, which would then run its callback with no click.
-    return page_title(TITLE, f"Un consulente {branding.current().name} può aiutarti a usare "
-                             "meglio l'energia e a spendere meno, se tu lo vuoi.") + [
-        html.Section(className="card", children=[html.H2("Che cosa comprende"), *coverage()]),
+    return page_title(_(TITLE), _("Un consulente %(name)s può aiutarti a usare meglio "
+                                  "l'energia e a spendere meno, se tu lo vuoi.",
+                                  name=branding.current().name)) + [
+        html.Section(className="card", children=[html.H2(_("Che cosa comprende")),
+                                                 *coverage()]),
         html.Section(className="card", children=[
             html.Div(id=adv.CONSENT_STATUS),
             html.Div(className="actions", children=[
-                html.Button("Concedi il consenso", id=adv.CONSENT_GIVE,
+                html.Button(_("Concedi il consenso"), id=adv.CONSENT_GIVE,
                             className="button primary", n_clicks=0, hidden=True),
-                html.Button("Revoca il consenso", id=adv.CONSENT_REVOKE, className="button",
+                html.Button(_("Revoca il consenso"), id=adv.CONSENT_REVOKE, className="button",
                             n_clicks=0, hidden=True)]),
         ]),
         html.Div(id=adv.CONSENT_MESSAGE, **{"aria-live": "polite"}),
@@ -118,7 +123,7 @@ def show(_search: object) -> tuple:
     viewer = current_viewer()
     customer = access.customer(viewer)
     if customer is None:
-        return [notice("Questa pagina riguarda i dati di un socio.")], True, True, [], []
+        return [notice(_("Questa pagina riguarda i dati di un socio."))], True, True, [], []
     can_write = access.may_write(viewer)
     return (status(customer.id), *buttons_hidden(customer.id, can_write), similar(customer.id),
             report_link(customer.id, can_write))
@@ -136,14 +141,14 @@ def decide(give: object, revoke: object) -> tuple:
     if not clicked(pressed):
         return no_update, no_update, no_update, no_update
     if not access.may_write(viewer):
-        return no_update, no_update, no_update, notice(READ_ONLY, "alert")
+        return no_update, no_update, no_update, notice(_(READ_ONLY), "alert")
     customer_id = viewer.customer_id
     if ctx.triggered_id == adv.CONSENT_GIVE:
         changed = give_consent(db.session, customer_id, utcnow())
-        message = GIVEN if changed else "Il consenso era già in vigore: non è cambiato nulla."
+        message = _(GIVEN) if changed else _("Il consenso era già in vigore: non è cambiato nulla.")
     else:
         changed = revoke_consent(db.session, customer_id, utcnow())
-        message = REVOKED if changed else "Non c'era un consenso da revocare."
+        message = _(REVOKED) if changed else _("Non c'era un consenso da revocare.")
     db.session.commit()
     return (status(customer_id), *buttons_hidden(customer_id, True), notice(message))
 

@@ -30,6 +30,7 @@ from ..enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStr
 from .checks import Known, chunks, invoice_key, months_by_pod
 from .formats import CONTRACTS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem
+from .wording import _
 
 InvoiceKey = tuple[int, int]
 BANDS = ("f1", "f2", "f3")
@@ -212,9 +213,10 @@ def _reading_order(readings: Readings) -> Iterator[Problem]:
                 continue
             for band, earlier, later in zip(BANDS, old, new, strict=True):
                 if later < earlier:
-                    yield Problem(place.file, place.line, band,
-                                  f"il registro {band.upper()} scende da {earlier} "
-                                  f"({before.isoformat()}) a {later} ({after.isoformat()})")
+                    yield Problem(place.file, place.line, band, _(
+                        "il registro %(band)s scende da %(earlier)s (%(before)s) a %(later)s "
+                        "(%(after)s)", band=band.upper(), earlier=earlier,
+                        before=before.isoformat(), later=later, after=after.isoformat()))
 
 
 def _readings_against_bills(bills: dict[InvoiceKey, Bill],
@@ -234,11 +236,12 @@ def _readings_against_bills(bills: dict[InvoiceKey, Bill],
         for band, kwh, billed in zip(BANDS, read, bill.bands, strict=True):
             if kwh != billed:
                 column = f"{band}_kwh" if place.file == INVOICES.name else band
-                yield Problem(place.file, place.line, column,
-                              f"fattura {bill.key[1]}/{bill.key[0]}: le letture del "
-                              f"{bill.period_start.isoformat()} e del "
-                              f"{bill.reading_date.isoformat()} danno {band.upper()} = {kwh} "
-                              f"kWh, la fattura ne addebita {billed}")
+                yield Problem(place.file, place.line, column, _(
+                    "fattura %(number)s/%(year)s: le letture del %(start)s e del %(end)s "
+                    "danno %(band)s = %(kwh)s kWh, la fattura ne addebita %(billed)s",
+                    number=bill.key[1], year=bill.key[0], start=bill.period_start.isoformat(),
+                    end=bill.reading_date.isoformat(), band=band.upper(), kwh=kwh,
+                    billed=billed))
 
 
 # --- the lines of a bill --------------------------------------------------------------------
@@ -257,14 +260,16 @@ def _line_layout(bill: Bill) -> Iterator[Problem]:
             continue
         column = "gruppo" if where.file == LINES.name else "generazione"
         if line.group not in groups:
-            yield Problem(where.file, where.line, column,
-                          f"fattura {bill.key[1]}/{bill.key[0]}: il gruppo {line.group.value} "
-                          f"non esiste nelle bollette {bill.generation.value} (emessa il "
-                          f"{bill.issue_date.isoformat()}); ammessi: "
-                          + ", ".join(g.value for g in groups))
+            yield Problem(where.file, where.line, column, _(
+                "fattura %(number)s/%(year)s: il gruppo %(group)s non esiste nelle bollette "
+                "%(generation)s (emessa il %(day)s); ammessi: %(allowed)s",
+                number=bill.key[1], year=bill.key[0], group=line.group.value,
+                generation=bill.generation.value, day=bill.issue_date.isoformat(),
+                allowed=", ".join(g.value for g in groups)))
         elif line.group in SPLIT_GROUPS and line.side not in SPLIT_SIDES:
             yield Problem(where.file, where.line, "lato" if place else column,
-                          f"nel gruppo {line.group.value} il lato è vendita o rete_oneri")
+                          _("nel gruppo %(group)s il lato è vendita o rete_oneri",
+                            group=line.group.value))
 
 
 def _vat(bill: Bill, terms: Terms) -> Iterator[Problem]:
@@ -275,10 +280,11 @@ def _vat(bill: Bill, terms: Terms) -> Iterator[Problem]:
         if where is None or line.group is not CostGroup.TAXES or line.unit != EURO:
             continue
         if line.unit_price != expected:
-            yield Problem(where.file, where.line, "prezzo_unitario" if place else "pod",
-                          f"fattura {bill.key[1]}/{bill.key[0]}: IVA al "
-                          f"{line.unit_price * 100:.0f}%, ma per una fornitura "
-                          f"{terms.customer_type.value} è al {expected * 100:.0f}%")
+            yield Problem(where.file, where.line, "prezzo_unitario" if place else "pod", _(
+                "fattura %(number)s/%(year)s: IVA al %(rate)s%%, ma per una fornitura "
+                "%(use)s è al %(expected)s%%", number=bill.key[1], year=bill.key[0],
+                rate=f"{line.unit_price * 100:.0f}", use=terms.customer_type.value,
+                expected=f"{expected * 100:.0f}"))
 
 
 def _excise(bill: Bill, terms: Terms,
@@ -297,28 +303,32 @@ def _excise(bill: Bill, terms: Terms,
     exempt = sum(m.kwh for m in uses) - taxed
     excise = [(line, place) for line, place in bill.lines
               if line.group is CostGroup.TAXES and line.unit == KWH]
-    name = f"fattura {bill.key[1]}/{bill.key[0]}"
+    number, year = bill.key[1], bill.key[0]
     if not excise:
         if taxed:
             where = _where(bill, bill.lines[-1][1] if bill.lines else None)
             if where is not None:
                 yield Problem(where.file, where.line, "gruppo" if where.file == LINES.name
-                              else "numero", f"{name}: manca la riga dell'accisa "
-                              f"(gruppo imposte_iva, unità kWh) su {taxed} kWh")
+                              else "numero", _(
+                                  "fattura %(number)s/%(year)s: manca la riga dell'accisa "
+                                  "(gruppo imposte_iva, unità kWh) su %(taxed)s kWh",
+                                  number=number, year=year, taxed=taxed))
         return
     line, place = excise[0]   # the period's own; a conguaglio adds one on recalculated kWh
     where = _where(bill, place)
     if where is None:
         return
     if line.quantity != taxed:
-        yield Problem(where.file, where.line, "quantita" if place else "f1_kwh",
-                      f"{name}: accisa su {line.quantity.normalize():f} kWh, ma su "
-                      f"{sum(m.kwh for m in uses)} kWh ne sono esenti {exempt} (D.Lgs. "
-                      f"504/1995 art. 52): vanno tassati {taxed} kWh")
+        yield Problem(where.file, where.line, "quantita" if place else "f1_kwh", _(
+            "fattura %(number)s/%(year)s: accisa su %(quantity)s kWh, ma su %(used)s kWh ne "
+            "sono esenti %(exempt)s (D.Lgs. 504/1995 art. 52): vanno tassati %(taxed)s kWh",
+            number=number, year=year, quantity=f"{line.quantity.normalize():f}",
+            used=sum(m.kwh for m in uses), exempt=exempt, taxed=taxed))
     stated = _EXEMPT.search(line.description)
     if stated and int(stated.group(1)) != exempt and place:
-        yield Problem(where.file, where.line, "descrizione",
-                      f"{name}: la riga dice {stated.group(1)} kWh esenti, sono {exempt}")
+        yield Problem(where.file, where.line, "descrizione", _(
+            "fattura %(number)s/%(year)s: la riga dice %(stated)s kWh esenti, sono %(exempt)s",
+            number=number, year=year, stated=stated.group(1), exempt=exempt))
 
 
 def _months_of(bill: Bill) -> list[date]:
@@ -344,7 +354,7 @@ def _payments(session: Session, files: FileSet) -> Iterator[Problem]:
     for r in files.get(PAYMENTS.name, []):
         day = issued.get(invoice_key(r))
         if day is not None and r["paid_on"] < day:
-            yield Problem(PAYMENTS.name, r.line, "data",
-                          f"pagamento del {r['paid_on'].isoformat()}, prima dell'emissione "
-                          f"della fattura {r['number']}/{r['fiscal_year']} "
-                          f"({day.isoformat()})")
+            yield Problem(PAYMENTS.name, r.line, "data", _(
+                "pagamento del %(paid)s, prima dell'emissione della fattura "
+                "%(number)s/%(year)s (%(day)s)", paid=r["paid_on"].isoformat(),
+                number=r["number"], year=r["fiscal_year"], day=day.isoformat()))

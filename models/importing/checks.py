@@ -19,6 +19,7 @@ from ..entities import Contract, Customer, Invoice, InvoiceLine, MonthlyConsumpt
 from ..enums import PaymentMethod
 from .formats import CONTRACTS, CUSTOMERS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem, Record
+from .wording import _
 
 CHUNK = 1000
 InvoiceKey = tuple[int, int]  # (fiscal year, number)
@@ -47,7 +48,8 @@ def _bands_add_up(record: Record) -> list[tuple[str, str]]:
     """Check kWh = F1 + F2 + F3."""
     bands = record["f1_kwh"] + record["f2_kwh"] + record["f3_kwh"]
     if record["kwh"] != bands:
-        return [("kwh", f"{record['kwh']} kWh ma F1+F2+F3 = {bands} kWh")]
+        return [("kwh", _("%(kwh)s kWh ma F1+F2+F3 = %(bands)s kWh", kwh=record["kwh"],
+                          bands=bands))]
     return []
 
 
@@ -62,22 +64,23 @@ def _invoice_row(record: Record) -> list[tuple[str, str]]:
     found = _bands_add_up(record)
     start, end, issued = record["period_start"], record["period_end"], record["issue_date"]
     if start.day != 1:
-        found.append(("inizio_periodo", "il periodo deve iniziare il primo del mese"))
+        found.append(("inizio_periodo", _("il periodo deve iniziare il primo del mese")))
     if end < start:
-        found.append(("fine_periodo", "la fine del periodo precede l'inizio"))
+        found.append(("fine_periodo", _("la fine del periodo precede l'inizio")))
     elif end != _month_end(end):
-        found.append(("fine_periodo", "il periodo deve finire l'ultimo giorno del mese"))
+        found.append(("fine_periodo", _("il periodo deve finire l'ultimo giorno del mese")))
     if record["reading_date"] != end + timedelta(days=1):
-        found.append(("data_lettura", "deve essere il giorno dopo la fine del periodo"))
+        found.append(("data_lettura", _("deve essere il giorno dopo la fine del periodo")))
     if issued < record["reading_date"]:
-        found.append(("data_emissione", "la fattura è emessa prima della lettura"))
+        found.append(("data_emissione", _("la fattura è emessa prima della lettura")))
     if record["due_date"] < issued:
-        found.append(("scadenza", "la scadenza precede l'emissione"))
+        found.append(("scadenza", _("la scadenza precede l'emissione")))
     if record["fiscal_year"] != issued.year:
-        found.append(("anno", "l'anno deve essere quello di emissione"))
+        found.append(("anno", _("l'anno deve essere quello di emissione")))
     if record["generation"] != generation_for(issued):
-        found.append(("generazione", f"per una fattura emessa il {issued.isoformat()} "
-                                     f"è {generation_for(issued).value}"))
+        found.append(("generazione", _("per una fattura emessa il %(day)s è %(generation)s",
+                                       day=issued.isoformat(),
+                                       generation=generation_for(issued).value)))
     return found
 
 
@@ -85,7 +88,8 @@ def _line_row(record: Record) -> list[tuple[str, str]]:
     """Check quantity × unit price = amount, to the cent."""
     expected = line_amount(record["quantity"], record["unit_price"])
     if record["amount"] != expected:
-        return [("importo", f"quantità × prezzo unitario = {expected}, non {record['amount']}")]
+        return [("importo", _("quantità × prezzo unitario = %(expected)s, non %(amount)s",
+                              expected=expected, amount=record["amount"]))]
     return []
 
 
@@ -93,18 +97,18 @@ def _contract_row(record: Record) -> list[tuple[str, str]]:
     """Check a contract's dates, power and payment details."""
     found = []
     if record["end_date"] is not None and record["end_date"] < record["start_date"]:
-        found.append(("data_fine", "la fine del contratto precede l'inizio"))
+        found.append(("data_fine", _("la fine del contratto precede l'inizio")))
     if record["power_available_kw"] < record["power_committed_kw"]:
-        found.append(("potenza_disponibile_kw", "minore della potenza impegnata"))
+        found.append(("potenza_disponibile_kw", _("minore della potenza impegnata")))
     if record["payment_method"] is PaymentMethod.SEPA and not record["iban"]:
-        found.append(("iban", "obbligatorio per l'addebito SEPA"))
+        found.append(("iban", _("obbligatorio per l'addebito SEPA")))
     return found
 
 
 def _payment_row(record: Record) -> list[tuple[str, str]]:
     """Check a payment brings money in: a refund is not a payment."""
     if record["amount"] <= 0:
-        return [("importo", "un pagamento deve essere maggiore di zero")]
+        return [("importo", _("un pagamento deve essere maggiore di zero"))]
     return []
 
 
@@ -166,12 +170,12 @@ def reference_problems(files: FileSet, known: Known) -> list[Problem]:
     codes = set(known.customer_ids) | {r["code"] for r in files.get(CUSTOMERS.name, [])}
     pods = set(known.contract_ids) | {r["pod"] for r in files.get(CONTRACTS.name, [])}
     invoices = set(known.invoices) | {invoice_key(r) for r in files.get(INVOICES.name, [])}
-    problems = [Problem(CONTRACTS.name, r.line, "codice_cliente", "cliente sconosciuto")
+    problems = [Problem(CONTRACTS.name, r.line, "codice_cliente", _("cliente sconosciuto"))
                 for r in files.get(CONTRACTS.name, []) if r["customer_code"] not in codes]
-    problems += [Problem(spec.name, r.line, "pod", "POD sconosciuto")
+    problems += [Problem(spec.name, r.line, "pod", _("POD sconosciuto"))
                  for spec in (MONTHS, READINGS, INVOICES)
                  for r in files.get(spec.name, []) if r["pod"] not in pods]
-    problems += [Problem(spec.name, r.line, "numero", "fattura sconosciuta")
+    problems += [Problem(spec.name, r.line, "numero", _("fattura sconosciuta"))
                  for spec in (LINES, PAYMENTS)
                  for r in files.get(spec.name, []) if invoice_key(r) not in invoices]
     contract_pods = {cid: pod for pod, cid in known.contract_ids.items()}
@@ -179,7 +183,7 @@ def reference_problems(files: FileSet, known: Known) -> list[Problem]:
         existing = known.invoices.get(invoice_key(r))
         if existing and contract_pods.get(existing[1]) != r["pod"]:
             problems.append(Problem(INVOICES.name, r.line, "pod",
-                                    "la fattura esiste già su un altro POD"))
+                                    _("la fattura esiste già su un altro POD")))
     return problems
 
 
@@ -197,8 +201,9 @@ def line_total_problems(session: Session, files: FileSet, known: Known) -> list[
         added = sum((r["amount"] for r in records), Decimal("0.00"))
         if key in totals and added != totals[key]:
             problems.append(Problem(LINES.name, records[0].line, "importo",
-                                    f"le righe della fattura {key[1]}/{key[0]} sommano a "
-                                    f"{added}, il totale è {totals[key]}"))
+                                    _("le righe della fattura %(number)s/%(year)s sommano a "
+                                      "%(added)s, il totale è %(total)s", number=key[1],
+                                      year=key[0], added=added, total=totals[key])))
     without_lines = [r for r in files.get(INVOICES.name, []) if invoice_key(r) not in lines]
     stored_ids = [known.invoices[invoice_key(r)][0] for r in without_lines
                   if invoice_key(r) in known.invoices]
@@ -207,11 +212,12 @@ def line_total_problems(session: Session, files: FileSet, known: Known) -> list[
         existing = known.invoices.get(invoice_key(r))
         if existing is None:
             problems.append(Problem(INVOICES.name, r.line, "numero",
-                                    f"nessuna riga in {LINES.name} per questa fattura"))
+                                    _("nessuna riga in %(file)s per questa fattura",
+                                      file=LINES.name)))
         elif stored.get(existing[0], Decimal("0.00")) != r["total"]:
             problems.append(Problem(INVOICES.name, r.line, "totale",
-                                    f"le righe già importate sommano a "
-                                    f"{stored.get(existing[0], Decimal('0.00'))}"))
+                                    _("le righe già importate sommano a %(added)s",
+                                      added=stored.get(existing[0], Decimal("0.00")))))
     return problems
 
 
@@ -309,8 +315,9 @@ def _overlaps(ordered: Sequence[_Period]) -> list[Problem]:
         culprit, other = (after, before) if after.line is not None else (before, after)
         if culprit.line is not None:
             problems.append(Problem(INVOICES.name, culprit.line, "inizio_periodo",
-                                    f"il periodo si sovrappone a quello della fattura "
-                                    f"{other.key[1]}/{other.key[0]}"))
+                                    _("il periodo si sovrappone a quello della fattura "
+                                      "%(number)s/%(year)s", number=other.key[1],
+                                      year=other.key[0])))
     return problems
 
 
@@ -323,12 +330,15 @@ def _month_sum(period: _Period,
         return []  # neither the invoice nor its months change: nothing to check
     where = ((INVOICES.name, period.line) if period.line is not None
              else (MONTHS.name, min(exported)))
-    name = f"fattura {period.key[1]}/{period.key[0]}"
+    number, year = period.key[1], period.key[0]
     if any(entry is None for entry in covered):
-        return [Problem(*where, "mese", f"{name}: mancano i consumi di alcuni mesi del periodo")]
+        return [Problem(*where, "mese", _(
+            "fattura %(number)s/%(year)s: mancano i consumi di alcuni mesi del periodo",
+            number=number, year=year))]
     added = tuple(sum(entry[0][band] for entry in covered) for band in range(3))
     if added != period.bands:
-        return [Problem(*where, "f1_kwh", f"{name}: i mesi sommano a F1/F2/F3 = "
-                        f"{'/'.join(map(str, added))}, la fattura a "
-                        f"{'/'.join(map(str, period.bands))}")]
+        return [Problem(*where, "f1_kwh", _(
+            "fattura %(number)s/%(year)s: i mesi sommano a F1/F2/F3 = %(added)s, la fattura "
+            "a %(billed)s", number=number, year=year, added="/".join(map(str, added)),
+            billed="/".join(map(str, period.bands))))]
     return []

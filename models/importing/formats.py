@@ -23,6 +23,7 @@ from ..enums import (
     ReadingType,
     TariffStructure,
 )
+from .wording import N_, _
 
 Parser = Callable[[str], object]
 
@@ -31,9 +32,9 @@ def text(max_length: int) -> Parser:
     """Read free text up to a length."""
     def parse(raw: str) -> str:
         if len(raw) > max_length:
-            raise ValueError(f"al massimo {max_length} caratteri")
+            raise ValueError(_("al massimo %(max)s caratteri", max=max_length))
         if any(unicodedata.category(c) == "Cc" for c in raw):  # NUL, a line break, a tab
-            raise ValueError("contiene caratteri di controllo (per esempio un a capo)")
+            raise ValueError(_("contiene caratteri di controllo (per esempio un a capo)"))
         return raw
     return parse
 
@@ -45,7 +46,7 @@ def matching(regex: str, hint: str, upper: bool = False) -> Parser:
     def parse(raw: str) -> str:
         value = raw.upper() if upper else raw
         if not compiled.fullmatch(value):
-            raise ValueError(f"formato non valido, atteso {hint}")
+            raise ValueError(_("formato non valido, atteso %(hint)s", hint=_(hint)))
         return value
     return parse
 
@@ -54,10 +55,10 @@ def integer(low: int, high: int) -> Parser:
     """Read a whole number within bounds."""
     def parse(raw: str) -> int:
         if not re.fullmatch(r"-?\d{1,12}", raw):
-            raise ValueError("non è un numero intero")
+            raise ValueError(_("non è un numero intero"))
         value = int(raw)
         if not low <= value <= high:
-            raise ValueError(f"deve essere tra {low} e {high}")
+            raise ValueError(_("deve essere tra %(low)s e %(high)s", low=low, high=high))
         return value
     return parse
 
@@ -66,17 +67,17 @@ def decimal(scale: int, minimum: Decimal | None = None) -> Parser:
     """Read an exact decimal with at most `scale` decimals, never through float."""
     def parse(raw: str) -> Decimal:
         if "," in raw:
-            raise ValueError("usa il punto come separatore decimale")
+            raise ValueError(_("usa il punto come separatore decimale"))
         if not re.fullmatch(r"-?\d{1,12}(\.\d+)?", raw):
-            raise ValueError("non è un numero")
+            raise ValueError(_("non è un numero"))
         try:
             value = Decimal(raw)
         except InvalidOperation as error:
-            raise ValueError("non è un numero") from error
+            raise ValueError(_("non è un numero")) from error
         if -value.as_tuple().exponent > scale:
-            raise ValueError(f"al massimo {scale} decimali")
+            raise ValueError(_("al massimo %(scale)s decimali", scale=scale))
         if minimum is not None and value < minimum:
-            raise ValueError(f"non può essere minore di {minimum}")
+            raise ValueError(_("non può essere minore di %(min)s", min=minimum))
         return value
     parse.is_decimal = True  # an unquoted decimal comma is recognised in these columns
     return parse
@@ -85,21 +86,21 @@ def decimal(scale: int, minimum: Decimal | None = None) -> Parser:
 def iso_date(raw: str) -> date:
     """Read a date written YYYY-MM-DD."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise ValueError("data non valida, atteso AAAA-MM-GG")
+        raise ValueError(_("data non valida, atteso AAAA-MM-GG"))
     try:
         return date.fromisoformat(raw)
     except ValueError as error:
-        raise ValueError("data inesistente") from error
+        raise ValueError(_("data inesistente")) from error
 
 
 def month(raw: str) -> date:
     """Read a month written YYYY-MM as its first day."""
     if not re.fullmatch(r"\d{4}-\d{2}", raw):
-        raise ValueError("mese non valido, atteso AAAA-MM")
+        raise ValueError(_("mese non valido, atteso AAAA-MM"))
     try:
         return date.fromisoformat(raw + "-01")
     except ValueError as error:
-        raise ValueError("mese inesistente") from error
+        raise ValueError(_("mese inesistente")) from error
 
 
 def choice(cls: type[StrEnum]) -> Parser:
@@ -110,7 +111,8 @@ def choice(cls: type[StrEnum]) -> Parser:
         try:
             return cls(raw.strip().lower())
         except ValueError as error:
-            raise ValueError(f"valore non ammesso, atteso uno tra: {allowed}") from error
+            raise ValueError(_("valore non ammesso, atteso uno tra: %(allowed)s",
+                               allowed=allowed)) from error
     return parse
 
 
@@ -121,17 +123,17 @@ def yes_no(raw: str) -> bool:
         return True
     if value in {"no", "0"}:
         return False
-    raise ValueError("atteso si o no")
+    raise ValueError(_("atteso si o no"))
 
 
 def iban(raw: str) -> str:
     """Read an Italian IBAN and check its control digits."""
     value = raw.replace(" ", "").upper()
     if not re.fullmatch(r"IT\d{2}[A-Z]\d{10}[A-Z0-9]{12}", value):
-        raise ValueError("IBAN italiano non valido (27 caratteri, inizia con IT)")
+        raise ValueError(_("IBAN italiano non valido (27 caratteri, inizia con IT)"))
     digits = "".join(str(int(c, 36)) for c in value[4:] + value[:4])
     if int(digits) % 97 != 1:
-        raise ValueError("IBAN con cifre di controllo errate")
+        raise ValueError(_("IBAN con cifre di controllo errate"))
     return value
 
 
@@ -163,8 +165,8 @@ class FileSpec:
         return next(c.field for c in self.columns if c.name == column)
 
 
-POD = matching(r"IT\d{3}E\d{8,9}", "IT + 3 cifre + E + 8 o 9 cifre", upper=True)
-CUSTOMER_CODE = matching(r"[0-9A-Za-z]{1,16}", "fino a 16 lettere o cifre")
+POD = matching(r"IT\d{3}E\d{8,9}", N_("IT + 3 cifre + E + 8 o 9 cifre"), upper=True)
+CUSTOMER_CODE = matching(r"[0-9A-Za-z]{1,16}", N_("fino a 16 lettere o cifre"))
 KWH = integer(0, 10_000_000)
 REGISTER = integer(0, 10**11)
 YEAR = integer(1990, 2100)
@@ -174,15 +176,15 @@ CUSTOMERS = FileSpec("clienti.csv", (
     Column("codice_cliente", "code", CUSTOMER_CODE),
     Column("nome", "name", text(200)),
     Column("codice_fiscale", "tax_code",
-           matching(r"[A-Z0-9]{16}|\d{11}", "codice fiscale (16) o partita IVA (11)",
+           matching(r"[A-Z0-9]{16}|\d{11}", N_("codice fiscale (16) o partita IVA (11)"),
                     upper=True)),
     Column("indirizzo", "billing_street", text(200)),
-    Column("cap", "billing_zip", matching(r"\d{5}", "5 cifre")),
+    Column("cap", "billing_zip", matching(r"\d{5}", N_("5 cifre"))),
     Column("comune", "billing_city", text(100)),
     Column("provincia", "billing_province",
-           matching(r"[A-Z]{2}", "sigla di 2 lettere", upper=True)),
+           matching(r"[A-Z]{2}", N_("sigla di 2 lettere"), upper=True)),
     Column("email", "email", matching(r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}",
-                                      "un indirizzo email"), required=False),
+                                      N_("un indirizzo email")), required=False),
     Column("socio_dal", "member_since", iso_date, required=False),
 ), key=("codice_cliente",))
 
@@ -190,7 +192,7 @@ CONTRACTS = FileSpec("contratti.csv", (
     Column("pod", "pod", POD),
     Column("codice_cliente", "customer_code", CUSTOMER_CODE),
     Column("indirizzo_fornitura", "supply_street", text(200)),
-    Column("cap_fornitura", "supply_zip", matching(r"\d{5}", "5 cifre")),
+    Column("cap_fornitura", "supply_zip", matching(r"\d{5}", N_("5 cifre"))),
     Column("comune_fornitura", "supply_city", text(100)),
     Column("tipo_cliente", "customer_type", choice(CustomerType)),
     Column("struttura_tariffaria", "tariff_structure", choice(TariffStructure)),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .formats import SPECS, FileSpec
+from .wording import _
 
 # A file bigger than this is refused rather than read into memory (about 10 million rows).
 MAX_FILE_BYTES = 2 * 1024**3
@@ -53,13 +54,14 @@ def read_folder(folder: Path) -> tuple[FileSet, list[Problem]]:
     for path in sorted(folder.glob("*.csv")):
         spec = known.get(path.name)
         if spec is None:
-            problems.append(Problem(path.name, 0, "", "file non riconosciuto; i nomi ammessi "
-                                    "sono: " + ", ".join(known)))
+            problems.append(Problem(path.name, 0, "", _(
+                "file non riconosciuto; i nomi ammessi sono: %(names)s",
+                names=", ".join(known))))
             continue
         files[spec.name], file_problems = read_file(path, spec)
         problems += file_problems
     if not files and not problems:
-        problems.append(Problem(str(folder), 0, "", "nessun file da importare nella cartella"))
+        problems.append(Problem(str(folder), 0, "", _("nessun file da importare nella cartella")))
     return files, problems
 
 
@@ -85,18 +87,19 @@ def utf8_lines(handle: BinaryIO) -> Iterator[str]:
 def read_file(path: Path, spec: FileSpec) -> tuple[list[Record], list[Problem]]:
     """Parse one file against its column specification."""
     if path.stat().st_size > MAX_FILE_BYTES:
-        return [], [Problem(spec.name, 0, "", "file troppo grande: dividilo in più invii")]
+        return [], [Problem(spec.name, 0, "", _("file troppo grande: dividilo in più invii"))]
     with path.open("rb") as handle:
         reader = csv.reader(utf8_lines(handle))
         try:
             return _read_rows(spec, reader)
         except NotUtf8 as error:
-            return [], [Problem(spec.name, error.line, "", "il testo non è UTF-8 (forse Latin-1 "
-                                "o Windows-1252): salva il file come «CSV UTF-8»")]
+            return [], [Problem(spec.name, error.line, "", _(
+                "il testo non è UTF-8 (forse Latin-1 o Windows-1252): salva il file come "
+                "«CSV UTF-8»"))]
         except csv.Error:
             # A quote never closed swallows the rest of the file into one oversized field.
-            return [], [Problem(spec.name, reader.line_num, "", "riga illeggibile: un valore "
-                                "troppo lungo o delle virgolette non chiuse")]
+            return [], [Problem(spec.name, reader.line_num, "", _(
+                "riga illeggibile: un valore troppo lungo o delle virgolette non chiuse"))]
 
 
 def _read_rows(spec: FileSpec, reader) -> tuple[list[Record], list[Problem]]:
@@ -119,7 +122,8 @@ def _read_rows(spec: FileSpec, reader) -> tuple[list[Record], list[Problem]]:
         key = tuple(record[spec.field(c)] for c in spec.key)
         if spec.key and key in seen:
             problems.append(Problem(spec.name, record.line, ",".join(spec.key),
-                                    f"chiave ripetuta (già alla riga {seen[key]})"))
+                                    _("chiave ripetuta (già alla riga %(line)s)",
+                                      line=seen[key])))
             continue
         seen[key] = record.line
         records.append(record)
@@ -129,17 +133,17 @@ def _read_rows(spec: FileSpec, reader) -> tuple[list[Record], list[Problem]]:
 def _separator_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
     """Refuse a file separated by «;», as spreadsheets set to Italian save it."""
     if len(header) == 1 and ";" in header[0]:
-        return [Problem(spec.name, 1, "", "trovato «;» come separatore, atteso «,»: esporta "
-                        "il file come CSV separato da virgole")]
+        return [Problem(spec.name, 1, "", _("trovato «;» come separatore, atteso «,»: esporta "
+                                            "il file come CSV separato da virgole"))]
     return []
 
 
 def _header_problems(spec: FileSpec, header: list[str]) -> list[Problem]:
     """Check the header names every required column and nothing unknown."""
     names = {c.name for c in spec.columns}
-    problems = [Problem(spec.name, 1, c.name, "colonna mancante")
+    problems = [Problem(spec.name, 1, c.name, _("colonna mancante"))
                 for c in spec.columns if c.required and c.name not in header]
-    problems += [Problem(spec.name, 1, name or "(vuota)", "colonna sconosciuta")
+    problems += [Problem(spec.name, 1, name or _("(vuota)"), _("colonna sconosciuta"))
                  for name in header if name not in names]
     return problems
 
@@ -150,16 +154,17 @@ def _parse_row(spec: FileSpec, line: int, header: list[str],
     if len(fields) > len(header):
         column = _unquoted_decimal_comma(spec, header, fields)
         if column:
-            return None, [Problem(spec.name, line, column, "decimale scritto con la virgola "
-                                  "(e senza virgolette): usa il punto, per esempio 1.50")]
-        return None, [Problem(spec.name, line, "", "la riga ha più campi dell'intestazione")]
+            return None, [Problem(spec.name, line, column, _(
+                "decimale scritto con la virgola (e senza virgolette): usa il punto, per "
+                "esempio 1.50"))]
+        return None, [Problem(spec.name, line, "", _("la riga ha più campi dell'intestazione"))]
     row = dict(zip(header, fields, strict=False))
     values, problems = {}, []
     for column in spec.columns:
         raw = row.get(column.name, "").strip()
         if not raw:
             if column.required:
-                problems.append(Problem(spec.name, line, column.name, "valore mancante"))
+                problems.append(Problem(spec.name, line, column.name, _("valore mancante")))
             values[column.field] = None
             continue
         try:
