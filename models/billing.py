@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from .enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
+from .wording import N_
 
 CENT = Decimal("0.01")
 # A line's amount may differ from quantity × unit price by rounding to the cent, no more.
@@ -182,6 +183,7 @@ class GroupSpec:
 
     group: CostGroup
     heading: str
+    total: str                # the label of the group's subtotal row in the detail
     summary: str = ""         # the front page's label, when it differs from the heading
 
     @property
@@ -192,34 +194,38 @@ class GroupSpec:
     @property
     def total_label(self) -> str:
         """Return the label of the group's subtotal row in the detail."""
-        return self.summary or f"Totale {self.heading[0].lower()}{self.heading[1:]}"
+        return self.summary or self.total
 
 
-_RECALCULATIONS = GroupSpec(CostGroup.RECALCULATIONS, "Ricalcoli")
-_OTHER = GroupSpec(CostGroup.OTHER, "Altre partite")
+_RECALCULATIONS = GroupSpec(CostGroup.RECALCULATIONS, N_("Ricalcoli"), N_("Totale ricalcoli"))
+_OTHER = GroupSpec(CostGroup.OTHER, N_("Altre partite"), N_("Totale altre partite"))
 # Outside IVA and named on the bill: the last group before the total, in both generations.
 _TV_LICENCE = GroupSpec(CostGroup.TV_LICENCE,
-                        "Canone di abbonamento alla televisione per uso privato",
-                        summary="Canone di abbonamento alla televisione")
+                        N_("Canone di abbonamento alla televisione per uso privato"), "",
+                        summary=N_("Canone di abbonamento alla televisione"))
 # The groups of each generation, in printing order (Bolletta 2.0, ARERA 501/2014; from 1 July
 # 2025, Delibera 315/2024).
 GROUPS: dict[BillGeneration, tuple[GroupSpec, ...]] = {
     BillGeneration.BOLLETTA_2_0: (
-        GroupSpec(CostGroup.ENERGY, "Spesa per la materia energia"),
-        GroupSpec(CostGroup.TRANSPORT, "Spesa per il trasporto e la gestione del contatore"),
-        GroupSpec(CostGroup.SYSTEM_CHARGES, "Spesa per oneri di sistema"),
+        GroupSpec(CostGroup.ENERGY, N_("Spesa per la materia energia"),
+                  N_("Totale spesa per la materia energia")),
+        GroupSpec(CostGroup.TRANSPORT, N_("Spesa per il trasporto e la gestione del contatore"),
+                  N_("Totale spesa per il trasporto e la gestione del contatore")),
+        GroupSpec(CostGroup.SYSTEM_CHARGES, N_("Spesa per oneri di sistema"),
+                  N_("Totale spesa per oneri di sistema")),
         _RECALCULATIONS,
         _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte e IVA", summary="Totale imposte e IVA"),
+        GroupSpec(CostGroup.TAXES, N_("Imposte e IVA"), N_("Totale imposte e IVA"),
+                  summary=N_("Totale imposte e IVA")),
         _TV_LICENCE,
     ),
     BillGeneration.ARERA_2025: (
-        GroupSpec(CostGroup.CONSUMPTION_SHARE, "Quota consumi"),
-        GroupSpec(CostGroup.FIXED_SHARE, "Quota fissa"),
-        GroupSpec(CostGroup.POWER_SHARE, "Quota potenza"),
+        GroupSpec(CostGroup.CONSUMPTION_SHARE, N_("Quota consumi"), N_("Totale quota consumi")),
+        GroupSpec(CostGroup.FIXED_SHARE, N_("Quota fissa"), N_("Totale quota fissa")),
+        GroupSpec(CostGroup.POWER_SHARE, N_("Quota potenza"), N_("Totale quota potenza")),
         _RECALCULATIONS,
         _OTHER,
-        GroupSpec(CostGroup.TAXES, "Imposte"),
+        GroupSpec(CostGroup.TAXES, N_("Imposte"), N_("Totale imposte")),
         _TV_LICENCE,
     ),
 }

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, attributes, scoped_session
 
 from .entities import Account, Contract, Customer, CustomerSearch
+from .wording import N_
 
 T = TypeVar("T")
 MIN_WORD = 3      # the trigram indexes need three characters to narrow anything down
@@ -52,9 +53,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 CHUNK = 500       # ids per IN list: under SQLite's parameter limit, small enough to stream
 
-TOO_SHORT = ("Scrivi almeno 3 caratteri: un nome, un codice cliente, un POD, un'email o un "
-             "codice fiscale.")
-TOO_LONG = f"La ricerca può contenere al massimo {MAX_QUERY} caratteri."
+TOO_SHORT = N_("Scrivi almeno 3 caratteri: un nome, un codice cliente, un POD, un'email o un "
+               "codice fiscale.")
+TOO_LONG = N_("La ricerca può contenere al massimo 100 caratteri.")
 
 FTS_TABLE = "customer_search_fts"
 TRIGRAM_INDEX = "ix_customer_search_terms_trgm"

@@ -53,7 +53,7 @@ def read_csv(response, delimiter: str) -> list[list[str]]:
 
 def test_the_page_speaks_english_and_its_graph_uses_the_english_locale(english, home):
     shown = page(english, f"?contratto={home}&anno=2023")
-    for said in ("Your consumption", "Choose the contract and the year, then press «Show».",
+    for said in ("Consumption", "Choose the contract and the year, then press «Show».",
                  "Contract", "Year", "Energy drawn by band F1 – F2 – F3 in 2023", "By month",
                  "By billing period", "Heatmap", "Years compared", "Chart view",
                  "Bills at a glance", "Chart data"):
@@ -153,7 +153,7 @@ def test_italian_stays_as_before(member, home):
     shown = page(member, f"?contratto={home}&anno=2023")
     assert "Visualizzazione consumi" in shown
     assert "Energia prelevata per fasce F1 – F2 – F3 nel 2023" in shown
-    assert '"locale": "it"' in shown and "Your consumption" not in shown
+    assert '"locale": "it"' in shown and "Consumption" not in shown
     figure = outputs(show(member, f"?contratto={home}&anno=2023"))["consumi-grafico.figure"]
     assert figure["layout"]["separators"] == ",."
     assert figure["data"][0]["x"][:3] == ["gen", "feb", "mar"]

@@ -52,7 +52,7 @@ def assert_words(shown: str, present: tuple[str, ...], absent: tuple[str, ...]) 
 
 def test_home_and_header_in_english(english):
     assert_words(page(english, "/"), (
-        "Your account area", "Welcome, Mario Rossi", "Customer code 100234",
+        "Account area", "Welcome, Mario Rossi", "Customer code 100234",
         "Member since 15/04/1987", "2 contracts", "Contract details", "Account statement",
         "Bill delivery", "Understand your bill", "Screen sharing mode", "My account", "Log out",
     ), (

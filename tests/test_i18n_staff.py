@@ -11,12 +11,11 @@ from sqlalchemy import delete, select
 from dashboard import i18n
 from dashboard.admin import pages as tools
 from dashboard.pages import accessi, consulente
-from models import AccessKind, Account, Customer, db
+from models import AccessKind, Account, Customer, db, wording
 from models.advice import AdvisorConsent, give_consent
 from models.audit import Access, append
 from models.entities import utcnow
 from models.enums import Role
-from models.importing import wording
 from tests.conftest import DEMO_MEMBER
 from tests.helpers import form_token, login, outputs, post_callback
 

@@ -305,3 +305,9 @@ def test_the_csv_import_keeps_the_search_current(demo_session, tmp_path):
     assert import_folder(demo_session, folder).ok
     assert "200001" in codes(search_customers(demo_session, "fabbro screm"))
     assert codes(search_customers(demo_session, "e00900001")) == ["200002"]
+
+
+def test_the_too_long_message_names_the_real_limit():
+    from models.search import MAX_QUERY, TOO_LONG
+
+    assert f"al massimo {MAX_QUERY} caratteri" in TOO_LONG

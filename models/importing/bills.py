@@ -27,10 +27,10 @@ from ..billing import (
 )
 from ..entities import Contract, Invoice, InvoiceLine, MeterReading
 from ..enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
+from ..wording import _
 from .checks import Known, chunks, invoice_key, months_by_pod
 from .formats import CONTRACTS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem
-from .wording import _
 
 InvoiceKey = tuple[int, int]
 BANDS = ("f1", "f2", "f3")

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from ..billing import generation_for, line_amount
 from ..entities import Contract, Customer, Invoice, InvoiceLine, MonthlyConsumption
 from ..enums import PaymentMethod
+from ..wording import _
 from .formats import CONTRACTS, CUSTOMERS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem, Record
-from .wording import _
 
 CHUNK = 1000
 InvoiceKey = tuple[int, int]  # (fiscal year, number)

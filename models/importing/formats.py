@@ -23,7 +23,7 @@ from ..enums import (
     ReadingType,
     TariffStructure,
 )
-from .wording import N_, _
+from ..wording import N_, _
 
 Parser = Callable[[str], object]
 

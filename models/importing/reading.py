@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..wording import _
 from .formats import SPECS, FileSpec
-from .wording import _
 
 # A file bigger than this is refused rather than read into memory (about 10 million rows).
 MAX_FILE_BYTES = 2 * 1024**3

@@ -1,7 +1,8 @@
-"""The import's refusals in the language of whoever reads them.
+"""Texts of the models (import refusals, cost groups, search problems) in the reader's language.
 
-On the administrator's import page they follow the viewer's language; from the command line
-(no request) they stay Italian. The portal's catalog holds the English (translations/en/).
+On a page they follow the viewer's language; from the command line (no request) they stay
+Italian. The portal's catalog holds the English (translations/en/); models import this
+module, never the web layer.
 """
 from __future__ import annotations
 
