@@ -96,21 +96,23 @@ def served(repeat: int) -> None:
             seed = db.session.scalars(select(Invoice).where(Invoice.number == 1636,
                                                             Invoice.fiscal_year == 2023)).one()
             ids = list(db.session.scalars(select(Invoice.id)
-                                          .where(Invoice.contract_id == seed.contract_id)))
-            seed_id = seed.id
+                                          .where(Invoice.contract_id == seed.contract_id)
+                                          .order_by(Invoice.issue_date.desc())))
+            bills = {"Bolletta 2.0 (1636/2023)": seed.id, "ARERA 2025 (latest)": ids[0]}
         started = time.perf_counter()
         done = prerender(app, ids)
         pace = (time.perf_counter() - started) / max(done.rendered, 1)
         print(f"prerender: {done.rendered} PDFs of {len(ids)} invoices, "
               f"{pace * 1000:.1f} ms per PDF")
-        targets = {"Fattura": "fattura", "Dettaglio": "dettaglio"}
-        samples = {(kind, how): [] for kind in targets
+        targets = {f"{kind.capitalize()} {label}": (invoice, kind)
+                   for label, invoice in bills.items() for kind in ("fattura", "dettaglio")}
+        samples = {(target, how): [] for target in targets
                    for how in ("cold", "prerendered", "again")}
         for round_ in range(repeat + 3):
-            for kind, name in targets.items():
-                url = f"/fatture/{seed_id}/{name}.pdf"
+            for target, (invoice, kind) in targets.items():
+                url = f"/fatture/{invoice}/{kind}.pdf"
                 app.extensions.pop("pdf_cache", None)          # a fresh worker
-                for stored in Path(temp, "pdf-cache").rglob(f"{seed_id}-{name}-it.pdf"):
+                for stored in Path(temp, "pdf-cache").rglob(f"{invoice}-{kind}-it.pdf"):
                     stored.unlink()                              # and nothing prerendered
                 timings = (_timed_get(client, url),             # renders and stores
                            _pop_and_get(app, client, url),       # from the folder
@@ -118,11 +120,11 @@ def served(repeat: int) -> None:
                 if round_ >= 3:                                  # the first three warm up
                     for how, value in zip(("cold", "prerendered", "again"), timings,
                                           strict=True):
-                        samples[kind, how].append(value)
-        for kind in targets:
-            medians = {how: statistics.median(samples[kind, how]) * 1000
+                        samples[target, how].append(value)
+        for target in targets:
+            medians = {how: statistics.median(samples[target, how]) * 1000
                        for how in ("cold", "prerendered", "again")}
-            print(f"{kind}: cold {medians['cold']:.2f} ms, first after prerender "
+            print(f"{target}: cold {medians['cold']:.2f} ms, first after prerender "
                   f"{medians['prerendered']:.2f} ms, again {medians['again']:.2f} ms; "
                   f"cold / prerendered {medians['cold'] / medians['prerendered']:.0f}× "
                   f"(over {repeat})")
