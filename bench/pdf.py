@@ -10,8 +10,9 @@ render of the process (fonts prepared once) is timed apart. Medians in milliseco
 
 --served times whole requests of Mario, logged in, through the app (SQLite file, demo data):
 for each PDF in turn, a cold request (nothing cached: it renders), the first request of a
-fresh worker after `flask pdf prerender` (read from the instance's folder) and a request
-served again by the same worker (memory). It also times the prerender of Mario's invoices.
+fresh worker after `flask pdf prerender` (read from the instance's folder), a request
+served again by the same worker (memory) and /health with the same session (what any request
+costs before its work). It also times the prerender of the home's invoices.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from models import Base, Invoice
 from models.demo import load_demo
 from models.enums import BillGeneration
 from models.passwords import PasswordPolicy
+
+HOW = ("cold", "prerendered", "again", "bare")
 
 
 def _documents() -> dict[str, object]:
@@ -76,11 +79,12 @@ def _logged_in(app):
 
 
 def _timed_get(client, url: str) -> float:
-    """Request a PDF and return the seconds it took."""
+    """Request a PDF (or /health) and return the seconds it took."""
     started = time.perf_counter()
     response = client.get(url)
     elapsed = time.perf_counter() - started
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-"), url
+    assert response.status_code == 200, url
+    assert url == "/health" or response.data.startswith(b"%PDF-"), url
     return elapsed
 
 
@@ -106,8 +110,8 @@ def served(repeat: int) -> None:
               f"{pace * 1000:.1f} ms per PDF")
         targets = {f"{kind.capitalize()} {label}": (invoice, kind)
                    for label, invoice in bills.items() for kind in ("fattura", "dettaglio")}
-        samples = {(target, how): [] for target in targets
-                   for how in ("cold", "prerendered", "again")}
+        samples: dict[tuple[str, str], list[float]] = {
+            (target, how): [] for target in targets for how in HOW}
         for round_ in range(repeat + 3):
             for target, (invoice, kind) in targets.items():
                 url = f"/fatture/{invoice}/{kind}.pdf"
@@ -116,18 +120,17 @@ def served(repeat: int) -> None:
                     stored.unlink()                              # and nothing prerendered
                 timings = (_timed_get(client, url),             # renders and stores
                            _pop_and_get(app, client, url),       # from the folder
-                           _timed_get(client, url))              # from memory
+                           _timed_get(client, url),              # from memory
+                           _timed_get(client, "/health"))        # the session check alone
                 if round_ >= 3:                                  # the first three warm up
-                    for how, value in zip(("cold", "prerendered", "again"), timings,
-                                          strict=True):
+                    for how, value in zip(HOW, timings, strict=True):
                         samples[target, how].append(value)
         for target in targets:
-            medians = {how: statistics.median(samples[target, how]) * 1000
-                       for how in ("cold", "prerendered", "again")}
-            print(f"{target}: cold {medians['cold']:.2f} ms, first after prerender "
-                  f"{medians['prerendered']:.2f} ms, again {medians['again']:.2f} ms; "
-                  f"cold / prerendered {medians['cold'] / medians['prerendered']:.0f}× "
-                  f"(over {repeat})")
+            ms = {how: statistics.median(samples[target, how]) * 1000 for how in HOW}
+            print(f"{target}: cold {ms['cold']:.2f} ms, first after prerender "
+                  f"{ms['prerendered']:.2f} ms, again {ms['again']:.2f} ms, session check "
+                  f"alone {ms['bare']:.2f} ms; cold / prerendered "
+                  f"{ms['cold'] / ms['prerendered']:.0f}× (medians over {repeat})")
 
 
 def _pop_and_get(app, client, url: str) -> float:

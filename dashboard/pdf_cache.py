@@ -46,8 +46,6 @@ from . import branding, config
 from .i18n import current_language
 
 log = logging.getLogger(__name__)
-DEFAULT_BYTES = 32 * 1024 * 1024
-DEFAULT_DISK_BYTES = 2 * 1024 * 1024 * 1024
 Entry = tuple[bytes, str]          # the PDF and its file name
 MAGIC = b"AREA-PDF 1\n"
 SWEEP_SHARE = 20                   # sweep the folder after writing 1/20 of its bound
@@ -266,8 +264,7 @@ def cache() -> PdfCache:
     """Return the current worker's memory cache, sized by PDF_CACHE_BYTES (0 turns it off)."""
     extensions = current_app.extensions
     if "pdf_cache" not in extensions:
-        size = int(current_app.config.get("PDF_CACHE_BYTES", DEFAULT_BYTES))
-        extensions["pdf_cache"] = PdfCache(size)
+        extensions["pdf_cache"] = PdfCache(int(current_app.config["PDF_CACHE_BYTES"]))
     return extensions["pdf_cache"]
 
 
@@ -275,9 +272,8 @@ def disk(app: Flask | None = None) -> DiskCache:
     """Return the instance's PDF folder, sized by PDF_CACHE_DISK_BYTES (0 turns it off)."""
     app = app or current_app
     if "pdf_disk" not in app.extensions:
-        root = Path(app.config.get("PDF_CACHE_DIR") or Path(app.instance_path) / "pdf-cache")
-        size = int(app.config.get("PDF_CACHE_DISK_BYTES", DEFAULT_DISK_BYTES))
-        app.extensions["pdf_disk"] = DiskCache(root, size)
+        app.extensions["pdf_disk"] = DiskCache(Path(app.config["PDF_CACHE_DIR"]),
+                                               int(app.config["PDF_CACHE_DISK_BYTES"]))
     return app.extensions["pdf_disk"]
 
 

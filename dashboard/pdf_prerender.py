@@ -44,6 +44,8 @@ def prerender(app: Flask, invoice_ids: Iterable[int], languages: Sequence[str] =
               progress: Callable[[int], None] = lambda _done: None) -> Prerendered:
     """Render and store the Fattura and the Dettaglio of each invoice in each language."""
     done = Prerendered()
+    if pdf_cache.disk(app).max_bytes <= 0:   # turned off: nowhere to keep them
+        return done
     for invoice_id in invoice_ids:
         for language in languages:
             _one(app, invoice_id, language, done)
