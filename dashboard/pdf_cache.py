@@ -1,7 +1,7 @@
 """Rendered invoice PDFs, kept on disk for every worker of an instance and in memory per worker.
 
 fpdf2 subsets the embedded font with fontTools on every output() (no public way around it,
-docs/BENCHMARKS.md), so a render costs 30–200 ms; reading a stored PDF costs well under one.
+docs/BENCHMARKS.md): a request that renders costs some 20 times one that reads a stored PDF.
 `flask pdf prerender` and `flask import` fill the store ahead of time (pdf_prerender.py); a
 request serves a stored PDF, or renders, stores and serves it.
 
