@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def test_prerender_fills_the_cache_for_the_first_request(app, member, monkeypatc
     runner = app.test_cli_runner()
     with app.app_context():
         count = len(db.session.scalars(select(Invoice.id)
-                                       .where(Invoice.issue_date >= "2026-11-22")).all())
+                                       .where(Invoice.issue_date >= date(2026, 11, 22))).all())
     result = runner.invoke(args=["pdf", "prerender", "--since", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert f"PDF: {2 * count} preparati, 0 già pronti" in result.output
