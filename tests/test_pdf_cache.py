@@ -199,6 +199,7 @@ def test_the_folder_stays_within_its_bound_and_drops_old_generations(tmp_path):
     assert not (tmp_path / old.folder()).exists()
     assert disk.get(keys[-1]) is not None and disk.get(keys[0]) is None  # oldest gone first
     assert not list(tmp_path.rglob("*.part"))
+    assert {p.stat().st_mode & 0o777 for p in tmp_path.rglob("*.pdf")} == {0o600}  # bills
 
 
 def test_a_turned_off_folder_stores_nothing(tmp_path):
