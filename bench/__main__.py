@@ -153,8 +153,9 @@ def callback_body(contract: int) -> dict:
 def measure_in_process(ds: Dataset) -> None:
     """Callback vs floor, response size, PDFs, memory and login, with the test client."""
     login, contract, invoices = member_of(ds)
+    # The PDF rows time the render and the worker's memory cache: no folder (bench.pdf has it).
     app = build({"SQLALCHEMY_DATABASE_URI": ds.url, "DATABASE_SCHEMA": ds.schema,
-                 "SECRET_KEY": "bench", "LOAD_DEMO": False})
+                 "SECRET_KEY": "bench", "LOAD_DEMO": False, "PDF_CACHE_DISK_BYTES": 0})
     client = app.test_client()
     policy = PasswordPolicy.production()
     stored = policy.hash(synthetic.PASSWORD)
@@ -212,7 +213,8 @@ def memory_over_pdfs(app, client, urls: list[str]) -> list[float]:
 
 def start_gunicorn(ds: Dataset, workers: int, port: int) -> subprocess.Popen:
     """Serve bench.wsgi:server with gunicorn; return once /health answers."""
-    env = {**os.environ, "DATABASE_URL": ds.url, "SECRET_KEY": "bench", "LOAD_DEMO": "0"}
+    env = {**os.environ, "DATABASE_URL": ds.url, "SECRET_KEY": "bench", "LOAD_DEMO": "0",
+           "PDF_CACHE_DISK_BYTES": "0"}
     if ds.schema:
         env["DATABASE_SCHEMA"] = ds.schema
     process = subprocess.Popen(

@@ -39,6 +39,7 @@ from .index import ASSETS_IGNORE, Portal
 from .invoices import bp as invoices_bp
 from .layout import shell
 from .pages import registry as pages
+from .pdf_prerender import register_pdf_commands
 from .support import bp as support_bp
 
 MIGRATIONS = config.ROOT / "migrations"
@@ -120,6 +121,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     bootstrap.register_commands(server)
     auth_commands.register_commands(server)
     register_audit_commands(server)
+    register_pdf_commands(server)
     # Browsers ask for /favicon.ico on pages that name none, such as a PDF opened in a tab.
     server.add_url_rule("/favicon.ico", "favicon",
                         lambda: redirect("/assets/favicon.ico", code=301))

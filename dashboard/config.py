@@ -69,6 +69,12 @@ def from_environment() -> dict:
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8050"),
         # How many reverse proxies set X-Forwarded-For in front of the app (0: none).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # Rendered invoice PDFs: in memory per worker, on disk per instance (pdf_cache.py);
+        # 0 turns either off.
+        "PDF_CACHE_BYTES": int(os.environ.get("PDF_CACHE_BYTES", str(32 * 1024 * 1024))),
+        "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(INSTANCE / "pdf-cache")),
+        "PDF_CACHE_DISK_BYTES": int(os.environ.get("PDF_CACHE_DISK_BYTES",
+                                                   str(2 * 1024 * 1024 * 1024))),
         # Days staff access records are kept; `flask audit prune` refuses fewer than 183.
         "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "183")),
     }

@@ -7,8 +7,10 @@ import click
 from flask import Flask
 
 from models import db
-from models.importing import ImportReport, check_folder, write
+from models.importing import ImportReport, check_folder, invoices_named, write
 from models.importing.curves import check_curve_files, write_curves
+
+from .pdf_prerender import prerender
 
 MAX_PRINTED_PROBLEMS = 500
 
@@ -36,7 +38,9 @@ def register_import_command(server: Flask) -> None:
     @server.cli.command("import")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option("--check-only", is_flag=True, help="Controlla i file senza scrivere nulla.")
-    def import_command(folder: Path, check_only: bool) -> None:
+    @click.option("--no-prerender", is_flag=True,
+                  help="Non preparare ora i PDF delle fatture importate.")
+    def import_command(folder: Path, check_only: bool, no_prerender: bool) -> None:
         """Import a folder of CSV files exported by the billing system (docs/IMPORT.md)."""
         files, report = check_folder(db.session, folder)
         if not report.ok:
@@ -55,6 +59,16 @@ def register_import_command(server: Flask) -> None:
             db.session.rollback()
             raise
         _print_summary(report)
+        if not no_prerender:
+            _prerender(server, invoices_named(db.session, files))
+
+
+def _prerender(server: Flask, invoice_ids: list[int]) -> None:
+    """Render the imported invoices' PDFs now: members open the new bills first."""
+    db.session.rollback()   # each PDF is read in a session of its own
+    with click.progressbar(length=len(invoice_ids), label="PDF") as bar:
+        done = prerender(server, invoice_ids, progress=bar.update)
+    click.echo(f"PDF: {done.rendered} preparati, {done.present} già pronti")
 
 
 def register_curve_command(server: Flask) -> None:

@@ -51,6 +51,7 @@ def _pdf_access(raw_id: str, kind: str) -> Planned | None:
 def invoice_pdf(raw_id: str, kind: str):
     """Send one of the invoice's PDFs, if the viewer owns the invoice."""
     viewer = current_viewer()
+    # Authorization first: the PDF cache is keyed by invoice id and trusts its caller.
     invoice_id = access.invoice(viewer, raw_id)
     if invoice_id is None or kind not in KINDS:
         return not_found()

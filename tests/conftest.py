@@ -160,9 +160,11 @@ def _fresh_app_data(request, tmp_path_factory) -> Iterator[None]:
         snapshot.restore()
         pytest.fail(f"a fixture wider than a test wrote to the app database ({written}): "
                     "write in function-scoped fixtures, which are undone with the test")
-    request.getfixturevalue("monkeypatch").setitem(
-        app.config, "MAIL_OUTBOX", str(tmp_path_factory.mktemp("outbox")))
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path_factory.mktemp("outbox")))
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path_factory.mktemp("pdf-cache")))
     app.extensions.pop("pdf_cache", None)  # PDFs built on data another test changed
+    app.extensions.pop("pdf_disk", None)
     yield
     snapshot.restore()
 

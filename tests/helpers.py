@@ -14,8 +14,9 @@ from dashboard.security import CSRF_COOKIE
 class BrowserClient(FlaskClient):
     """Read every answer to its end and close it, as a browser and a WSGI server do.
 
-    Closing the response starts the work the app leaves for after the answer (mail); the
-    client waits for it, so a test reads the mail as soon as the answer is back.
+    Closing the response starts the work the app leaves for after the answer (mail, an
+    import's PDFs); the client waits for it, so a test reads the mail or the PDF cache as
+    soon as the answer is back.
     """
 
     def open(self, *args, buffered: bool = True, **kwargs):
@@ -26,11 +27,12 @@ class BrowserClient(FlaskClient):
 
 
 def wait_for_mail() -> None:
-    """Wait until the messages handed over for delivery have been delivered."""
+    """Wait until the work handed over after the answer (mail, prerendered PDFs) is done."""
     from dashboard.mail import DELIVERY_THREAD
+    from dashboard.pdf_prerender import THREAD
 
     for thread in threading.enumerate():
-        if thread.name == DELIVERY_THREAD:
+        if thread.name in (DELIVERY_THREAD, THREAD):
             _join(thread)
 
 

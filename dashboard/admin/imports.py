@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import FileStorage
 
 from models import ImportRun, db
-from models.importing import Counts, Problem, check_folder, write
+from models.importing import Counts, Problem, check_folder, invoices_named, write
 from models.importing.formats import SPECS
 
 from ..auth.identity import Viewer
@@ -36,6 +36,7 @@ class Outcome:
     run: ImportRun
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
+    invoice_ids: list[int] = field(default_factory=list)   # the written invoices, for the PDFs
 
 
 def _save(uploads: list[FileStorage], folder: Path) -> tuple[list[str], list[Problem]]:
@@ -74,10 +75,12 @@ def run_import(viewer: Viewer, uploads: list[FileStorage], check_only: bool) -> 
         if not names and not problems:
             problems.append(Problem(_("(nessun file)"), 0, "", _("scegli almeno un file CSV")))
         counts: dict[str, Counts] = {}
+        invoice_ids: list[int] = []
         if not problems and not check_only:
             try:
                 counts = write(db.session, files, lambda _rows: None)
                 db.session.flush()
+                invoice_ids = invoices_named(db.session, files)
             except SQLAlchemyError:
                 log.exception("import not written")
                 problems.append(Problem(", ".join(names), 0, "", _(
@@ -91,7 +94,7 @@ def run_import(viewer: Viewer, uploads: list[FileStorage], check_only: bool) -> 
                     summary=_summary(counts))
     db.session.add(run)
     record_event(viewer, "importazione." + outcome, run.files[:900])
-    return Outcome(run, problems, counts)
+    return Outcome(run, problems, counts, [] if problems else invoice_ids)
 
 
 def recent_runs() -> list[ImportRun]:

@@ -28,6 +28,7 @@ from ..auth.forms import ResetForm
 from ..auth.identity import current_viewer
 from ..i18n import N_, _
 from ..labels import ROLE_LABELS
+from ..pdf_prerender import prerender_after_response
 from ..security import accepts_files
 from ..support import unavailable
 from . import imports, pages, staff, system, trail
@@ -264,6 +265,8 @@ def import_view():
         uploads = [f for f in request.files.getlist(form.files.name) if f.filename]
         outcome = imports.run_import(current_viewer(), uploads, bool(form.solo_controllo.data))
         db.session.commit()
+        if outcome.invoice_ids:
+            prerender_after_response(outcome.invoice_ids)
         status = 400 if outcome.problems else 200
     elif request.method == "POST":
         status = 400

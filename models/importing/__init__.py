@@ -22,9 +22,10 @@ from .checks import (
     row_problems,
 )
 from .reading import FileSet, Problem, read_folder
-from .writer import Counts, write
+from .writer import Counts, invoices_named, write
 
-__all__ = ["Counts", "ImportReport", "Problem", "check_folder", "import_folder", "write"]
+__all__ = ["Counts", "ImportReport", "Problem", "check_folder", "import_folder", "invoices_named",
+           "write"]
 
 
 @dataclass

@@ -129,9 +129,16 @@ def write(session: Session, files: FileSet, progress: Progress) -> dict[str, Cou
     return {name: c for name, c in counts.items() if name in files}
 
 
-def _invoice_ids(session: Session, files: FileSet) -> dict[tuple[int, int], int]:
-    """Map the (year, number) of every invoice the lines and payments name to its id."""
-    keys = {invoice_key(r) for name in (LINES, PAYMENTS) for r in files.get(name.name, [])}
+def invoices_named(session: Session, files: FileSet) -> list[int]:
+    """Return the ids of the invoices an export names, the latest written first (to print them)."""
+    return sorted(_invoice_ids(session, files, (INVOICES, LINES, PAYMENTS)).values(),
+                  reverse=True)
+
+
+def _invoice_ids(session: Session, files: FileSet,
+                 specs: Sequence = (LINES, PAYMENTS)) -> dict[tuple[int, int], int]:
+    """Map the (year, number) of every invoice the given files name to its id."""
+    keys = {invoice_key(r) for name in specs for r in files.get(name.name, [])}
     found: dict[tuple[int, int], int] = {}
     for year, numbers in _group(keys).items():
         for batch in chunks(numbers):
