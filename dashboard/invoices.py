@@ -14,7 +14,7 @@ from .auth.identity import current_viewer
 from .documents import detail_filename, invoice_filename, render_detail, render_invoice
 from .documents.data import InvoiceDocument
 from .documents.source import build_invoice_document
-from .i18n import DEFAULT, _, current_language
+from .i18n import _
 
 bp = Blueprint("invoices", __name__)
 log = logging.getLogger(__name__)
@@ -57,9 +57,8 @@ def invoice_pdf(raw_id: str, kind: str):
         return not_found()
     render, filename = KINDS[kind]
     masked = viewer.screen_share  # a shared screen gets the masked copy, cached apart
-    language = current_language()  # the documents speak the viewer's language: cached apart
-    variant = (f"{kind}:mascherata" if masked else kind) + (
-        "" if language == DEFAULT else f":{language}")
+    # The cache keys by the viewer's language too (pdf_cache.Key): prerendered copies match.
+    variant = f"{kind}:mascherata" if masked else kind
 
     def build() -> pdf_cache.Entry:
         document = build_invoice_document(db.session, invoice_id)
