@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .bands import Bands
 from .enums import (
     BillGeneration,
     ContractStatus,
@@ -210,6 +211,11 @@ class MonthlyConsumption(Base):
     f3_kwh: Mapped[int]
     reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
 
+    @property
+    def bands(self) -> Bands[int]:
+        """Return the month's kWh by band."""
+        return Bands(self.f1_kwh, self.f2_kwh, self.f3_kwh)
+
 
 class MeterReading(Base):
     """The meter's cumulative band registers on a reading date."""
@@ -224,6 +230,11 @@ class MeterReading(Base):
     f2: Mapped[int]
     f3: Mapped[int]
     reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
+
+    @property
+    def bands(self) -> Bands[int]:
+        """Return the registers by band, in kWh since the meter was installed."""
+        return Bands(self.f1, self.f2, self.f3)
 
 
 class Invoice(Base):
@@ -261,9 +272,14 @@ class Invoice(Base):
     )
 
     @property
+    def bands(self) -> Bands[int]:
+        """Return the billed kWh by band."""
+        return Bands(self.f1_kwh, self.f2_kwh, self.f3_kwh)
+
+    @property
     def kwh(self) -> int:
         """Return the total consumption; always F1 + F2 + F3."""
-        return self.f1_kwh + self.f2_kwh + self.f3_kwh
+        return self.bands.total
 
 
 class InvoiceLine(Base):
