@@ -37,7 +37,7 @@ def default_years(year: int, available: Sequence[int]) -> tuple[int, ...]:
 
 def _month_totals(rows: Sequence[MonthRow]) -> dict[int, int]:
     """Return each month's total kWh by month number."""
-    return {r.month.month: r.f1 + r.f2 + r.f3 for r in rows}
+    return {r.month.month: r.bands.total for r in rows}
 
 
 def years_figure(series: Mapping[int, Sequence[MonthRow]]) -> dict:
@@ -165,7 +165,7 @@ def daily_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
         days = period_days(i.period_start, i.period_end)
         rows.append([f"{fmt.day(i.period_start)} – {fmt.day(i.period_end)}", fmt.number(days),
                      i.reading_type,
-                     *[_per_day(getattr(i, b.lower()), days, 2) for b in BANDS],
+                     *[_per_day(kwh, days, 2) for kwh in i.bands],
                      fmt.number(i.kwh), _per_day(i.kwh, days)])
     days = sum(period_days(i.period_start, i.period_end) for i in invoices)
     kwh = sum(i.kwh for i in invoices)
@@ -211,6 +211,6 @@ def adjustment_text(adjustment: Adjustment) -> str:
     if a.kwh is None:
         return (f"{bill}{span}: i kWh ricalcolati sono nella voce «Ricalcoli» della fattura; "
                 "non compaiono in nessun grafico.")
-    return (f"{bill}{span}: ricalcola {_signed(a.kwh)} kWh (F1 {_signed(a.f1)}, "
-            f"F2 {_signed(a.f2)}, F3 {_signed(a.f3)}), fatturati ora. Questi kWh non "
+    return (f"{bill}{span}: ricalcola {_signed(a.kwh)} kWh (F1 {_signed(a.bands.f1)}, "
+            f"F2 {_signed(a.bands.f2)}, F3 {_signed(a.bands.f3)}), fatturati ora. Questi kWh non "
             "compaiono in nessun grafico: i mesi stimati mostrano la stima.")
