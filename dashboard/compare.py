@@ -124,7 +124,7 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
         key = band.lower()
         traces.append({
             "type": "bar", "name": band, "x": labels,
-            "y": [round(getattr(i, key) / d, 2) for i, d in zip(invoices, days, strict=True)],
+            "y": [round(getattr(i.bands, key) / d, 2) for i, d in zip(invoices, days, strict=True)],
             "marker": {"color": BAND_COLORS[band],
                        "pattern": reading_patterns([i.reading_type for i in invoices])},
             "customdata": [[fmt.date_range(i.period_start, i.period_end), d,
