@@ -696,7 +696,7 @@ def _bill(contract_id: int, spec: ContractSpec, terms: SupplyTerms, period: _Per
         lines, number = cost_lines_for_total(billing, period.seed.total), period.seed.number
     else:
         lines, number = cost_lines(billing), _number_base(period.issue_date) + slot
-    f1, f2, f3 = Bands.sum_of(m.bands for m in billed)
+    f1, f2, f3 = billing.bands
     invoice = {
         "contract_id": contract_id, "fiscal_year": period.issue_date.year, "number": number,
         "issue_date": period.issue_date, "due_date": period.due_date,
