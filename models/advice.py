@@ -344,7 +344,7 @@ def refresh_usage(session: Session, today: date) -> int:
     if not count:
         return 0
     before_first, _ = year_before(first, last)
-    total = MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh + MonthlyConsumption.f3_kwh
+    total = MonthlyConsumption.kwh
     in_year = MonthlyConsumption.month >= first
     sums = (select(
         missing.c.customer_id, literal(last, Date),

@@ -42,8 +42,7 @@ _INVOICE = (
     .options(joinedload(Invoice.lines), joinedload(Invoice.contract).joinedload(Contract.customer))
 )
 _ANNUAL_KWH = (
-    select(func.coalesce(func.sum(MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
-                                  + MonthlyConsumption.f3_kwh), 0))
+    select(func.coalesce(func.sum(MonthlyConsumption.kwh), 0))
     .where(MonthlyConsumption.contract_id == bindparam("contract_id"),
            MonthlyConsumption.month >= bindparam("start"),
            MonthlyConsumption.month < bindparam("end"))
