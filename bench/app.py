@@ -22,9 +22,9 @@ def floor():
         return jsonify(error="not found"), 404
     months = monthly_consumption(db.session, contract.id, year)
     invoices = invoices_issued_in(db.session, contract.id, year)
-    return jsonify(months=[[m.month.isoformat(), m.f1, m.f2, m.f3] for m in months],
-                   invoices=[[i.number, i.issue_date.isoformat(), str(i.total), i.f1, i.f2,
-                              i.f3] for i in invoices])
+    return jsonify(months=[[m.month.isoformat(), *m.bands] for m in months],
+                   invoices=[[i.number, i.issue_date.isoformat(), str(i.total), *i.bands]
+                             for i in invoices])
 
 
 def build(overrides: dict | None = None) -> Flask:

@@ -15,7 +15,6 @@ from flask import current_app
 
 from models import AccessKind, Contract, Customer, db
 from models.advice import (
-    BandKwh,
     CurveFlags,
     Peers,
     Prices,
@@ -26,6 +25,7 @@ from models.advice import (
     supply_year,
     year_use,
 )
+from models.bands import Bands
 from models.enums import ContractStatus, TariffStructure
 from models.queries import contracts_of_customer
 
@@ -132,7 +132,7 @@ class Analysis:
 
     first: date
     last: date
-    use: BandKwh | None
+    use: Bands[Decimal] | None
     peers: Peers | None
     curve: CurveFlags | None
 
@@ -152,7 +152,7 @@ class WhatIf:
     share: Decimal
     now: dict[TariffStructure, Decimal]
     shifted: dict[TariffStructure, Decimal]
-    shifted_use: BandKwh
+    shifted_use: Bands[Decimal]
 
 
 def read_share(raw: object) -> Decimal | None:
@@ -180,7 +180,7 @@ def read_prices(raw: dict[str, object]) -> Prices | None:
         return None
 
 
-def what_if(use: BandKwh, prices: Prices, share: Decimal) -> WhatIf:
+def what_if(use: Bands[Decimal], prices: Prices, share: Decimal) -> WhatIf:
     """Price the year as it was and with a share of F1 moved to F2 and F3."""
     shifted = shift_from_f1(use, share)
     return WhatIf(share, energy_cost(use, prices), energy_cost(shifted, prices), shifted)

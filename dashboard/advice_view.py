@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from dash import dcc, html
 
-from models.advice import MIN_PEERS, BandKwh, CurveFlags, Peers, PortfolioRow
+from models.advice import MIN_PEERS, CurveFlags, Peers, PortfolioRow
+from models.bands import Bands
 from models.enums import CustomerType, TariffStructure
 
 from . import branding
@@ -67,7 +68,7 @@ def coverage() -> list:
             html.P(_(NOT_COVERED), className="strong")]
 
 
-def band_split(first: date, last: date, use: BandKwh | None) -> list:
+def band_split(first: date, last: date, use: Bands[Decimal] | None) -> list:
     """Show a year's consumption by band, with each band's share."""
     title = html.H2(_("Consumi per fascia, %(period)s", period=fmt.period(first, last)))
     if use is None:
@@ -80,7 +81,7 @@ def band_split(first: date, last: date, use: BandKwh | None) -> list:
                          [_("Fascia"), _("Energia"), _("Quota")], rows)]
 
 
-def peers_block(title: str, use: BandKwh | None, peers: Peers | None, own: str) -> list:
+def peers_block(title: str, use: Bands[Decimal] | None, peers: Peers | None, own: str) -> list:
     """Compare a year's kWh and F1 share with the quartiles of similar homes, anonymously."""
     heading = html.H2(title)
     if peers is None:

@@ -45,7 +45,7 @@ def default_years(year: int, available: Sequence[int]) -> tuple[int, ...]:
 
 def _month_totals(rows: Sequence[MonthRow]) -> dict[int, int]:
     """Return each month's total kWh by month number."""
-    return {r.month.month: r.f1 + r.f2 + r.f3 for r in rows}
+    return {r.month.month: r.bands.total for r in rows}
 
 
 def years_figure(series: Mapping[int, Sequence[MonthRow]]) -> dict:
@@ -137,7 +137,7 @@ def daily_figure(invoices: Sequence[InvoiceRow]) -> dict:
         key = band.lower()
         traces.append({
             "type": "bar", "name": band, "x": labels,
-            "y": [round(getattr(i, key) / d, 2) for i, d in zip(invoices, days, strict=True)],
+            "y": [round(getattr(i.bands, key) / d, 2) for i, d in zip(invoices, days, strict=True)],
             "marker": {"color": BAND_COLORS[band],
                        "pattern": reading_patterns([i.reading_type for i in invoices])},
             "customdata": [[fmt.date_range(i.period_start, i.period_end), d,
@@ -181,7 +181,7 @@ def daily_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
         days = period_days(i.period_start, i.period_end)
         rows.append([f"{fmt.day(i.period_start)} – {fmt.day(i.period_end)}", fmt.number(days),
                      reading_label(i.reading_type),
-                     *[_per_day(getattr(i, b.lower()), days, 2) for b in BANDS],
+                     *[_per_day(kwh, days, 2) for kwh in i.bands],
                      fmt.number(i.kwh), _per_day(i.kwh, days)])
     days = sum(period_days(i.period_start, i.period_end) for i in invoices)
     kwh = sum(i.kwh for i in invoices)
@@ -238,4 +238,4 @@ def adjustment_text(adjustment: Adjustment) -> str:
     return bill + span + _(": ricalcola %(kwh)s kWh (F1 %(f1)s, F2 %(f2)s, F3 %(f3)s), "
                            "fatturati ora. Questi kWh non compaiono in nessun grafico: "
                            "i mesi stimati mostrano la stima.", kwh=_signed(a.kwh),
-                           f1=_signed(a.f1), f2=_signed(a.f2), f3=_signed(a.f3))
+                           f1=_signed(a.bands.f1), f2=_signed(a.bands.f2), f3=_signed(a.bands.f3))

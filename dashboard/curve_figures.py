@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from models.curves import BandWh, slot_bands
+from models.bands import Bands
+from models.curves import slot_bands
 
 from . import formatting as fmt
 from . import palette
@@ -65,7 +66,7 @@ def empty_figure(text: str) -> dict:
 
 
 def month_figure(year: int, month: int, days: Sequence[date],
-                 by_day: Mapping[date, BandWh]) -> dict:
+                 by_day: Mapping[date, Bands[int]]) -> dict:
     """Chart a month's days as stacked F1/F2/F3 bars in kWh; a day without data is a gap."""
     labels = [str(d.day) for d in days]
     name = fmt.month_names()[month - 1]

@@ -15,9 +15,8 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 
-from models.bands import ROME, is_holiday
+from models.bands import ROME, Bands, is_holiday
 from models.curves import (
-    BandWh,
     MonthCheck,
     day_bands,
     local_label,
@@ -151,7 +150,7 @@ def stats_text(stats: PowerStats, available_kw: Decimal) -> str | None:
 
 # --- sums by day and by hour ------------------------------------------------------------------
 
-def bands_by_day(days: Days) -> dict[date, BandWh]:
+def bands_by_day(days: Days) -> dict[date, Bands[int]]:
     """Sum each day's quarter hours by band."""
     return {day: day_bands(day, values) for day, values in days.items()}
 
@@ -195,7 +194,7 @@ def typical_day(days: Days) -> dict[str, list[int | None]]:
 
 # --- the data tables under the charts (assets/drill-table.js draws them) ----------------------
 
-def _band_cells(bands: BandWh, decimals: int) -> list[str]:
+def _band_cells(bands: Bands[int], decimals: int) -> list[str]:
     """Write F1, F2, F3 and the total of Wh sums as kWh."""
     return [fmt.wh_as_kwh(v, decimals) for v in (bands.f1, bands.f2, bands.f3, bands.total)]
 
@@ -219,9 +218,9 @@ def clock_labels(day: date) -> list[str]:
 def year_table(year: int, months: Sequence[MonthRow], links: Mapping[int, str]) -> dict:
     """Tabulate a year month by month; a month with curves links to its days."""
     rows = [[fmt.month_name(row.month).capitalize(),
-             *_band_cells(BandWh(row.f1 * 1000, row.f2 * 1000, row.f3 * 1000), 0),
+             *_band_cells(row.bands.scaled(1000), 0),
              reading_label(row.reading_type)] for row in months]
-    total = sum((BandWh(r.f1 * 1000, r.f2 * 1000, r.f3 * 1000) for r in months), BandWh())
+    total = Bands.sum_of(r.bands for r in months).scaled(1000)
     return table(_("Consumi per mese, %(year)s", year=year), _("Mese"),
                  columns(*BAND_COLUMNS, READING_COLUMN), rows,
                  [_("Totale"), *_band_cells(total, 0), ""] if months else None,
@@ -231,18 +230,18 @@ def year_table(year: int, months: Sequence[MonthRow], links: Mapping[int, str]) 
 def period_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
     """Tabulate the invoices issued in a year, one row per billing period."""
     rows = [[fmt.date_range(i.period_start, i.period_end),
-             *_band_cells(BandWh(i.f1 * 1000, i.f2 * 1000, i.f3 * 1000), 0),
+             *_band_cells(i.bands.scaled(1000), 0),
              reading_label(i.reading_type)] for i in invoices]
     return table(_("Consumi per periodo di fatturazione, fatture emesse nel %(year)s",
                    year=year), _("Periodo"), columns(*BAND_COLUMNS, READING_COLUMN), rows)
 
 
-def month_table(year: int, month: int, by_day: Mapping[date, BandWh],
+def month_table(year: int, month: int, by_day: Mapping[date, Bands[int]],
                 links: Mapping[date, str]) -> dict:
     """Tabulate a month day by day (kWh with one decimal); each day links to its hours."""
     ordered = sorted(by_day.items())
     rows = [[fmt.day(day), *_band_cells(bands, 1)] for day, bands in ordered]
-    total = sum(by_day.values(), BandWh())
+    total = Bands.sum_of(by_day.values())
     label = fmt.month_name(date(year, month, 1))
     return table(_("Consumi per giorno, %(month)s", month=label), _("Giorno"),
                  columns(*BAND_COLUMNS), rows,
@@ -278,14 +277,14 @@ def year_summary(year: int, months: Sequence[MonthRow]) -> str:
     """Sum up a year month by month in one sentence."""
     if not months:
         return _("Per il %(year)s non ci sono consumi mensili.", year=year)
-    total = sum(m.f1 + m.f2 + m.f3 for m in months)
-    top = max(months, key=lambda m: m.f1 + m.f2 + m.f3)
-    f1, f2, f3 = (sum(getattr(m, b) for m in months) for b in ("f1", "f2", "f3"))
+    total = sum(m.bands.total for m in months)
+    top = max(months, key=lambda m: m.bands.total)
+    f1, f2, f3 = Bands.sum_of(m.bands for m in months)
     return _("Nel %(year)s hai prelevato %(kwh)s in %(months)s mesi (F1 %(f1)s, F2 %(f2)s, "
              "F3 %(f3)s); il mese con più consumi è %(top)s con %(top_kwh)s.",
              year=year, kwh=fmt.kwh(total), months=len(months), f1=fmt.percent(f1, total),
              f2=fmt.percent(f2, total), f3=fmt.percent(f3, total),
-             top=fmt.month_name(top.month), top_kwh=fmt.kwh(top.f1 + top.f2 + top.f3))
+             top=fmt.month_name(top.month), top_kwh=fmt.kwh(top.bands.total))
 
 
 def period_summary(year: int, invoices: Sequence[InvoiceRow]) -> str:
@@ -302,7 +301,7 @@ def period_summary(year: int, invoices: Sequence[InvoiceRow]) -> str:
                     period=fmt.date_range(start, end))
 
 
-def month_summary(year: int, month: int, by_day: Mapping[date, BandWh]) -> str:
+def month_summary(year: int, month: int, by_day: Mapping[date, Bands[int]]) -> str:
     """Sum up a month day by day in one sentence."""
     label = fmt.month_name(date(year, month, 1))
     if not by_day:
@@ -376,7 +375,7 @@ class Reconciliation:
     invoice_count: int
     covers: tuple[date, date] | None
     checked: int                                     # months whose curve was compared
-    differences: tuple[tuple[date, BandWh], ...]     # Wh, curve minus billed
+    differences: tuple[tuple[date, Bands[int]], ...]  # Wh, curve minus billed
     incomplete: tuple[tuple[date, int, int], ...]    # (month, days with curve, days)
 
 
@@ -386,7 +385,7 @@ def reconcile(year: int, months: Sequence[MonthRow], invoices: Sequence[InvoiceR
     compared = [c for c in checks if c.days_with_data and c.billed is not None]
     return Reconciliation(
         year=year,
-        months_kwh=sum(m.f1 + m.f2 + m.f3 for m in months),
+        months_kwh=sum(m.bands.total for m in months),
         month_count=len(months),
         first_month=months[0].month if months else None,
         last_month=months[-1].month if months else None,
@@ -396,7 +395,7 @@ def reconcile(year: int, months: Sequence[MonthRow], invoices: Sequence[InvoiceR
                 if invoices else None),
         checked=len(compared),
         differences=tuple((c.month, c.difference) for c in compared
-                          if c.difference != BandWh()),
+                          if c.difference != Bands(0, 0, 0)),
         incomplete=tuple((c.month, c.days_with_data, c.days_in_month) for c in checks
                          if c.days_with_data and not c.complete),
     )
@@ -410,7 +409,7 @@ def month_check_text(check: MonthCheck) -> list[str]:
         lines.append(_("Per %(month)s non c'è il totale mensile letto dal contatore da "
                        "confrontare con le misure al quarto d'ora (%(kwh)s kWh).", month=label,
                        kwh=fmt.wh_as_kwh(check.curve.total)))
-    elif check.difference == BandWh():
+    elif check.difference == Bands(0, 0, 0):
         lines.append(_("Le misure al quarto d'ora di %(month)s sommano %(kwh)s, come il totale "
                        "mensile letto dal contatore, fascia per fascia.", month=label,
                        kwh=fmt.kwh(check.billed.total // 1000)))

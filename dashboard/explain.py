@@ -140,7 +140,7 @@ def explain(doc: InvoiceDocument, terms: SupplyTerms, months: Sequence[MonthUse]
 def _readings(doc: InvoiceDocument) -> Step:
     """Return the first step: the registers by band, their differences and the kWh billed."""
     registers: dict[str, BandReading] = {r.band: r for r in doc.readings}
-    billed = dict(zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True))
+    billed = dict(zip(BANDS, doc.bands, strict=True))
     kind = _(READING_LABELS[doc.reading_type]).lower()
     text = [_("Il contatore conta l'energia in tre fasce orarie: %(hours)s",
               hours=_(BAND_HOURS)),
@@ -306,5 +306,5 @@ def _total(doc: InvoiceDocument, groups: Sequence[GroupTotal]) -> Step:
 
 
 def months_of(rows: Sequence, start: date, end: date) -> tuple[MonthUse, ...]:
-    """Turn monthly rows (with month, f1, f2, f3) into the billing period's MonthUse values."""
-    return tuple(MonthUse(r.month, r.f1, r.f2, r.f3) for r in rows if start <= r.month <= end)
+    """Turn monthly rows (with month and bands) into the billing period's MonthUse values."""
+    return tuple(MonthUse(r.month, r.bands) for r in rows if start <= r.month <= end)

@@ -46,7 +46,7 @@ def graph_config() -> dict:
 
 def _bands_of(row: MonthRow | InvoiceRow) -> tuple[int, int, int]:
     """Return a row's F1, F2, F3 kWh."""
-    return row.f1, row.f2, row.f3
+    return tuple(row.bands)
 
 
 def _stacked_figure(labels: list[str], values: list[tuple[int, int, int] | None],

@@ -2,36 +2,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from models.bands import Band, Bands
 from models.queries import InvoiceRow, MonthRow
 
 from . import formatting as fmt
 from .i18n import N_, _
 
 
-@dataclass(frozen=True)
-class BandTotals:
-    """A year's consumption by band."""
-
-    f1: int
-    f2: int
-    f3: int
-
-    @property
-    def total(self) -> int:
-        """Return F1 + F2 + F3."""
-        return self.f1 + self.f2 + self.f3
-
-    def share(self, band: str) -> str:
-        """Return one band's share of the total, written in Italian."""
-        return fmt.percent(getattr(self, band.lower()), self.total)
+def band_share(totals: Bands[int], band: str) -> str:
+    """Return one band's share of the total, written in Italian."""
+    return fmt.percent(totals.as_dict()[Band(band)], totals.total)
 
 
-def band_totals(rows: Sequence[MonthRow]) -> BandTotals:
+def band_totals(rows: Sequence[MonthRow]) -> Bands[int]:
     """Add up the months' band totals."""
-    return BandTotals(sum(r.f1 for r in rows), sum(r.f2 for r in rows), sum(r.f3 for r in rows))
+    return Bands.sum_of(r.bands for r in rows)
 
 
 # The invoice table's columns: (key, header, sortable). Keys name the rows' sort values;
@@ -98,13 +85,13 @@ def invoice_rows(invoices: Sequence[InvoiceRow]) -> list[dict]:
             "lettura_it": fmt.day(i.reading_date),
             "tipo_lettura": i.reading_type,
             "kwh": i.kwh,
-            "f1": i.f1,
-            "f2": i.f2,
-            "f3": i.f3,
+            "f1": i.bands.f1,
+            "f2": i.bands.f2,
+            "f3": i.bands.f3,
             "kwh_it": fmt.number(i.kwh),
-            "f1_it": fmt.number(i.f1),
-            "f2_it": fmt.number(i.f2),
-            "f3_it": fmt.number(i.f3),
+            "f1_it": fmt.number(i.bands.f1),
+            "f2_it": fmt.number(i.bands.f2),
+            "f3_it": fmt.number(i.bands.f3),
             "fattura": pdf_url(i.id, "fattura"),
             "dettaglio": pdf_url(i.id, "dettaglio"),
             "capire": explain_url(i.id),

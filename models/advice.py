@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .bands import ROME
+from .bands import ROME, Bands
 from .billing import CENT
 from .curves import QuarterHourDay, slot_start, unpack
 from .entities import Base, Contract, Customer, MonthlyConsumption
@@ -84,20 +84,6 @@ def revoke_consent(session: Session, customer_id: int, now: datetime) -> bool:
 # --- tariff what-if -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BandKwh:
-    """A year's consumption by band."""
-
-    f1: Decimal
-    f2: Decimal
-    f3: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        """Return the year's consumption."""
-        return self.f1 + self.f2 + self.f3
-
-
-@dataclass(frozen=True)
 class Prices:
     """Energy unit prices (€/kWh) for the three tariff structures."""
 
@@ -120,23 +106,23 @@ class Prices:
         return cls(**read)
 
 
-def shift_from_f1(use: BandKwh, share: Decimal) -> BandKwh:
+def shift_from_f1(use: Bands[Decimal], share: Decimal) -> Bands[Decimal]:
     """Move a share (0–1) of F1 to F2 and F3, in proportion to how they are used now."""
     if not Decimal(0) <= share <= Decimal(1):
         raise ValueError("share")
     # Whole watt-hours, rounded down: a division's 28th digit would otherwise make the year
     # a hair bigger or smaller than it was, and the monoraria cost with it.
     moved = (use.f1 * share).quantize(WH, ROUND_DOWN)
-    rest = use.f2 + use.f3
+    rest = use.f23
     to_f2 = (moved * use.f2 / rest if rest else moved / 2).quantize(WH, ROUND_DOWN)
-    return BandKwh(use.f1 - moved, use.f2 + to_f2, use.f3 + moved - to_f2)
+    return use + Bands(-moved, to_f2, moved - to_f2)
 
 
-def energy_cost(use: BandKwh, prices: Prices) -> dict[TariffStructure, Decimal]:
+def energy_cost(use: Bands[Decimal], prices: Prices) -> dict[TariffStructure, Decimal]:
     """Price a year's band split under each tariff structure, in € to the cent."""
     costs = {
         TariffStructure.MONO: use.total * prices.mono,
-        TariffStructure.BI: use.f1 * prices.bi_f1 + (use.f2 + use.f3) * prices.bi_f23,
+        TariffStructure.BI: use.f1 * prices.bi_f1 + use.f23 * prices.bi_f23,
         TariffStructure.MULTI: (use.f1 * prices.multi_f1 + use.f2 * prices.multi_f2
                                 + use.f3 * prices.multi_f3),
     }
@@ -170,7 +156,7 @@ def _spread(values: list[float]) -> Spread:
 
 
 def year_use(session: Session, contract_ids: list[int] | None, first: date,
-             last: date) -> dict[int, BandKwh]:
+             last: date) -> dict[int, Bands[Decimal]]:
     """Sum the monthly band totals of supplies over months first..last (all supplies if None)."""
     query = (select(MonthlyConsumption.contract_id, func.sum(MonthlyConsumption.f1_kwh),
                     func.sum(MonthlyConsumption.f2_kwh), func.sum(MonthlyConsumption.f3_kwh),
@@ -180,7 +166,7 @@ def year_use(session: Session, contract_ids: list[int] | None, first: date,
     if contract_ids is not None:
         query = query.where(MonthlyConsumption.contract_id.in_(contract_ids))
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return {cid: BandKwh(Decimal(f1), Decimal(f2), Decimal(f3))
+    return {cid: Bands(f1, f2, f3).map(Decimal)
             for cid, f1, f2, f3, count in session.execute(query) if count == months}
 
 
@@ -358,7 +344,7 @@ def refresh_usage(session: Session, today: date) -> int:
     if not count:
         return 0
     before_first, _ = year_before(first, last)
-    total = MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh + MonthlyConsumption.f3_kwh
+    total = MonthlyConsumption.kwh
     in_year = MonthlyConsumption.month >= first
     sums = (select(
         missing.c.customer_id, literal(last, Date),

@@ -1,11 +1,14 @@
-"""The ARERA time-band calendar (Delibera 181/06), in Italian local time."""
+"""The ARERA time bands (Delibera 181/06): their calendar in Italian local time, energy by band."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
@@ -48,6 +51,73 @@ class Band(StrEnum):
     F1 = "F1"  # peak: working days, office hours
     F2 = "F2"  # shoulder: working-day edges and Saturdays
     F3 = "F3"  # off-peak: nights, Sundays, holidays
+
+
+# Whole kWh (bills, monthly readings), whole Wh (the quarter-hour curves) or Decimal kWh (the
+# advisor's what-if, which moves fractions of a kWh): the arithmetic is the same for each.
+N = TypeVar("N", int, Decimal)
+M = TypeVar("M", int, Decimal)
+
+
+@dataclass(frozen=True, slots=True)
+class Bands(Generic[N]):
+    """Energy by ARERA band, F1, F2 and F3, in one unit; the total is always their sum."""
+
+    f1: N
+    f2: N
+    f3: N
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, N]) -> Bands[N]:
+        """Read the energy of each band from a mapping keyed by band ("F1" or Band.F1)."""
+        return cls(values[Band.F1], values[Band.F2], values[Band.F3])
+
+    @staticmethod
+    def sum_of(items: Iterable[Bands[N]]) -> Bands[N]:
+        """Add up band by band; nothing adds up to zero in every band."""
+        return sum(items, Bands(0, 0, 0))
+
+    @property
+    def total(self) -> N:
+        """Return F1 + F2 + F3."""
+        return self.f1 + self.f2 + self.f3
+
+    @property
+    def f23(self) -> N:
+        """Return F2 + F3, the off-peak band a bioraria tariff prices as one."""
+        return self.f2 + self.f3
+
+    def __iter__(self) -> Iterator[N]:
+        """Yield F1, F2, F3, in band order."""
+        return iter((self.f1, self.f2, self.f3))
+
+    def __add__(self, other: Bands[N]) -> Bands[N]:
+        """Add band by band."""
+        return Bands(self.f1 + other.f1, self.f2 + other.f2, self.f3 + other.f3)
+
+    def __sub__(self, other: Bands[N]) -> Bands[N]:
+        """Subtract band by band."""
+        return Bands(self.f1 - other.f1, self.f2 - other.f2, self.f3 - other.f3)
+
+    def map(self, function: Callable[[N], M]) -> Bands[M]:
+        """Apply a function to each band."""
+        return Bands(function(self.f1), function(self.f2), function(self.f3))
+
+    def scaled(self, factor: N) -> Bands[N]:
+        """Multiply each band by a factor, e.g. kWh to Wh."""
+        return Bands(self.f1 * factor, self.f2 * factor, self.f3 * factor)
+
+    def items(self) -> Iterator[tuple[Band, N]]:
+        """Yield each band with its energy, in band order."""
+        return zip(Band, self, strict=True)
+
+    def as_dict(self) -> dict[Band, N]:
+        """Return the energy keyed by band."""
+        return dict(self.items())
+
+    def adds_up_to(self, total: N) -> bool:
+        """Tell whether the bands add up to a total given elsewhere (Consumo = F1 + F2 + F3)."""
+        return self.total == total
 
 
 @lru_cache(maxsize=256)
@@ -103,5 +173,4 @@ def _month_hours(year: int, month: int) -> tuple[int, int, int]:
 
 def band_hours(month: date) -> dict[Band, int]:
     """Count the hours of each band in the calendar month containing a date, in local time."""
-    f1, f2, f3 = _month_hours(month.year, month.month)
-    return {Band.F1: f1, Band.F2: f2, Band.F3: f3}
+    return Bands(*_month_hours(month.year, month.month)).as_dict()

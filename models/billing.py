@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from .bands import Bands
 from .enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
 from .wording import N_
 
@@ -91,14 +92,12 @@ class MonthUse:
     """Energy withdrawn in one month of a billing period, by band."""
 
     month: date  # first day of the month
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
 
     @property
     def kwh(self) -> int:
         """Return the month's consumption."""
-        return self.f1 + self.f2 + self.f3
+        return self.bands.total
 
 
 @dataclass(frozen=True)
@@ -121,15 +120,13 @@ class Recalculation:
 
     period_start: date
     period_end: date
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
     tariff: Tariff
 
     @property
     def kwh(self) -> int:
         """Return the total difference; negative when the estimate was too high."""
-        return self.f1 + self.f2 + self.f3
+        return self.bands.total
 
 
 @dataclass(frozen=True)
@@ -143,6 +140,11 @@ class BillingPeriod:
     recalculation: Recalculation | None = None
     # The canone RAI instalments this bill charges (first day of each one's month).
     rai_instalments: tuple[date, ...] = ()
+
+    @property
+    def bands(self) -> Bands[int]:
+        """Return the period's kWh by band: its months' added up."""
+        return Bands.sum_of(m.bands for m in self.months)
 
 
 @dataclass(frozen=True)
@@ -318,14 +320,13 @@ def system_charges_apply(month: date) -> bool:
     return not start <= month < end
 
 
-def billed_bands(structure: TariffStructure, f1: int, f2: int,
-                 f3: int) -> tuple[tuple[str, int], ...]:
+def billed_bands(structure: TariffStructure, bands: Bands[int]) -> tuple[tuple[str, int], ...]:
     """Return the bands a tariff structure prices, with their kWh."""
     if structure is TariffStructure.MONO:
-        return (("F0", f1 + f2 + f3),)
+        return (("F0", bands.total),)
     if structure is TariffStructure.BI:
-        return (("F1", f1), ("F23", f2 + f3))
-    return (("F1", f1), ("F2", f2), ("F3", f3))
+        return (("F1", bands.f1), ("F23", bands.f23))
+    return tuple(bands.items())
 
 
 def lines_total(lines: Iterable[CostLine]) -> Decimal:
@@ -340,15 +341,14 @@ def _dmy(d: date) -> str:
 
 def _energy_charges(period: BillingPeriod) -> list[_Charge]:
     """Price each billed band, then the members' discount."""
-    f1, f2, f3 = (sum(getattr(m, band) for m in period.months) for band in ("f1", "f2", "f3"))
-    bands = billed_bands(period.terms.tariff_structure, f1, f2, f3)
+    used = period.bands
     charges = [
         _Charge("energy", ENERGY_LABELS[label], Decimal(kwh), "kWh", period.tariff.energy[label])
-        for label, kwh in bands
+        for label, kwh in billed_bands(period.terms.tariff_structure, used)
     ]
     if period.terms.is_member and period.tariff.member_discount:
         charges.append(_Charge("discount", "Vantaggio soci: energia idroelettrica SECAB",
-                               Decimal(f1 + f2 + f3), "kWh", -period.tariff.member_discount))
+                               Decimal(used.total), "kWh", -period.tariff.member_discount))
     return charges
 
 
@@ -391,7 +391,7 @@ def _recalculation_charges(period: BillingPeriod) -> list[_Charge]:
     charges = [
         _Charge("recalc_sale", f"Ricalcolo {label} {span}: energia", Decimal(kwh), "kWh",
                 r.tariff.energy[label])
-        for label, kwh in billed_bands(period.terms.tariff_structure, r.f1, r.f2, r.f3) if kwh
+        for label, kwh in billed_bands(period.terms.tariff_structure, r.bands) if kwh
     ]
     network = r.tariff.network_energy
     if system_charges_apply(r.period_start):
@@ -547,9 +547,7 @@ def cost_lines_for_total(period: BillingPeriod, total: Decimal) -> list[CostLine
     # Everything taxable but the energy lines stays as it is; the energy lines make up the rest.
     fixed = sum((c.amount for c in charges if c.kind not in ("rai", "vat", "energy")),
                 Decimal(0))
-    months = period.months
-    bands = billed_bands(period.terms.tariff_structure, sum(m.f1 for m in months),
-                         sum(m.f2 for m in months), sum(m.f3 for m in months))
+    bands = billed_bands(period.terms.tariff_structure, period.bands)
     energy = _fit_energy_prices(bands, period.tariff.energy, base - fixed)
     fitted = replace(period, tariff=replace(period.tariff, energy=energy))
     gap = total - lines_total(_lines(fitted))

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .bands import ROME, Band, is_holiday
+from .bands import ROME, Bands, is_holiday
 from .curves import QUARTER, QuarterHourDay, local_midnight, pack, slot_bands, slots_in
 from .entities import Contract, Customer, MonthlyConsumption
 
@@ -77,7 +77,7 @@ def day_shape(day: date, rng: random.Random) -> list[float]:
     return shape
 
 
-def month_curves(month: date, bands: tuple[int, int, int],
+def month_curves(month: date, bands: Bands[int],
                  rng: random.Random) -> dict[date, list[int]]:
     """Draw a month's days so each band's quarter hours add up to its kWh, in Wh."""
     days = []
@@ -87,7 +87,7 @@ def month_curves(month: date, bands: tuple[int, int, int],
         day += timedelta(days=1)
     shapes = {d: day_shape(d, rng) for d in days}
     values = {d: [0] * len(shapes[d]) for d in days}
-    for band, kwh in zip(Band, bands, strict=True):
+    for band, kwh in bands.items():
         places = [(d, i) for d in days for i, b in enumerate(slot_bands(d)) if b is band]
         parts = capped(kwh * 1000, [shapes[d][i] for d, i in places], CAP_WH)
         for (d, i), wh in zip(places, parts, strict=True):
@@ -124,7 +124,7 @@ def add_demo_curves(session: Session) -> None:
             MonthlyConsumption.month >= FIRST_MONTH).order_by(MonthlyConsumption.month))
         rows = []
         for row in months:
-            drawn = month_curves(row.month, (row.f1_kwh, row.f2_kwh, row.f3_kwh), rng)
+            drawn = month_curves(row.month, row.bands, rng)
             rows += [{"contract_id": contract.id, "day": d, "wh": pack(v)}
                      for d, v in drawn.items()]
         if rows:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from sqlalchemy import ForeignKey, LargeBinary, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .bands import ROME, Band, band_at
+from .bands import ROME, Band, Bands, band_at
 from .entities import Base, MonthlyConsumption
 
 QUARTER = timedelta(minutes=15)
@@ -82,24 +82,6 @@ def unpack(blob: bytes) -> tuple[int, ...]:
 
 # --- sums ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class BandWh:
-    """Energy by band, in Wh."""
-
-    f1: int = 0
-    f2: int = 0
-    f3: int = 0
-
-    def __add__(self, other: BandWh) -> BandWh:
-        """Add two band totals."""
-        return BandWh(self.f1 + other.f1, self.f2 + other.f2, self.f3 + other.f3)
-
-    @property
-    def total(self) -> int:
-        """Return the sum of the bands."""
-        return self.f1 + self.f2 + self.f3
-
-
 @lru_cache(maxsize=4096)
 def band_runs(day: date) -> tuple[tuple[Band, int, int], ...]:
     """Return a day's bands as runs of consecutive quarter hours: (band, first, end)."""
@@ -120,14 +102,14 @@ def _band_slices(day: date) -> tuple[int, tuple[tuple[slice, ...], ...]]:
                                       if band is wanted) for wanted in Band)
 
 
-def day_bands(day: date, values: Sequence[int]) -> BandWh:
+def day_bands(day: date, values: Sequence[int]) -> Bands[int]:
     """Sum a day's quarter hours by band."""
     count, (f1, f2, f3) = _band_slices(day)
     if len(values) != count:
         raise ValueError(f"{day} has {count} quarter hours, not {len(values)}")
     # A day has five or fewer runs of one band: summing slices beats a loop over 96 values.
-    return BandWh(sum(sum(values[s]) for s in f1), sum(sum(values[s]) for s in f2),
-                  sum(sum(values[s]) for s in f3))
+    return Bands(sum(sum(values[s]) for s in f1), sum(sum(values[s]) for s in f2),
+                 sum(sum(values[s]) for s in f3))
 
 
 def days_of(session: Session, contract_id: int, first: date,
@@ -146,18 +128,15 @@ class MonthCheck:
     """A month's band totals from the curve beside the ones billed from the monthly reading."""
 
     month: date
-    curve: BandWh          # Wh
-    billed: BandWh | None  # Wh, None when the month has no monthly total
+    curve: Bands[int]          # Wh
+    billed: Bands[int] | None  # Wh, None when the month has no monthly total
     days_with_data: int
     days_in_month: int
 
     @property
-    def difference(self) -> BandWh | None:
+    def difference(self) -> Bands[int] | None:
         """Return curve minus billed, by band (Wh), or None without a monthly total."""
-        if self.billed is None:
-            return None
-        return BandWh(self.curve.f1 - self.billed.f1, self.curve.f2 - self.billed.f2,
-                      self.curve.f3 - self.billed.f3)
+        return None if self.billed is None else self.curve - self.billed
 
     @property
     def complete(self) -> bool:
@@ -171,10 +150,9 @@ def month_checks(session: Session, contract_id: int, year: int) -> list[MonthChe
     return checks_of(year, days, monthly_billed(session, contract_id, year))
 
 
-def monthly_billed(session: Session, contract_id: int, year: int) -> dict[date, BandWh]:
+def monthly_billed(session: Session, contract_id: int, year: int) -> dict[date, Bands[int]]:
     """Return a year's monthly band totals from the meter readings, in Wh, by month."""
-    return {row.month: BandWh(row.f1_kwh * WH_PER_KWH, row.f2_kwh * WH_PER_KWH,
-                              row.f3_kwh * WH_PER_KWH)
+    return {row.month: row.bands.scaled(WH_PER_KWH)
             for row in session.scalars(select(MonthlyConsumption).where(
                 MonthlyConsumption.contract_id == contract_id,
                 MonthlyConsumption.month >= date(year, 1, 1),
@@ -182,7 +160,7 @@ def monthly_billed(session: Session, contract_id: int, year: int) -> dict[date, 
 
 
 def checks_of(year: int, days: dict[date, tuple[int, ...]],
-              billed: dict[date, BandWh]) -> list[MonthCheck]:
+              billed: dict[date, Bands[int]]) -> list[MonthCheck]:
     """Compare a year's days of curve, already loaded, with its monthly band totals."""
     checks = []
     for month_number in range(1, 13):
@@ -191,7 +169,7 @@ def checks_of(year: int, days: dict[date, tuple[int, ...]],
         in_month = [(d, v) for d, v in days.items() if month <= d < following]
         if not in_month and month not in billed:
             continue
-        curve = sum((day_bands(d, v) for d, v in in_month), BandWh())
+        curve = Bands.sum_of(day_bands(d, v) for d, v in in_month)
         checks.append(MonthCheck(month, curve, billed.get(month), len(in_month),
                                  (following - month).days))
     return checks

@@ -21,7 +21,7 @@ bolletta web, Mario Rossi among them for his home.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -30,7 +30,7 @@ from itertools import pairwise
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from .bands import Band, band_hours
+from .bands import Band, Bands, band_hours
 from .billing import (
     PRICE_STEP,
     BillingPeriod,
@@ -90,14 +90,12 @@ class SeedInvoice:
     due_date: date
     total: Decimal
     reading_date: date  # the first day after the period
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
 
     @property
     def kwh(self) -> int:
         """Return the consumption: F1 + F2 + F3."""
-        return self.f1 + self.f2 + self.f3
+        return self.bands.total
 
     @property
     def period_end(self) -> date:
@@ -108,17 +106,17 @@ class SeedInvoice:
 # Mario Rossi's home, invoices issued in 2023: the real rows of the announcement.
 SEED_INVOICES: tuple[SeedInvoice, ...] = (
     SeedInvoice(1636, date(2023, 1, 26), date(2023, 3, 15), Decimal("213.09"),
-                date(2022, 12, 1), 212, 100, 235),
+                date(2022, 12, 1), Bands(212, 100, 235)),
     SeedInvoice(6558, date(2023, 3, 24), date(2023, 5, 15), Decimal("334.94"),
-                date(2023, 2, 1), 493, 308, 589),
+                date(2023, 2, 1), Bands(493, 308, 589)),
     SeedInvoice(11606, date(2023, 5, 30), date(2023, 7, 18), Decimal("261.41"),
-                date(2023, 4, 1), 389, 202, 496),
+                date(2023, 4, 1), Bands(389, 202, 496)),
     SeedInvoice(16449, date(2023, 7, 20), date(2023, 9, 15), Decimal("175.75"),
-                date(2023, 6, 1), 359, 173, 271),
+                date(2023, 6, 1), Bands(359, 173, 271)),
     SeedInvoice(21319, date(2023, 9, 26), date(2023, 11, 6), Decimal("164.27"),
-                date(2023, 8, 1), 331, 178, 238),
+                date(2023, 8, 1), Bands(331, 178, 238)),
     SeedInvoice(26153, date(2023, 11, 24), date(2023, 12, 27), Decimal("146.62"),
-                date(2023, 10, 1), 285, 153, 243),
+                date(2023, 10, 1), Bands(285, 153, 243)),
 )
 
 # Invoice numbers restart each year and run at about 2,400 bills a month (80 a day). In 2023
@@ -554,35 +552,28 @@ class _Usage:
         expected = p.yearly_kwh * p.monthly_weights[month.month - 1] / sum(p.monthly_weights)
         noise = self.rng.uniform(0.88, 1.12)
         kwh = max(4, round(expected * self.year_factors[month.year] * noise))
-        f1, f2, f3 = apportion(kwh, _band_weights(month, p.intensity))
-        return MonthUse(month, f1, f2, f3)
+        return MonthUse(month, Bands(*apportion(kwh, _band_weights(month, p.intensity))))
 
 
 def _split_seed(seed: SeedInvoice, months: Sequence[date],
                 profile: Profile) -> tuple[MonthUse, ...]:
     """Spread a seed invoice's band totals over its months by season and band hours."""
     per_band = []
-    for band, total in zip(Band, (seed.f1, seed.f2, seed.f3), strict=True):
+    for band, total in seed.bands.items():
         weights = [profile.monthly_weights[m.month - 1] * band_hours(m)[band] for m in months]
         per_band.append(apportion(total, weights))
-    return tuple(MonthUse(m, *(parts[i] for parts in per_band)) for i, m in enumerate(months))
+    return tuple(MonthUse(m, Bands(*(parts[i] for parts in per_band)))
+                 for i, m in enumerate(months))
 
 
 def _estimate(truth: Sequence[MonthUse], rng: random.Random) -> tuple[MonthUse, ...]:
     """Return an estimate that falls short of the true consumption, split like it."""
     factor = rng.uniform(*ESTIMATE_SHORTFALL)
     per_band = []
-    for band in ("f1", "f2", "f3"):
-        actual = [getattr(m, band) for m in truth]
+    for actual in zip(*(m.bands for m in truth), strict=True):   # one band, month by month
         per_band.append(apportion(round(sum(actual) * factor), [float(a) for a in actual]))
-    return tuple(MonthUse(m.month, *(parts[i] for parts in per_band))
+    return tuple(MonthUse(m.month, Bands(*(parts[i] for parts in per_band)))
                  for i, m in enumerate(truth))
-
-
-def _band_sums(months: Iterable[MonthUse]) -> tuple[int, int, int]:
-    """Return the F1, F2, F3 totals of some months."""
-    months = list(months)
-    return (sum(m.f1 for m in months), sum(m.f2 for m in months), sum(m.f3 for m in months))
 
 
 # --- billing periods -----------------------------------------------------------------------
@@ -665,8 +656,8 @@ Row = dict[str, object]
 class _Registers:
     """The meter's cumulative band registers: as they really are, and as last billed."""
 
-    true: list[int]
-    billed: list[int]
+    true: Bands[int]
+    billed: Bands[int]
     estimated: tuple[_Period, Tariff] | None = None  # the last bill that used an estimate
 
 
@@ -705,7 +696,7 @@ def _bill(contract_id: int, spec: ContractSpec, terms: SupplyTerms, period: _Per
         lines, number = cost_lines_for_total(billing, period.seed.total), period.seed.number
     else:
         lines, number = cost_lines(billing), _number_base(period.issue_date) + slot
-    f1, f2, f3 = _band_sums(billed)
+    f1, f2, f3 = billing.bands
     invoice = {
         "contract_id": contract_id, "fiscal_year": period.issue_date.year, "number": number,
         "issue_date": period.issue_date, "due_date": period.due_date,
@@ -717,17 +708,17 @@ def _bill(contract_id: int, spec: ContractSpec, terms: SupplyTerms, period: _Per
     return _Bill(invoice, _line_rows(lines))
 
 
-def _recalculation(registers: _Registers, truth: tuple[int, int, int]) -> Recalculation | None:
+def _recalculation(registers: _Registers, truth: Bands[int]) -> Recalculation | None:
     """Return the conguaglio of the last estimate, once an actual reading replaces it."""
     if registers.estimated is None:
         return None
-    before = [t - now for t, now in zip(registers.true, truth, strict=True)]
-    d1, d2, d3 = (b - billed for b, billed in zip(before, registers.billed, strict=True))
+    # Registers as they really were before this period, minus as they were billed.
+    difference = registers.true - truth - registers.billed
     period, tariff = registers.estimated
-    return Recalculation(period.months[0], period.end, d1, d2, d3, tariff)
+    return Recalculation(period.months[0], period.end, difference, tariff)
 
 
-def _reading_row(contract_id: int, read_on: date, registers: Sequence[int],
+def _reading_row(contract_id: int, read_on: date, registers: Bands[int],
                  reading: ReadingType) -> Row:
     """Return a meter reading row."""
     f1, f2, f3 = registers
@@ -745,8 +736,8 @@ def _history(contract: Contract, spec: ContractSpec, customer: CustomerSpec, slo
     usage = _Usage(PROFILES[spec.profile], use_rng)
     terms = SupplyTerms(spec.customer_type, spec.structure, Decimal(spec.power_kw),
                         customer.member_since is not None)
-    start = [use_rng.randint(8_000, 40_000) for _ in Band]
-    registers = _Registers(list(start), list(start))
+    start = Bands(*(use_rng.randint(8_000, 40_000) for _ in Band))
+    registers = _Registers(start, start)
     history = _History()
     if periods:
         history.readings.append(
@@ -756,25 +747,24 @@ def _history(contract: Contract, spec: ContractSpec, customer: CustomerSpec, slo
     for period, reading in zip(periods, types, strict=True):
         truth = (_split_seed(period.seed, period.months, usage.profile) if period.seed
                  else tuple(usage.month(m) for m in period.months))
-        sums = _band_sums(truth)
-        registers.true = [r + s for r, s in zip(registers.true, sums, strict=True)]
+        sums = Bands.sum_of(m.bands for m in truth)
+        registers.true += sums
         if reading is ReadingType.ESTIMATED:
             billed, recalculation = _estimate(truth, use_rng), None
-            registers.billed = [r + s for r, s in zip(registers.billed, _band_sums(billed),
-                                                      strict=True)]
+            registers.billed += Bands.sum_of(m.bands for m in billed)
             registers.estimated = (period, _tariff(spec, period.months))
         else:
             # The actual reading replaces the estimate: the difference is billed as ricalcolo.
             billed, recalculation = truth, _recalculation(registers, sums)
-            registers.billed, registers.estimated = list(registers.true), None
+            registers.billed, registers.estimated = registers.true, None
         # Each bill charges the canone instalments fallen due since the previous bill's due date.
         rai = rai_instalments(rai_from, period.due_date)
         rai_from = max(rai_from, period.due_date)
         history.bills.append(_bill(contract.id, spec, terms, period, billed, reading,
                                    recalculation, rai, slot))
         history.months.extend(
-            {"contract_id": contract.id, "month": m.month, "f1_kwh": m.f1, "f2_kwh": m.f2,
-             "f3_kwh": m.f3, "reading_type": reading}
+            {"contract_id": contract.id, "month": m.month, "f1_kwh": m.bands.f1,
+             "f2_kwh": m.bands.f2, "f3_kwh": m.bands.f3, "reading_type": reading}
             for m in billed)
         history.readings.append(_reading_row(contract.id, period.end + timedelta(days=1),
                                              registers.billed, reading))

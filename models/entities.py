@@ -16,8 +16,10 @@ from sqlalchemy import (
     func,
     true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .bands import Bands
 from .enums import (
     BillGeneration,
     ContractStatus,
@@ -210,6 +212,17 @@ class MonthlyConsumption(Base):
     f3_kwh: Mapped[int]
     reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
 
+    @property
+    def bands(self) -> Bands[int]:
+        """Return the month's kWh by band."""
+        return Bands(self.f1_kwh, self.f2_kwh, self.f3_kwh)
+
+    @hybrid_property
+    def kwh(self) -> int:
+        """Return the month's consumption; in a query, the same F1 + F2 + F3 in SQL."""
+        # On the class the columns add up to an SQL expression: one sum for both.
+        return Bands(self.f1_kwh, self.f2_kwh, self.f3_kwh).total
+
 
 class MeterReading(Base):
     """The meter's cumulative band registers on a reading date."""
@@ -224,6 +237,11 @@ class MeterReading(Base):
     f2: Mapped[int]
     f3: Mapped[int]
     reading_type: Mapped[ReadingType] = mapped_column(_enum(ReadingType))
+
+    @property
+    def bands(self) -> Bands[int]:
+        """Return the registers by band, in kWh since the meter was installed."""
+        return Bands(self.f1, self.f2, self.f3)
 
 
 class Invoice(Base):
@@ -261,9 +279,14 @@ class Invoice(Base):
     )
 
     @property
+    def bands(self) -> Bands[int]:
+        """Return the billed kWh by band."""
+        return Bands(self.f1_kwh, self.f2_kwh, self.f3_kwh)
+
+    @property
     def kwh(self) -> int:
         """Return the total consumption; always F1 + F2 + F3."""
-        return self.f1_kwh + self.f2_kwh + self.f3_kwh
+        return self.bands.total
 
 
 class InvoiceLine(Base):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
+from .bands import Bands
 from .entities import (
     Account,
     BillDeliveryChange,
@@ -30,9 +31,7 @@ class MonthRow:
     """One month's band totals."""
 
     month: date
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
     reading_type: str
 
 
@@ -50,14 +49,12 @@ class InvoiceRow:
     period_start: date
     period_end: date
     reading_type: str
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
 
     @property
     def kwh(self) -> int:
         """Return the total consumption; always F1 + F2 + F3."""
-        return self.f1 + self.f2 + self.f3
+        return self.bands.total
 
 
 def account_by_login(session: Session, login: str) -> Account | None:
@@ -122,7 +119,7 @@ def monthly_consumption(session: Session, contract_id: int, year: int) -> list[M
                MonthlyConsumption.month < date(year + 1, 1, 1))
         .order_by(MonthlyConsumption.month)
     )
-    return [MonthRow(m, f1, f2, f3, str(t)) for m, f1, f2, f3, t in rows]
+    return [MonthRow(m, Bands(f1, f2, f3), str(t)) for m, f1, f2, f3, t in rows]
 
 
 def invoices_issued_in(session: Session, contract_id: int, year: int) -> list[InvoiceRow]:
@@ -137,7 +134,7 @@ def invoices_issued_in(session: Session, contract_id: int, year: int) -> list[In
                Invoice.issue_date < date(year + 1, 1, 1))
         .order_by(Invoice.issue_date, Invoice.number)
     )
-    return [InvoiceRow(*row[:9], str(row[9]), *row[10:]) for row in rows]
+    return [InvoiceRow(*row[:9], str(row[9]), Bands(*row[10:])) for row in rows]
 
 
 def billed_invoices(session: Session, contract_ids: Sequence[int]) -> list[BilledInvoice]:
@@ -218,14 +215,12 @@ class Adjustment:
     issue_date: date
     estimated_from: date | None   # the estimated periods it corrects, None if not found
     estimated_to: date | None
-    f1: int | None                # actual minus estimated kWh; None without the readings
-    f2: int | None
-    f3: int | None
+    bands: Bands[int] | None      # actual minus estimated kWh; None without the readings
 
     @property
     def kwh(self) -> int | None:
         """Return the recalculated kWh in all, negative when the estimate was too high."""
-        return None if self.f1 is None else self.f1 + self.f2 + self.f3
+        return None if self.bands is None else self.bands.total
 
 
 def adjustments_issued_in(session: Session, contract_id: int, year: int) -> list[Adjustment]:
@@ -244,19 +239,17 @@ def adjustments_issued_in(session: Session, contract_id: int, year: int) -> list
     if not bills:
         return []
     days = {b.period_start for b in bills} | {b.reading_date for b in bills}
-    registers = {r.read_on: (r.f1, r.f2, r.f3) for r in session.scalars(
+    registers = {r.read_on: r.bands for r in session.scalars(
         select(MeterReading).where(MeterReading.contract_id == contract_id,
                                    MeterReading.read_on.in_(days)))}
     found = []
     for bill in bills:
         start, end = registers.get(bill.period_start), registers.get(bill.reading_date)
-        if start and end:
-            moved = [b - a for a, b in zip(start, end, strict=True)]
-            bands = (moved[0] - bill.f1_kwh, moved[1] - bill.f2_kwh, moved[2] - bill.f3_kwh)
-        else:
-            bands = (None, None, None)
+        billed = Bands(bill.f1_kwh, bill.f2_kwh, bill.f3_kwh)
+        # The registers moved by the period's own kWh plus the recalculated ones.
+        bands = end - start - billed if start is not None and end is not None else None
         first, last = _estimated_span(session, contract_id, bill.period_start)
-        found.append(Adjustment(bill.number, bill.issue_date, first, last, *bands))
+        found.append(Adjustment(bill.number, bill.issue_date, first, last, bands))
     return found
 
 

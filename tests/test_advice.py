@@ -12,7 +12,6 @@ from sqlalchemy import select
 from models import Contract, Customer
 from models.advice import (
     MIN_PEERS,
-    BandKwh,
     Prices,
     consent_since,
     energy_cost,
@@ -22,6 +21,7 @@ from models.advice import (
     similar_homes,
     year_use,
 )
+from models.bands import Bands
 from models.enums import TariffStructure
 
 MONO, BI, MULTI = TariffStructure.MONO, TariffStructure.BI, TariffStructure.MULTI
@@ -55,19 +55,19 @@ def test_consent_is_given_once_and_revoked_at_once(demo_session):
 
 
 def test_the_three_structures_priced_by_hand():
-    use = BandKwh(D(1000), D(500), D(1500))
+    use = Bands(D(1000), D(500), D(1500))
     assert energy_cost(use, PRICES) == {
         MONO: D("600.00"), BI: D("600.00"), MULTI: D("600.00")}
-    evening = BandKwh(D(500), D(1000), D(1500))
+    evening = Bands(D(500), D(1000), D(1500))
     assert energy_cost(evening, PRICES) == {
         MONO: D("600.00"), BI: D("585.00"), MULTI: D("585.00")}
 
 
 def test_shifting_keeps_the_kwh_and_follows_the_current_split():
-    use = BandKwh(D(1000), D(500), D(1500))
+    use = Bands(D(1000), D(500), D(1500))
     shifted = shift_from_f1(use, D("0.2"))
-    assert shifted == BandKwh(D(800), D(550), D(1650))
-    assert shift_from_f1(BandKwh(D(100), D(0), D(0)), D(1)) == BandKwh(D(0), D(50), D(50))
+    assert shifted == Bands(D(800), D(550), D(1650))
+    assert shift_from_f1(Bands(D(100), D(0), D(0)), D(1)) == Bands(D(0), D(50), D(50))
     with pytest.raises(ValueError):
         shift_from_f1(use, D("1.5"))
 
@@ -75,7 +75,7 @@ def test_shifting_keeps_the_kwh_and_follows_the_current_split():
 @given(kwh, kwh, kwh, share)
 @example(D(997), D(119), D(53), D("0.10"))   # the division's last digit once made 1169.0…01
 def test_shifting_never_changes_the_total_nor_the_monoraria(f1, f2, f3, moved):
-    use = BandKwh(f1, f2, f3)
+    use = Bands(f1, f2, f3)
     shifted = shift_from_f1(use, moved)
     assert shifted.total == use.total
     assert min(shifted.f1, shifted.f2, shifted.f3) >= 0
@@ -84,7 +84,7 @@ def test_shifting_never_changes_the_total_nor_the_monoraria(f1, f2, f3, moved):
 
 @given(kwh, kwh, kwh, share)
 def test_with_f1_dearest_moving_load_off_peak_never_costs_more(f1, f2, f3, moved):
-    use = BandKwh(f1, f2, f3)
+    use = Bands(f1, f2, f3)
     before, after = energy_cost(use, PRICES), energy_cost(shift_from_f1(use, moved), PRICES)
     assert after[BI] <= before[BI] and after[MULTI] <= before[MULTI]
 
@@ -92,7 +92,7 @@ def test_with_f1_dearest_moving_load_off_peak_never_costs_more(f1, f2, f3, moved
 @given(kwh, kwh, kwh, price, price, price)
 def test_cost_is_linear_in_consumption(f1, f2, f3, p1, p2, p3):
     prices = Prices(p1, p1, p2, p1, p2, p3)
-    use, double = BandKwh(f1, f2, f3), BandKwh(2 * f1, 2 * f2, 2 * f3)
+    use, double = Bands(f1, f2, f3), Bands(f1, f2, f3).scaled(D(2))
     for structure, cost in energy_cost(use, prices).items():
         assert abs(energy_cost(double, prices)[structure] - 2 * cost) <= D("0.01")
 

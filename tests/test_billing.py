@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.bands import Bands
 from models.billing import (
     BillingPeriod,
     CostLine,
@@ -59,7 +60,7 @@ def terms(customer_type=RESIDENT, structure=MULTI, power="3", member=True) -> Su
 
 def months(*spec: tuple[int, int, int, int, int]) -> tuple[MonthUse, ...]:
     """Return month uses from (year, month, f1, f2, f3)."""
-    return tuple(MonthUse(date(y, m, 1), f1, f2, f3) for y, m, f1, f2, f3 in spec)
+    return tuple(MonthUse(date(y, m, 1), Bands(f1, f2, f3)) for y, m, f1, f2, f3 in spec)
 
 
 def period(use=None, generation=OLD, supply=None, recalculation=None,
@@ -241,10 +242,9 @@ def test_system_charges_suspended_q4_2021_to_q1_2023(month, applies):
 @pytest.mark.parametrize("seed", SEED_INVOICES, ids=lambda s: str(s.number))
 def test_seed_periods_carry_oneri_only_from_april_2023(seed):
     end = seed.period_end
-    use = months((end.year if end.month > 1 else end.year - 1, (end.month - 2) % 12 + 1,
-                  seed.f1 // 2, seed.f2 // 2, seed.f3 // 2),
-                 (end.year, end.month, seed.f1 - seed.f1 // 2, seed.f2 - seed.f2 // 2,
-                  seed.f3 - seed.f3 // 2))
+    half = seed.bands.map(lambda kwh: kwh // 2)
+    use = months((end.year if end.month > 1 else end.year - 1, (end.month - 2) % 12 + 1, *half),
+                 (end.year, end.month, *(seed.bands - half)))
     lines = cost_lines(period(use))
     charged = [line for line in lines if line.group is CostGroup.SYSTEM_CHARGES]
     if end < date(2023, 4, 1):
@@ -275,11 +275,11 @@ def test_members_get_the_hydro_discount_others_do_not():
     ],
 )
 def test_billed_bands_follow_the_tariff_structure(structure, bands):
-    assert billed_bands(structure, 10, 20, 30) == bands
+    assert billed_bands(structure, Bands(10, 20, 30)) == bands
     lines = cost_lines(period(supply=terms(structure=structure)))
     energy = by_description(lines, "Energia")
     assert [line.quantity for line in energy] == [
-        kwh for _, kwh in billed_bands(structure, 350, 170, 290)]
+        kwh for _, kwh in billed_bands(structure, Bands(350, 170, 290))]
 
 
 # --- the two generations -------------------------------------------------------------------
@@ -326,7 +326,7 @@ def test_both_generations_bill_the_same_money():
 
 def recalculation(f1=40, f2=20, f3=35) -> Recalculation:
     """Return the conguaglio of an estimate of December 2023 – January 2024."""
-    return Recalculation(date(2023, 12, 1), date(2024, 1, 31), f1, f2, f3, TARIFF)
+    return Recalculation(date(2023, 12, 1), date(2024, 1, 31), Bands(f1, f2, f3), TARIFF)
 
 
 def test_recalculation_lines_bill_the_difference_and_its_excise():
@@ -364,7 +364,7 @@ def billing_periods(draw) -> BillingPeriod:
     month = first.replace(day=1)
     for _ in range(count):
         # Up to 1,600 kWh a band a month: a fitted bill stays exact to the cent (see billing).
-        use.append(MonthUse(month, *(draw(st.integers(0, 1600)) for _ in range(3))))
+        use.append(MonthUse(month, Bands(*(draw(st.integers(0, 1600)) for _ in range(3)))))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     supply = SupplyTerms(draw(st.sampled_from(CustomerType)),
                          draw(st.sampled_from(TariffStructure)),
@@ -379,7 +379,7 @@ def billing_periods(draw) -> BillingPeriod:
     recalc = None
     if draw(st.booleans()):
         recalc = Recalculation(date(2023, 1, 1), date(2023, 2, 28),
-                               *(draw(st.integers(-800, 800)) for _ in range(3)), tariff)
+                               Bands(*(draw(st.integers(-800, 800)) for _ in range(3))), tariff)
     return BillingPeriod(supply, tuple(use), tariff, draw(st.sampled_from(BillGeneration)),
                          recalc)
 
@@ -427,9 +427,8 @@ def seed_period(seed, generation=OLD) -> BillingPeriod:
     """Return a billing period with a seed invoice's bands spread over its two months."""
     end = seed.period_end
     first = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
-    use = (MonthUse(first, seed.f1 // 2, seed.f2 // 2, seed.f3 // 2),
-           MonthUse(end.replace(day=1), seed.f1 - seed.f1 // 2, seed.f2 - seed.f2 // 2,
-                    seed.f3 - seed.f3 // 2))
+    half = seed.bands.map(lambda kwh: kwh // 2)
+    use = (MonthUse(first, half), MonthUse(end.replace(day=1), seed.bands - half))
     return BillingPeriod(terms(), use, TARIFF, generation)
 
 

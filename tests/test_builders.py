@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from dashboard import figures, tables
+from models.bands import Bands
 from models.queries import InvoiceRow, MonthRow
 
 SEED = [  # number, issue, due, total, reading date, F1, F2, F3 (from shared/seed)
@@ -15,11 +16,11 @@ def invoice_row(number, issue, due, total, reading, f1, f2, f3, row_id=1) -> Inv
     start = date(reading.year - (reading.month <= 2), (reading.month - 3) % 12 + 1, 1)
     end = date.fromordinal(reading.toordinal() - 1)
     return InvoiceRow(row_id, number, issue.year, issue, due, Decimal(total), reading, start, end,
-                      "effettiva", f1, f2, f3)
+                      "effettiva", Bands(f1, f2, f3))
 
 
 def months(year=2023):
-    return [MonthRow(date(year, m, 1), 100 + m, 50 + m, 120 + m, "effettiva")
+    return [MonthRow(date(year, m, 1), Bands(100 + m, 50 + m, 120 + m), "effettiva")
             for m in (1, 2, 3, 5)]
 
 
@@ -30,7 +31,7 @@ def test_month_chart_stacks_three_bands_that_sum_to_the_totals():
     assert [t["name"] for t in traces] == ["F1", "F2", "F3"]
     assert figure["layout"]["barmode"] == "stack"
     totals = tables.band_totals(rows)
-    for trace, band_total in zip(traces, (totals.f1, totals.f2, totals.f3), strict=True):
+    for trace, band_total in zip(traces, totals, strict=True):
         assert sum(v for v in trace["y"] if v is not None) == band_total
     assert len(traces[0]["x"]) == 12 and traces[0]["x"][0] == "gen"
 
@@ -90,9 +91,10 @@ def test_sorting_by_a_column_either_way():
 
 
 def test_band_totals_and_shares():
-    totals = tables.BandTotals(212, 100, 235)
-    assert totals.total == 547
-    assert (totals.share("F1"), totals.share("F2"), totals.share("F3")) == ("39%", "18%", "43%")
+    totals = tables.band_totals(months())
+    assert totals == Bands(411, 211, 491) and totals.total == 1113
+    seed = Bands(212, 100, 235)
+    assert [tables.band_share(seed, band) for band in ("F1", "F2", "F3")] == ["39%", "18%", "43%"]
 
 
 def test_table_data_for_the_browser_is_small_and_in_order():

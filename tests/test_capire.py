@@ -17,6 +17,7 @@ from dashboard.documents.source import build_invoice_document
 from dashboard.explain import Explanation, explain
 from dashboard.pages.capire import explanation_for
 from models import Contract, Customer, Invoice, db
+from models.bands import Bands
 from models.billing import MonthUse, SupplyTerms
 from models.enums import BillGeneration, CostGroup, CustomerType, TariffStructure
 from models.queries import InvoiceRow
@@ -194,7 +195,7 @@ def test_a_bill_whose_lines_do_not_add_up_is_refused(demo_session):
 def test_without_the_months_the_exemption_is_told_from_the_bill(demo_session):
     document = build_invoice_document(demo_session, numbered(demo_session, 1636))
     terms = SupplyTerms(CustomerType.RESIDENT, TariffStructure.MULTI, Decimal(3), True)
-    steps = explain(document, terms, (MonthUse(document.period_start, 1, 0, 0),)).steps
+    steps = explain(document, terms, (MonthUse(document.period_start, Bands(1, 0, 0)),)).steps
     taxes = next(step for step in steps if step.title.endswith("Imposte e IVA"))
     assert len(taxes.tables) == 1   # months that do not add up to the bill explain nothing
     assert "193 kWh sono esenti" in taxes.paragraphs[1]
@@ -206,7 +207,7 @@ def test_the_invoice_table_links_each_invoice_number_to_its_walk():
     def row(invoice_id: int, number: int, kwh: int) -> InvoiceRow:
         return InvoiceRow(invoice_id, number, 2023, date(2023, 1, 26), date(2023, 3, 15),
                           Decimal("213.09"), date(2022, 12, 1), date(2022, 10, 1),
-                          date(2022, 11, 30), "effettiva", kwh, 0, 0)
+                          date(2022, 11, 30), "effettiva", Bands(kwh, 0, 0))
 
     data = tables.invoice_table_data(tables.invoice_rows([row(42, 1636, 547), row(7, 6558, 1390)]),
                                      ("kwh", True))

@@ -20,6 +20,7 @@ from dashboard import compare
 from dashboard import curve_tables as ct
 from dashboard.pages.consumi import parse_selection, selection_search
 from models import Contract, Invoice, InvoiceLine, db
+from models.bands import Bands
 from models.enums import CostGroup, CostSide
 from models.queries import Adjustment, InvoiceRow, MonthRow, adjustments_issued_in
 from tests.helpers import outputs, post_callback
@@ -28,13 +29,13 @@ from tests.test_drilldown import detail
 
 
 def month_rows(year: int, months=range(1, 13), base: int = 100) -> list[MonthRow]:
-    return [MonthRow(date(year, m, 1), base + m, 50, 40, "effettiva") for m in months]
+    return [MonthRow(date(year, m, 1), Bands(base + m, 50, 40), "effettiva") for m in months]
 
 
 def invoice(start: date, end: date, f1: int, f2: int, f3: int,
             reading: str = "effettiva") -> InvoiceRow:
     return InvoiceRow(1, 1, end.year, end, end, Decimal("10.00"), end, start, end, reading,
-                      f1, f2, f3)
+                      Bands(f1, f2, f3))
 
 
 # --- pure builders --------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def test_reading_type_shows_in_period_and_month_tables_and_charts():
     periods = [invoice(date(2023, 2, 1), date(2023, 3, 31), 1, 2, 3, "autolettura")]
     table = ct.period_table(2023, periods)
     assert table["columns"][-1][0] == "Lettura" and table["rows"][0][-1] == "autolettura"
-    months = [MonthRow(date(2023, 1, 1), 1, 2, 3, "stimata")]
+    months = [MonthRow(date(2023, 1, 1), Bands(1, 2, 3), "stimata")]
     assert ct.year_table(2023, months, {})["rows"][0][-1] == "stimata"
     chart = figures.consumption_by_month(months, 2023)
     assert chart["data"][0]["marker"]["pattern"]["shape"][0] == "/"
@@ -120,14 +121,13 @@ def test_reading_type_shows_in_period_and_month_tables_and_charts():
 
 def test_adjustment_text_says_the_kwh_by_band_and_that_no_chart_holds_them():
     text = compare.adjustment_text(Adjustment(11601, date(2024, 5, 25), date(2023, 12, 1),
-                                              date(2024, 1, 31), 110, 58, 127))
+                                              date(2024, 1, 31), Bands(110, 58, 127)))
     assert "La fattura n. 11601 del 25/05/2024 è un conguaglio" in text
     assert "dal 01/12/2023 al 31/01/2024" in text
     assert "+295 kWh (F1 +110, F2 +58, F3 +127)" in text and "nessun grafico" in text
-    lower = compare.adjustment_text(Adjustment(7, date(2024, 5, 25), None, None, -40, 0, -2))
+    lower = compare.adjustment_text(Adjustment(7, date(2024, 5, 25), None, None, Bands(-40, 0, -2)))
     assert "-42 kWh (F1 -40, F2 0, F3 -2)" in lower
-    unknown = compare.adjustment_text(Adjustment(7, date(2024, 5, 25), None, None, None,
-                                                 None, None))
+    unknown = compare.adjustment_text(Adjustment(7, date(2024, 5, 25), None, None, None))
     assert "«Ricalcoli»" in unknown
 
 
@@ -168,7 +168,7 @@ def test_conguaglio_kwh_come_from_the_registers_and_match_the_bills_ricalcolo(ap
                    InvoiceLine.group == CostGroup.RECALCULATIONS,
                    InvoiceLine.side == CostSide.NETWORK))
         assert found[0].kwh == recalculated == 295
-        assert (found[0].f1, found[0].f2, found[0].f3) == (110, 58, 127)
+        assert found[0].bands == Bands(110, 58, 127)
         assert adjustments_issued_in(db.session, home, 2023) == []
 
 
@@ -277,9 +277,9 @@ def test_switching_to_the_new_views_writes_them_into_the_url(member, home):
 def test_a_hatched_bar_is_explained_in_the_legend():
     from dashboard import figures
 
-    months = [MonthRow(date(2023, 1, 1), 1, 2, 3, "stimata"),
-              MonthRow(date(2023, 2, 1), 1, 2, 3, "autolettura"),
-              MonthRow(date(2023, 3, 1), 1, 2, 3, "effettiva")]
+    months = [MonthRow(date(2023, 1, 1), Bands(1, 2, 3), "stimata"),
+              MonthRow(date(2023, 2, 1), Bands(1, 2, 3), "autolettura"),
+              MonthRow(date(2023, 3, 1), Bands(1, 2, 3), "effettiva")]
     names = [t["name"] for t in figures.consumption_by_month(months, 2023)["data"]]
     assert names == ["F1", "F2", "F3", "F1", "F2", "F3", "Lettura stimata", "Autolettura"]
     shown = [t for t in figures.consumption_by_month(months, 2023)["data"]

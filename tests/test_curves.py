@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from models import Contract, Customer, QuarterHourDay, db
-from models.bands import Band
+from models.bands import Band, Bands
 from models.curves import (
-    BandWh,
     day_bands,
     days_of,
     local_label,
@@ -78,7 +77,7 @@ def test_marios_2023_curve_matches_every_monthly_band_total(demo_session):
     home = contract_of(demo_session, "100234")
     checks = month_checks(demo_session, home.id, 2023)
     assert [c.month.month for c in checks] == list(range(1, 13))
-    assert all(c.complete and c.difference == BandWh() for c in checks)
+    assert all(c.complete and c.difference == Bands(0, 0, 0) for c in checks)
     assert sum(c.curve.total for c in checks) == 5_145_000  # 5.145 kWh, as the months say
 
 
@@ -92,7 +91,7 @@ def test_the_neighbour_has_curves_too_and_shapes_look_like_a_home(demo_session):
     evening = [wh for values in days.values() for wh in values[76:84]]  # 19:00–21:00
     assert sum(evening) > 1.5 * sum(night)
     assert min(power) > 0 and max(power) <= 3.4
-    assert all(c.difference == BandWh() for c in month_checks(demo_session, home.id, 2024))
+    assert all(c.difference == Bands(0, 0, 0) for c in month_checks(demo_session, home.id, 2024))
 
 
 # --- the importer -------------------------------------------------------------------------

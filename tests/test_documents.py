@@ -30,6 +30,7 @@ from dashboard.documents.data import (
 )
 from dashboard.documents.source import build_invoice_document
 from models import Invoice
+from models.bands import Bands
 from models.enums import BillGeneration, CostGroup, CostSide, Market, ReadingType
 
 G, S = CostGroup, CostSide
@@ -88,9 +89,7 @@ def seed_first_invoice() -> InvoiceDocument:
         holder=HOLDER,
         supply=SUPPLY,
         payment_method_label="Addebito SEPA su IBAN IT** **** **** 4821",
-        f1_kwh=212,
-        f2_kwh=100,
-        f3_kwh=235,
+        bands=Bands(212, 100, 235),
         annual_kwh=5552,
         total=Decimal("213.09"),
         lines=(
@@ -124,11 +123,11 @@ def seed_first_invoice() -> InvoiceDocument:
                         "Pagata il 17/10/2022"),
         ),
         history=(
-            HistoryBar("dic 2021–gen 2022", 480, 300, 560),
-            HistoryBar("feb–mar 2022", 410, 250, 470),
-            HistoryBar("apr–mag 2022", 370, 190, 480),
-            HistoryBar("giu–lug 2022", 340, 170, 260),
-            HistoryBar("ago–set 2022", 320, 175, 230),
+            HistoryBar("dic 2021–gen 2022", Bands(480, 300, 560)),
+            HistoryBar("feb–mar 2022", Bands(410, 250, 470)),
+            HistoryBar("apr–mag 2022", Bands(370, 190, 480)),
+            HistoryBar("giu–lug 2022", Bands(340, 170, 260)),
+            HistoryBar("ago–set 2022", Bands(320, 175, 230)),
         ),
     )
 
@@ -152,9 +151,7 @@ def estimated_2025_invoice() -> InvoiceDocument:
             offer_sheet_url=OFFER_URL, distributor="SECAB Società Cooperativa – distribuzione",
             fault_phone="800 912 125"),
         payment_method_label="Avviso di pagamento (PagoPA o sportello)",
-        f1_kwh=180,
-        f2_kwh=95,
-        f3_kwh=210,
+        bands=Bands(180, 95, 210),
         annual_kwh=3190,
         total=Decimal("147.82"),
         lines=(
@@ -182,12 +179,12 @@ def estimated_2025_invoice() -> InvoiceDocument:
             BandReading("F3", 15532, 15742, 210),
         ),
         history=(
-            HistoryBar("set–ott 2024", 300, 160, 250),
-            HistoryBar("nov–dic 2024", 420, 260, 510),
-            HistoryBar("gen–feb 2025", 470, 300, 590),
-            HistoryBar("mar–apr 2025", 380, 210, 470),
-            HistoryBar("mag–giu 2025", 250, 130, 240),
-            HistoryBar("lug–ago 2025", 180, 95, 210),    # this period: printed once
+            HistoryBar("set–ott 2024", Bands(300, 160, 250)),
+            HistoryBar("nov–dic 2024", Bands(420, 260, 510)),
+            HistoryBar("gen–feb 2025", Bands(470, 300, 590)),
+            HistoryBar("mar–apr 2025", Bands(380, 210, 470)),
+            HistoryBar("mag–giu 2025", Bands(250, 130, 240)),
+            HistoryBar("lug–ago 2025", Bands(180, 95, 210)),    # this period: printed once
         ),
     )
 
@@ -207,9 +204,7 @@ def adjustment_invoice() -> InvoiceDocument:
         holder=HOLDER,
         supply=SUPPLY,
         payment_method_label="Addebito SEPA su IBAN IT** **** **** 4821",
-        f1_kwh=300,
-        f2_kwh=160,
-        f3_kwh=250,
+        bands=Bands(300, 160, 250),
         annual_kwh=5301,
         total=Decimal("188.75"),
         lines=(

@@ -15,7 +15,8 @@ from dashboard import curve_figures as cf
 from dashboard import curve_tables as ct
 from dashboard.formatting import wh_as_kwh
 from dashboard.pages.consumi import parse_selection
-from models.curves import BandWh, MonthCheck, day_bands, slot_bands, slots_in
+from models.bands import Bands
+from models.curves import MonthCheck, day_bands, slot_bands, slots_in
 from models.queries import InvoiceRow, MonthRow
 
 TUESDAY = date(2023, 3, 14)
@@ -48,7 +49,7 @@ def test_day_bands_by_runs_match_a_slot_by_slot_sum():
         sums = {"F1": 0, "F2": 0, "F3": 0}
         for band, value in zip(slot_bands(day), values, strict=True):
             sums[band.name] += value
-        assert day_bands(day, values) == BandWh(sums["F1"], sums["F2"], sums["F3"])
+        assert day_bands(day, values) == Bands.from_mapping(sums)
     with pytest.raises(ValueError):
         day_bands(TUESDAY, [1] * 95)
 
@@ -96,9 +97,7 @@ def test_month_table_adds_up_and_links_each_day():
     assert table["links"] == ["/consumi?giorno=1", "/consumi?giorno=2"]
     assert table["rows"][0][4] == "1,0" and table["rows"][1][4] == "1,9"
     assert table["footer"] == ["Totale", *[wh_as_kwh(v, 1) for v in (
-        sum((b for b in by_day.values()), BandWh()).f1,
-        sum((b for b in by_day.values()), BandWh()).f2,
-        sum((b for b in by_day.values()), BandWh()).f3, 2880)]]
+        *Bands.sum_of(by_day.values()), 2880)]]
 
 
 def test_day_table_names_the_repeated_hour_with_its_offset():
@@ -143,23 +142,23 @@ def test_heatmap_packs_the_year_as_typed_arrays():
 
 def month_row(month: int, kwh: tuple[int, int, int]) -> MonthRow:
     """Return a month's band totals."""
-    return MonthRow(date(2023, month, 1), *kwh, "effettiva")
+    return MonthRow(date(2023, month, 1), Bands(*kwh), "effettiva")
 
 
 def invoice(start: date, end: date, kwh: tuple[int, int, int]) -> InvoiceRow:
     """Return an invoice covering a period."""
     return InvoiceRow(1, 1, 2023, end, end, Decimal("10.00"), end, start, end, "effettiva",
-                      *kwh)
+                      Bands(*kwh))
 
 
 def test_reconciliation_explains_why_months_and_invoices_differ():
     months = [month_row(m, (100, 50, 60)) for m in range(1, 10)]
     invoices = [invoice(date(2022, 10, 1), date(2022, 11, 30), (300, 100, 150)),
                 invoice(date(2022, 12, 1), date(2023, 1, 31), (200, 100, 120))]
-    billed = BandWh(100_000, 50_000, 60_000)
+    billed = Bands(100_000, 50_000, 60_000)
     checks = [MonthCheck(date(2023, 1, 1), billed, billed, 31, 31),
-              MonthCheck(date(2023, 2, 1), BandWh(100_500, 50_000, 59_500), billed, 28, 28),
-              MonthCheck(date(2023, 3, 1), BandWh(90_000, 40_000, 50_000), billed, 28, 31)]
+              MonthCheck(date(2023, 2, 1), Bands(100_500, 50_000, 59_500), billed, 28, 28),
+              MonthCheck(date(2023, 3, 1), Bands(90_000, 40_000, 50_000), billed, 28, 31)]
     rec = ct.reconcile(2023, months, invoices, checks)
     assert (rec.months_kwh, rec.invoices_kwh) == (1890, 970)
     text = " ".join(ct.reconciliation_text(rec))
@@ -174,7 +173,7 @@ def test_reconciliation_explains_why_months_and_invoices_differ():
 
 def test_reconciliation_of_matching_numbers_says_so():
     months = [month_row(m, (1, 1, 1)) for m in range(1, 13)]
-    checks = [MonthCheck(m.month, BandWh(1000, 1000, 1000), BandWh(1000, 1000, 1000), 28, 28)
+    checks = [MonthCheck(m.month, Bands(1000, 1000, 1000), Bands(1000, 1000, 1000), 28, 28)
               for m in months]
     text = ct.reconciliation_text(ct.reconcile(2023, months, [], checks))
     assert "nessuna fattura" in text[0]

@@ -10,7 +10,7 @@ import pytest
 from dashboard import curve_figures as cf
 from dashboard import curve_tables as ct
 from dashboard import figures, tables
-from models.curves import BandWh
+from models.bands import Bands
 from tests.test_builders import SEED, invoice_row, months
 
 MIN_PX = 12
@@ -49,7 +49,7 @@ def _every_figure() -> dict[str, dict]:
     return {
         "by_month": figures.consumption_by_month(months(), 2023),
         "by_period": figures.consumption_by_period(invoices),
-        "month": cf.month_figure(2023, 3, days, {d: BandWh(1000, 500, 700) for d in days}),
+        "month": cf.month_figure(2023, 3, days, {d: Bands(1000, 500, 700) for d in days}),
         "day": cf.day_figure(day, quarter_hours, Decimal(3), Decimal("3.3")),
         "heatmap": cf.heatmap_figure(2023, grid),
         "typical": cf.typical_figure("marzo 2023", {k: [300] * 24 for k in ct.KINDS}),

@@ -255,8 +255,7 @@ SIDE_LABELS = {CostSide.SALE: N_("Vendita"), CostSide.NETWORK: N_("Rete e oneri"
 
 def checked_groups(doc: InvoiceDocument) -> tuple[GroupTotal, ...]:
     """Check the bill's readings and arithmetic; return its cost groups in printing order."""
-    billing.check_readings(doc.readings, {"F1": doc.f1_kwh, "F2": doc.f2_kwh, "F3": doc.f3_kwh},
-                           doc.is_adjustment)
+    billing.check_readings(doc.readings, doc.bands.as_dict(), doc.is_adjustment)
     try:
         return billing.checked_groups(doc.lines, doc.generation, doc.total)
     except ValueError as error:

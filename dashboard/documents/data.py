@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from models.bands import Bands
 from models.billing import CostLine
 from models.enums import BillGeneration, Market, ReadingType
 
@@ -71,9 +72,7 @@ class HistoryBar:
     """Consumption of one earlier period, for the small history chart."""
 
     label: str                    # "ott–nov 2022"
-    f1: int
-    f2: int
-    f3: int
+    bands: Bands[int]
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,7 @@ class InvoiceDocument:
     holder: Party
     supply: Supply
     payment_method_label: str     # "Addebito diretto SEPA …1234" / "Avviso di pagamento"
-    f1_kwh: int
-    f2_kwh: int
-    f3_kwh: int
+    bands: Bands[int]             # the period's kWh by band
     annual_kwh: int               # consumption of the last 12 months up to the reading date
     total: Decimal
     lines: tuple[Line, ...]
@@ -105,4 +102,4 @@ class InvoiceDocument:
     @property
     def kwh(self) -> int:
         """Return the total consumption of the period."""
-        return self.f1_kwh + self.f2_kwh + self.f3_kwh
+        return self.bands.total

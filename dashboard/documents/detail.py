@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from dashboard import formatting as fmt
 from dashboard import palette
 from dashboard.i18n import N_, _
+from models.bands import Bands
 from models.billing import EURO_UNIT, SPLIT_GROUPS, SPLIT_SIDES, GroupTotal, is_rate_line
 from models.enums import BillGeneration, CostGroup, ReadingType
 
@@ -88,7 +89,7 @@ def _readings(pdf: BillPDF, doc: InvoiceDocument) -> None:
     pdf.ln(5)
     registers = {reading.band: reading for reading in doc.readings}
     read = 0
-    for band, billed in zip(BANDS, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), strict=True):
+    for band, billed in zip(BANDS, doc.bands, strict=True):
         reading = registers.get(band)
         kwh = reading.kwh if reading else billed
         read += kwh
@@ -283,21 +284,21 @@ class _Bar:
     """One period of the history chart."""
 
     label: str
-    kwh: tuple[int, int, int]
+    kwh: Bands[int]
     current: bool
 
     @property
     def total(self) -> int:
         """Return the period's consumption."""
-        return sum(self.kwh)
+        return self.kwh.total
 
 
 def _bars(doc: InvoiceDocument) -> list[_Bar]:
     """Return the latest earlier periods followed by this invoice's own period."""
     label = fmt.period(doc.period_start, doc.period_end)
-    bars = [_Bar(bar.label, (bar.f1, bar.f2, bar.f3), False)
+    bars = [_Bar(bar.label, bar.bands, False)
             for bar in doc.history if bar.label != label]
-    bars.append(_Bar(label, (doc.f1_kwh, doc.f2_kwh, doc.f3_kwh), True))
+    bars.append(_Bar(label, doc.bands, True))
     return bars[-CHART_BARS:]
 
 

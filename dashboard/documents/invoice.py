@@ -175,7 +175,7 @@ def _consumption(pdf: BillPDF, doc: InvoiceDocument) -> None:
     """Print the period's consumption by band, the reading and the annual consumption."""
     pdf.section(_("I tuoi consumi"), room=34)
     top = pdf.get_y()
-    bands = (("F1", doc.f1_kwh), ("F2", doc.f2_kwh), ("F3", doc.f3_kwh))
+    bands = tuple(doc.bands.items())
     for band, kwh in bands:
         y = pdf.get_y()
         pdf.swatch(MARGIN, y + 1.3, band)
@@ -214,7 +214,7 @@ def _consumption(pdf: BillPDF, doc: InvoiceDocument) -> None:
 
 def _share_bar(pdf: BillPDF, doc: InvoiceDocument, x: float, y: float, w: float) -> None:
     """Draw the bands' shares of the period as one split bar with percentages under it."""
-    bands = (("F1", doc.f1_kwh), ("F2", doc.f2_kwh), ("F3", doc.f3_kwh))
+    bands = tuple(doc.bands.items())
     left = x
     for band, kwh in bands:
         if not doc.kwh or not kwh:

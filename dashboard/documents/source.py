@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Contract, Customer, Invoice, MeterReading, MonthlyConsumption, Payment
+from models.bands import Band, Bands
 from models.enums import CustomerType, Market, PaymentMethod, TariffStructure
 from models.statement import ZERO, standing_on
 
@@ -42,8 +43,7 @@ _INVOICE = (
     .options(joinedload(Invoice.lines), joinedload(Invoice.contract).joinedload(Contract.customer))
 )
 _ANNUAL_KWH = (
-    select(func.coalesce(func.sum(MonthlyConsumption.f1_kwh + MonthlyConsumption.f2_kwh
-                                  + MonthlyConsumption.f3_kwh), 0))
+    select(func.coalesce(func.sum(MonthlyConsumption.kwh), 0))
     .where(MonthlyConsumption.contract_id == bindparam("contract_id"),
            MonthlyConsumption.month >= bindparam("start"),
            MonthlyConsumption.month < bindparam("end"))
@@ -98,9 +98,7 @@ def build_invoice_document(session: Session, invoice_id: int) -> InvoiceDocument
         holder=_party(customer),
         supply=_supply(contract),
         payment_method_label=_payment_method(contract),
-        f1_kwh=invoice.f1_kwh,
-        f2_kwh=invoice.f2_kwh,
-        f3_kwh=invoice.f3_kwh,
+        bands=invoice.bands,
         annual_kwh=_annual_kwh(session, contract.id, invoice.reading_date),
         total=invoice.total,
         lines=tuple(Line(li.group, li.side, li.description, li.quantity, li.unit,
@@ -167,11 +165,9 @@ def _readings(session: Session, invoice: Invoice) -> tuple[BandReading, ...]:
     before, after = rows.get(invoice.period_start), rows.get(invoice.reading_date)
     if before is None or after is None:
         return ()
-    return tuple(
-        BandReading(band, getattr(before, band.lower()), getattr(after, band.lower()),
-                    getattr(after, band.lower()) - getattr(before, band.lower()))
-        for band in ("F1", "F2", "F3")
-    )
+    moved = after.bands - before.bands
+    return tuple(BandReading(band, start, end, kwh) for band, start, end, kwh
+                 in zip(Band, before.bands, after.bands, moved, strict=True))
 
 
 def _past_payments(session: Session, invoice: Invoice) -> tuple[PastPayment, ...]:
@@ -189,5 +185,5 @@ def _history(session: Session, invoice: Invoice) -> tuple[HistoryBar, ...]:
     """Return the consumption of the last periods up to this one, oldest first."""
     recent = session.execute(_HISTORY, {"contract_id": invoice.contract_id,
                                          "period_end": invoice.period_end}).all()
-    return tuple(HistoryBar(period(i.period_start, i.period_end), i.f1_kwh, i.f2_kwh,
-                            i.f3_kwh) for i in reversed(recent))
+    return tuple(HistoryBar(period(i.period_start, i.period_end),
+                            Bands(i.f1_kwh, i.f2_kwh, i.f3_kwh)) for i in reversed(recent))

@@ -14,6 +14,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from models import Contract, db
+from models.bands import Bands
 from models.queries import invoices_issued_in, monthly_consumption, years_with_data
 
 from .. import access, drill, figures, ids, tables
@@ -246,7 +247,7 @@ def layout(search: str) -> list:
     ]
 
 
-def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
+def totals_block(totals: Bands[int], year: int) -> html.Div:
     """Show the year's total and each band's kWh and share."""
     return html.Div(className="totals", children=[
         html.Div(className="total main", children=[
@@ -257,7 +258,7 @@ def totals_block(totals: tables.BandTotals, year: int) -> html.Div:
                      children=[
                          html.Span(band),
                          html.Strong(fmt.kwh(getattr(totals, band.lower()))),
-                         html.Small(totals.share(band)),
+                         html.Small(tables.band_share(totals, band)),
                      ])
             for band in figures.BANDS
         ],

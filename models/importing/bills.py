@@ -18,6 +18,7 @@ from itertools import pairwise
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from ..bands import Bands
 from ..billing import (
     MonthUse,
     SupplyTerms,
@@ -28,7 +29,7 @@ from ..billing import (
 from ..entities import Contract, Invoice, InvoiceLine, MeterReading
 from ..enums import BillGeneration, CostGroup, CostSide, CustomerType, TariffStructure
 from ..wording import _
-from .checks import Known, chunks, invoice_key, months_by_pod
+from .checks import Known, chunks, invoice_key, months_by_pod, record_bands
 from .formats import CONTRACTS, INVOICES, LINES, MONTHS, PAYMENTS, READINGS
 from .reading import FileSet, Problem
 
@@ -60,7 +61,7 @@ class Bill:
     issue_date: date
     period_start: date
     reading_date: date
-    bands: tuple[int, int, int]
+    bands: Bands[int]
     generation: BillGeneration
     is_adjustment: bool
     place: Place | None                      # its row in fatture.csv, if exported
@@ -131,12 +132,12 @@ def _bills(session: Session, files: FileSet, known: Known,
             key = (inv.fiscal_year, inv.number)
             ids[inv.id] = key
             bills[key] = Bill(key, pod_of[inv.contract_id], inv.issue_date, inv.period_start,
-                              inv.reading_date, (inv.f1_kwh, inv.f2_kwh, inv.f3_kwh),
+                              inv.reading_date, Bands(inv.f1_kwh, inv.f2_kwh, inv.f3_kwh),
                               inv.generation, inv.is_adjustment, None)
     for r in files.get(INVOICES.name, []):
         bills[invoice_key(r)] = Bill(
             invoice_key(r), r["pod"], r["issue_date"], r["period_start"], r["reading_date"],
-            (r["f1_kwh"], r["f2_kwh"], r["f3_kwh"]), r["generation"], r["is_adjustment"],
+            record_bands(r), r["generation"], r["is_adjustment"],
             Place(INVOICES.name, r.line))
     exported = defaultdict(list)
     for r in files.get(LINES.name, []):
@@ -175,7 +176,7 @@ def _terms(session: Session, files: FileSet, pods: set[str]) -> dict[str, Terms]
 
 
 def _months(session: Session, files: FileSet, known: Known,
-            pods: set[str]) -> dict[str, dict[date, tuple[int, int, int]]]:
+            pods: set[str]) -> dict[str, dict[date, Bands[int]]]:
     """Return the monthly band totals of the PODs, exported or stored."""
     return {pod: {month: bands for month, (bands, _line) in months.items()}
             for pod, months in months_by_pod(session, files, known, pods).items()}
@@ -183,7 +184,7 @@ def _months(session: Session, files: FileSet, known: Known,
 
 # --- meter readings -------------------------------------------------------------------------
 
-Readings = dict[str, dict[date, tuple[tuple[int, int, int], Place | None]]]
+Readings = dict[str, dict[date, tuple[Bands[int], Place | None]]]
 
 
 def _readings(session: Session, files: FileSet, known: Known, pods: set[str]) -> Readings:
@@ -195,9 +196,9 @@ def _readings(session: Session, files: FileSet, known: Known, pods: set[str]) ->
                 select(MeterReading.contract_id, MeterReading.read_on, MeterReading.f1,
                        MeterReading.f2, MeterReading.f3)
                 .where(MeterReading.contract_id.in_(batch))):
-            readings[pod_of[cid]][day] = ((f1, f2, f3), None)
+            readings[pod_of[cid]][day] = (Bands(f1, f2, f3), None)
     for r in files.get(READINGS.name, []):
-        readings[r["pod"]][r["read_on"]] = ((r["f1"], r["f2"], r["f3"]),
+        readings[r["pod"]][r["read_on"]] = (Bands(r["f1"], r["f2"], r["f3"]),
                                             Place(READINGS.name, r.line))
     return readings
 
@@ -232,7 +233,7 @@ def _readings_against_bills(bills: dict[InvoiceKey, Bill],
         place = bill.place or end[1] or start[1]
         if place is None:
             continue
-        read = tuple(after - before for before, after in zip(start[0], end[0], strict=True))
+        read = end[0] - start[0]
         for band, kwh, billed in zip(BANDS, read, bill.bands, strict=True):
             if kwh != billed:
                 column = f"{band}_kwh" if place.file == INVOICES.name else band
@@ -288,7 +289,7 @@ def _vat(bill: Bill, terms: Terms) -> Iterator[Problem]:
 
 
 def _excise(bill: Bill, terms: Terms,
-            months: dict[date, tuple[int, int, int]]) -> Iterator[Problem]:
+            months: dict[date, Bands[int]]) -> Iterator[Problem]:
     """Report a bill whose excise line is missing or taxes other kWh than the law says."""
     if not any(place for _, place in bill.lines) and bill.place is None:
         return
@@ -296,7 +297,7 @@ def _excise(bill: Bill, terms: Terms,
     for month in _months_of(bill):
         if month not in months:
             return  # the months check already reports the missing month
-        uses.append(MonthUse(month, *months[month]))
+        uses.append(MonthUse(month, months[month]))
     supply = SupplyTerms(terms.customer_type, TariffStructure.MULTI, terms.power_committed_kw,
                          is_member=False)
     taxed = excisable_kwh(supply, uses)

@@ -14,6 +14,7 @@ from itertools import pairwise
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
+from ..bands import Bands
 from ..billing import generation_for, line_amount
 from ..entities import Contract, Customer, Invoice, InvoiceLine, MonthlyConsumption
 from ..enums import PaymentMethod
@@ -42,14 +43,19 @@ def invoice_key(record: Record) -> InvoiceKey:
     return record["fiscal_year"], record["number"]
 
 
+def record_bands(record: Record) -> Bands[int]:
+    """Return the kWh by band of an invoice or monthly row (columns f1_kwh, f2_kwh, f3_kwh)."""
+    return Bands(record["f1_kwh"], record["f2_kwh"], record["f3_kwh"])
+
+
 # --- one row at a time ---------------------------------------------------------------------
 
 def _bands_add_up(record: Record) -> list[tuple[str, str]]:
     """Check kWh = F1 + F2 + F3."""
-    bands = record["f1_kwh"] + record["f2_kwh"] + record["f3_kwh"]
-    if record["kwh"] != bands:
+    bands = record_bands(record)
+    if not bands.adds_up_to(record["kwh"]):
         return [("kwh", _("%(kwh)s kWh ma F1+F2+F3 = %(bands)s kWh", kwh=record["kwh"],
-                          bands=bands))]
+                          bands=bands.total))]
     return []
 
 
@@ -239,7 +245,7 @@ class _Period:
     key: InvoiceKey
     start: date
     end: date
-    bands: tuple[int, int, int]
+    bands: Bands[int]
     line: int | None
 
 
@@ -254,17 +260,16 @@ def _periods_by_pod(session: Session, files: FileSet,
                 select(Invoice.fiscal_year, Invoice.number, Invoice.contract_id,
                        Invoice.period_start, Invoice.period_end, Invoice.f1_kwh,
                        Invoice.f2_kwh, Invoice.f3_kwh).where(Invoice.contract_id.in_(batch))):
-            merged[pod_of[cid]][(y, n)] = _Period((y, n), start, end, (f1, f2, f3), None)
+            merged[pod_of[cid]][(y, n)] = _Period((y, n), start, end, Bands(f1, f2, f3), None)
     for r in files.get(INVOICES.name, []):
         for periods in merged.values():
             periods.pop(invoice_key(r), None)
         merged[r["pod"]][invoice_key(r)] = _Period(
-            invoice_key(r), r["period_start"], r["period_end"],
-            (r["f1_kwh"], r["f2_kwh"], r["f3_kwh"]), r.line)
+            invoice_key(r), r["period_start"], r["period_end"], record_bands(r), r.line)
     return merged
 
 
-MonthsByPod = dict[str, dict[date, tuple[tuple[int, int, int], int | None]]]
+MonthsByPod = dict[str, dict[date, tuple[Bands[int], int | None]]]
 
 
 def months_by_pod(session: Session, files: FileSet, known: Known,
@@ -278,9 +283,9 @@ def months_by_pod(session: Session, files: FileSet, known: Known,
                        MonthlyConsumption.f1_kwh, MonthlyConsumption.f2_kwh,
                        MonthlyConsumption.f3_kwh)
                 .where(MonthlyConsumption.contract_id.in_(batch))):
-            merged[pod_of[cid]][month] = ((f1, f2, f3), None)
+            merged[pod_of[cid]][month] = (Bands(f1, f2, f3), None)
     for r in files.get(MONTHS.name, []):
-        merged[r["pod"]][r["month"]] = ((r["f1_kwh"], r["f2_kwh"], r["f3_kwh"]), r.line)
+        merged[r["pod"]][r["month"]] = (record_bands(r), r.line)
     return merged
 
 
@@ -322,7 +327,7 @@ def _overlaps(ordered: Sequence[_Period]) -> list[Problem]:
 
 
 def _month_sum(period: _Period,
-               months: dict[date, tuple[tuple[int, int, int], int | None]]) -> list[Problem]:
+               months: dict[date, tuple[Bands[int], int | None]]) -> list[Problem]:
     """Report an invoice whose months are missing or do not add up to its bands."""
     covered = [months.get(m) for m in _months_of(period)]
     exported = [entry[1] for entry in covered if entry and entry[1] is not None]
@@ -335,7 +340,7 @@ def _month_sum(period: _Period,
         return [Problem(*where, "mese", _(
             "fattura %(number)s/%(year)s: mancano i consumi di alcuni mesi del periodo",
             number=number, year=year))]
-    added = tuple(sum(entry[0][band] for entry in covered) for band in range(3))
+    added = Bands.sum_of(bands for bands, _line in covered)
     if added != period.bands:
         return [Problem(*where, "f1_kwh", _(
             "fattura %(number)s/%(year)s: i mesi sommano a F1/F2/F3 = %(added)s, la fattura "
