@@ -183,14 +183,17 @@ def daily_table(year: int, invoices: Sequence[InvoiceRow]) -> dict:
                      reading_label(i.reading_type),
                      *[_per_day(kwh, days, 2) for kwh in i.bands],
                      fmt.number(i.kwh), _per_day(i.kwh, days)])
-    days = sum(period_days(i.period_start, i.period_end) for i in invoices)
-    kwh = sum(i.kwh for i in invoices)
-    footer = [_("Totale"), fmt.number(days), "", "", "", "", fmt.number(kwh),
-              _per_day(kwh, days)]
     return table(_("kWh al giorno per periodo di fatturazione, fatture emesse nel %(year)s",
                    year=year),
                  _("Periodo"), [[_(title), numeric] for title, numeric in DAILY_COLUMNS], rows,
-                 footer if invoices else None)
+                 _daily_footer(invoices) if invoices else None)
+
+
+def _daily_footer(invoices: Sequence[InvoiceRow]) -> list[str]:
+    """Total the periods' days and kWh; only for a year with invoices (no division by 0)."""
+    days = sum(period_days(i.period_start, i.period_end) for i in invoices)
+    kwh = sum(i.kwh for i in invoices)
+    return [_("Totale"), fmt.number(days), "", "", "", "", fmt.number(kwh), _per_day(kwh, days)]
 
 
 def daily_summary(year: int, invoices: Sequence[InvoiceRow]) -> str:

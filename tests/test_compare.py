@@ -288,3 +288,8 @@ def test_a_hatched_bar_is_explained_in_the_legend():
     assert all("pattern" not in t["marker"] for t in shown[:3])   # plain band swatches
     plain = figures.consumption_by_month(months[2:], 2023)["data"]
     assert [t["name"] for t in plain] == ["F1", "F2", "F3"]
+
+
+def test_daily_table_of_a_year_without_invoices_has_no_total():
+    shown = compare.daily_table(2020, [])
+    assert shown["rows"] == [] and shown.get("footer") is None

@@ -125,8 +125,9 @@ def test_the_admin_staff_page_in_english(app):
 def test_the_access_trail_in_english(app, accessed):
     client = english(login(app.test_client(), *ADMIN))
     page = client.get(tools.TRAIL).get_data(as_text=True)
+    # The trail is append-only and outlives each test: other tests may have filled more pages.
     for text in ("Access trail", "Integrity of the chain", "Verify the chain", "Staff (email)",
-                 "Customer code", ">All<", "Filter", "records · page 1 of 1", "Download as CSV",
+                 "Customer code", ">All<", "Filter", "records · page 1 of ", "Download as CSV",
                  'data-label="Reason"', ">Page<", "Ticket 4711"):
         assert text in page, text
     for text in ("Registro degli accessi", "Verifica la catena", "Codice cliente", ">Tutti<",
