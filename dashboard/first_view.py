@@ -77,7 +77,7 @@ def consumi_page(search: str) -> list | None:
     page[ids.CHART_TITLE].children = title
     for node in _walk(page):
         if node is not page and getattr(node, "className", None) == "graph-box":
-            node.children = html.Div(Markup(svg), className="graph")
+            node.children = html.Div(Markup(svg), className="graph-static")
     return [_as_form(node) for node in page.children]
 
 

@@ -38,6 +38,7 @@ DASH_ONLY = frozenset({"children", "id", "n_clicks", "n_clicks_timestamp", "disa
 # With a first view (dashboard/first_view.py) only these run at once; the rest waits.
 EAGER_SCRIPT = re.compile(r"/assets/(?:first-view|session)\.js")
 SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>\n?')
+END = "first-view-end"   # the first view's last element: the first paint waits for it
 LATER = "text/x-first-view"   # a script type no browser runs: assets/first-view.js does
 
 
@@ -58,6 +59,10 @@ class Portal(Dash):
         else:
             kwargs.update(first_view_entry(static_html(first, keep_ids=True), kwargs["scripts"],
                                            kwargs.get("renderer", "")))
+            # The first paint waits for the whole first view: a paint of half a page (the
+            # parser yields on a busy phone) would shift as the rest comes in.
+            kwargs["css"] = kwargs.get("css", "") + (f'<link rel="expect" href="#{END}"'
+                                                     ' blocking="render">')
         # A member's pages get «Codice per l'assistenza» above the page: the stylesheet keeps
         # its room from the start (body.member), so the page does not jump down when it comes.
         viewer = current_viewer()
@@ -91,7 +96,7 @@ def first_view_entry(page: str, scripts: str, renderer: str) -> dict[str, str]:
         return f'<script type="{LATER}" src="{tag.group(1)}"></script>'
 
     return {
-        "app_entry": (f'<div class="first-view">{page}</div>'
+        "app_entry": (f'<div class="first-view">{page}<span id="{END}"></span></div>'
                       '<div id="react-entry-point" class="waiting"></div>'),
         "scripts": SCRIPT_TAG.sub(later, scripts),
         "renderer": renderer.replace('type="application/javascript"', f'type="{LATER}"'),

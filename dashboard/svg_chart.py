@@ -17,9 +17,10 @@ from markupsafe import escape
 from . import formatting as fmt
 from .i18n import _
 
-HEIGHT = 360             # px: the chart's room on a phone (.graph in style.css)
+HEIGHT = 440             # px: as tall as plotly.js draws the chart in its box (.graph-box)
 TOP, BOTTOM = 44, 48     # px above the plot (legend) and below it (month ticks)
 LEFT, RIGHT = 52, 8      # px beside the plot (kWh ticks)
+LEGEND_ROW = 24          # px: the hatchings' legend, when the chart has any
 BAR_SHARE = 0.7          # of a category's width
 HATCH = {"/": "fv-hatch-stimata", ".": "fv-hatch-autolettura"}
 PATTERNS = (
@@ -58,6 +59,17 @@ def bands_of(figure: dict) -> list[Band] | None:
     return bands
 
 
+def legend_of(figure: dict) -> list[tuple[str, str, str]]:
+    """List the legend's entries as the figure shows them: name, colour and hatching."""
+    entries = []
+    for trace in figure.get("data", []):
+        if trace.get("showlegend") is False:
+            continue
+        shapes = trace["marker"].get("pattern", {}).get("shape") or [""]
+        entries.append((trace["name"], trace["marker"]["color"], shapes[0]))
+    return entries
+
+
 def nice_step(top: float, ticks: int = 5) -> float:
     """Return a round tick step (1, 2, 2.5 or 5 × 10ⁿ) that cuts 0..top into about `ticks`."""
     if top <= 0:
@@ -83,14 +95,15 @@ def chart(figure: dict, title: str, description: str, height: int = HEIGHT) -> s
     sums = totals(bands)
     peak = max((s for s in sums if s is not None), default=0)
     top = figure["layout"].get("yaxis", {}).get("range", [0, peak * 1.12 or 1])[1] or 1
-    plot = height - TOP - BOTTOM
-    scale = plot / top
+    legend = legend_of(figure)
+    top_margin = TOP + LEGEND_ROW * (any(hatch for _, _, hatch in legend))
+    scale = (height - top_margin - BOTTOM) / top
     parts = [
         f'<svg class="svg-chart" width="100%" height="{height}" role="img"'
         ' aria-labelledby="fv-chart-title fv-chart-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="fv-chart-title">{escape(title)}</title>',
         f'<desc id="fv-chart-desc">{escape(description)}</desc>', PATTERNS,
-        *_y_axis(top, scale, height), *_legend(bands),
+        *_y_axis(top, scale, height, top_margin), *_legend(legend),
     ]
     for index, label in enumerate(labels):
         parts += _column(index, len(labels), label, bands, sums[index], scale, height)
@@ -128,7 +141,8 @@ def _column(index: int, count: int, label: str, bands: Sequence[Band], total: fl
         out.append(f'<text class="total" x="{centre:.3f}%" y="{base - 4:.2f}"'
                    f' text-anchor="middle">{escape(fmt.number(round(total)))}</text>')
     lines = label.split("<br>")
-    out.append(f'<text class="tick" x="{centre:.3f}%" y="{height - BOTTOM + 18}"'
+    kind = "tick" if len(lines) > 1 else "tick one-line"
+    out.append(f'<text class="{kind}" x="{centre:.3f}%" y="{height - BOTTOM + 18}"'
                ' text-anchor="middle">' + "".join(
                    f'<tspan x="{centre:.3f}%" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines)) + "</text>")
@@ -136,10 +150,10 @@ def _column(index: int, count: int, label: str, bands: Sequence[Band], total: fl
     return out
 
 
-def _y_axis(top: float, scale: float, height: int) -> list[str]:
+def _y_axis(top: float, scale: float, height: int, top_margin: int) -> list[str]:
     """Draw the kWh gridlines and their labels."""
     step = nice_step(top)
-    out = [f'<text class="unit" x="4" y="{TOP - 8}">kWh</text>']
+    out = [f'<text class="unit" x="4" y="{top_margin - 8}">kWh</text>']
     value = 0.0
     while value <= top:
         y = height - BOTTOM - value * scale
@@ -151,13 +165,20 @@ def _y_axis(top: float, scale: float, height: int) -> list[str]:
     return out
 
 
-def _legend(bands: Sequence[Band]) -> list[str]:
-    """Name the bands above the plot, each beside its colour."""
+def _legend(entries: Sequence[tuple[str, str, str]]) -> list[str]:
+    """Name the bands above the plot, each beside its colour; the hatchings on a second row."""
     out = []
-    for index, band in enumerate(bands):
-        x = LEFT + index * 64
-        out.append(f'<rect x="{x}" y="8" width="16" height="16" fill="{escape(band.color)}"/>'
-                   f'<text class="legend" x="{x + 22}" y="21">{escape(band.name)}</text>')
+    rows = ([e for e in entries if not e[2]], [e for e in entries if e[2]])
+    for row, items in enumerate(rows):
+        x = LEFT
+        for name, color, hatch in items:
+            y = 8 + row * LEGEND_ROW
+            out.append(f'<rect x="{x}" y="{y}" width="16" height="16" fill="{escape(color)}"/>')
+            if hatch in HATCH:
+                out.append(f'<rect x="{x}" y="{y}" width="16" height="16"'
+                           f' fill="url(#{HATCH[hatch]})"/>')
+            out.append(f'<text class="legend" x="{x + 22}" y="{y + 13}">{escape(name)}</text>')
+            x += 42 + 10 * len(name)
     return out
 
 
