@@ -18,7 +18,7 @@ from dash import Dash
 from dash.development.base_component import Component
 from markupsafe import escape
 
-from . import first_view
+from . import branding, first_view
 from .auth.identity import current_viewer
 from .i18n import current_language
 
@@ -52,6 +52,7 @@ class Portal(Dash):
         first interaction (first_view_entry).
         """
         kwargs["scripts"] = UNUSED_SCRIPT.sub("", kwargs.get("scripts", ""))
+        kwargs["favicon"] = favicon(branding.current().logo_url)
         first = first_view.page()
         if first is None:
             kwargs["app_entry"] = ('<div id="react-entry-point">'
@@ -80,6 +81,12 @@ class Portal(Dash):
         config["serve_locally"] = False
         config["plotlyjs_url"] = plotly_url(self)
         return config
+
+
+def favicon(logo_url: str) -> str:
+    """Name the brand's logo as the tab's icon, as the Flask pages do (templates/base.html)."""
+    kind = ' type="image/svg+xml"' if logo_url.endswith(".svg") else ""
+    return f'<link rel="icon" href="{escape(logo_url)}"{kind}>'
 
 
 def first_view_entry(page: str, scripts: str, renderer: str) -> dict[str, str]:
