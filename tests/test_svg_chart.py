@@ -75,3 +75,10 @@ def test_other_figures_have_no_svg():
 
 def test_round_tick_steps():
     assert [svg_chart.nice_step(top) for top in (785, 100, 12, 0)] == [200, 20, 2.5, 1]
+
+
+def test_the_description_speaks_english_to_an_english_viewer(app):
+    figure = figures.consumption_by_month([month(1, 10, 20, 30)], 2023)
+    with app.test_request_context(headers={"Cookie": "lingua=en"}):
+        text = svg_chart.describe(["Jan", "Feb"], svg_chart.bands_of(figure)[:3])
+    assert text.startswith("Jan: F1 10, F2 20, F3 30; total 60 kWh. Feb: no data")
