@@ -8,6 +8,10 @@ components of layout.shell(), so that nothing moves when React takes over.
 plotly.js (1.2 MB) is loaded by dcc.Graph itself when a chart first draws, from the URL the
 Dash renderer finds in its config; the portal points that URL at its basic bundle, so pages
 without a chart never download it. Two scripts Dash adds to every page go (UNUSED_SCRIPT).
+
+A page with a first view (dashboard/first_view.py: the member's consumption page) goes
+further: its first HTML is the complete page, and Dash's scripts wait for the viewer's first
+interaction (first_view_entry, assets/first-view.js).
 """
 from __future__ import annotations
 
