@@ -1,15 +1,15 @@
 /* Import on interaction (dashboard/first_view.py): the page came complete in the first HTML,
    readable and usable without JavaScript (links, a GET form). At the member's first
-   interaction — a pointer moved or pressed, a touch, the wheel, a key — Dash's scripts load,
-   the renderer draws the interactive page out of sight (#react-entry-point.waiting), and
-   once it is complete (no callback pending, every visible chart drawn) it takes the place
+   interaction — a pointer moved or pressed, a touch, the wheel, a key, a changed control —
+   Dash's scripts load, the renderer draws the interactive page out of sight
+   (#react-entry-point.waiting), and once it is complete (no callback pending, every visible chart drawn) it takes the place
    of the first view, with the choices and the focus the member gave the first view. */
 (function () {
   "use strict";
   var LATER = "text/x-first-view";   // dashboard/index.py: first_view_entry
   var waiting = document.querySelectorAll('script[src][type="' + LATER + '"]');
   if (!waiting.length) { return; }
-  var EVENTS = ["pointermove", "pointerdown", "touchstart", "wheel", "keydown"];
+  var EVENTS = ["pointermove", "pointerdown", "touchstart", "wheel", "keydown", "change"];
   var PREFIX = "fv-";
   var LONGEST_WAIT_MS = 20000;   // then the interactive page shows as it is
   var started = false;
