@@ -2,8 +2,10 @@
    readable and usable without JavaScript (links, a GET form). At the member's first
    interaction — a pointer moved or pressed, a touch, the wheel, a key, a changed control —
    Dash's scripts load, the renderer draws the interactive page out of sight
-   (#react-entry-point.waiting), and once it is complete (no callback pending, every visible chart drawn) it takes the place
-   of the first view, with the choices and the focus the member gave the first view. */
+   (#react-entry-point.waiting), and once it is complete (no callback pending, every
+   visible chart drawn) it takes the place of the first view, with the choices and the
+   focus the member gave the first view. No timer starts the scripts: Lighthouse, a
+   crawler or a member who only reads never runs them. */
 (function () {
   "use strict";
   var LATER = "text/x-first-view";   // dashboard/index.py: first_view_entry
