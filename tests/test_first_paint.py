@@ -9,6 +9,7 @@ from dashboard import ids
 from dashboard.index import PLOTLY_BUNDLE, static_html
 from tests.helpers import dependencies, login
 from tests.test_screen_share import switch
+from tests.test_support import STAFF
 
 PAGES = ["/", "/consumi?contratto=1&anno=2023", "/contabilita", "/contratto", "/invio"]
 SHELL_PAGES = [path for path in PAGES if not path.startswith("/consumi")]
@@ -41,7 +42,9 @@ def test_every_page_opens_with_the_shell_not_loading(member):
 
 
 def test_the_consumption_page_opens_complete_and_its_scripts_wait(member):
-    page = member.get(CONSUMI).get_data(as_text=True)
+    response = member.get(CONSUMI)
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
     view = first_view(page)
     assert "Loading..." not in page
     assert '<div id="react-entry-point" class="waiting"></div>' in page
@@ -79,6 +82,19 @@ def test_the_first_view_answers_only_the_members_own_contract(member, neighbour,
     for search in ("contratto=999&anno=2023", "contratto=1&anno=1999", "contratto=x"):
         page = member.get(f"/consumi?{search}").get_data(as_text=True)
         assert first_view(page) == "" and "5.145" not in page, search
+
+
+def test_a_staff_view_keeps_the_dash_path_and_its_access_trail(app):
+    staff = login(app.test_client(), *STAFF)
+    search = staff.get("/assistenza?q=100234").get_data(as_text=True)
+    opened = staff.post("/assistenza/apri", data={
+        "customer": re.search(r'name="customer" value="(\d+)"', search).group(1),
+        "reason": "Ticket 77", "csrf_token": re.search(
+            r'name="csrf_token" value="([^"]+)"', search).group(1)})
+    assert opened.status_code == 303
+    page = staff.get(CONSUMI).get_data(as_text=True)
+    # No data in the first HTML: the router writes the trail before it builds the page.
+    assert first_view(page) == "" and "5.145" not in page and "1636" not in page
 
 
 def test_the_first_view_follows_the_screen_share_mode(member):
