@@ -55,8 +55,7 @@ def page() -> Component | None:
 
 def consumi_page(search: str) -> list | None:
     """Build the consumption page as its callbacks fill it; None unless it shows a bar chart."""
-    show = consumi.show(search)
-    figure, totals, grid, message, hidden = show
+    figure, totals, grid, message, hidden = consumi.show(search)
     if hidden or grid is None:
         return None   # nothing chosen yet, or a polite refusal: the Dash page says it
     detail = consumi.detail(search)
@@ -76,7 +75,7 @@ def consumi_page(search: str) -> list | None:
     page[ids.RESULT].hidden = False
     page[ids.CHART_TITLE].children = title
     for node in _walk(page):
-        if node is not page and getattr(node, "className", None) == "graph-box":
+        if getattr(node, "className", None) == "graph-box":   # dcc.Graph's box
             node.children = html.Div(Markup(svg), className="graph-static")
     return [_as_form(node) for node in page.children]
 
