@@ -28,6 +28,9 @@ CSS_URL = URL_PREFIX + "brand.css"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 # WCAG 2.1 AA for normal text: the portal writes regular-size text on and in brand colours.
 MIN_CONTRAST = 4.5
+# WCAG 2.1 (1.4.11, 2.4.7): a focus ring must stand out 3:1 from what it sits on.
+MIN_FOCUS_CONTRAST = 3.0
+FOCUS_ON_PRIMARY = "#ffd866"   # the header's rings, on the brand colour, when the file names none
 WHITE = "#ffffff"
 PAGE_BACKGROUND = "#f3f6f8"   # --bg in assets/style.css, where links sit
 PORTAL = "Area Riservata"
@@ -37,7 +40,7 @@ _PHONE = re.compile(r"\+?[0-9][0-9 ./-]{4,}[0-9]")
 _FIELDS = {
     "": {"name", "legal_name", "address", "vat_number", "website", "logo", "contacts", "colors"},
     "contacts": {"phone", "email", "hours", "faults"},
-    "colors": {"primary", "primary_dark", "primary_light"},
+    "colors": {"primary", "primary_dark", "primary_light", "focus", "focus_on_primary"},
 }
 _REQUIRED = {"": ("name", "legal_name", "address", "website", "logo"),
              "colors": ("primary", "primary_dark")}
@@ -59,6 +62,8 @@ class Branding:
     primary: str
     primary_dark: str
     primary_light: str
+    focus: str                  # focus rings on the page (white, the page background)
+    focus_on_primary: str       # focus rings in the header, on the brand colour
     logo: bytes = field(repr=False, default=b"")
     vat_number: str | None = None
     phone: str | None = None
@@ -118,7 +123,8 @@ class Branding:
         `html:root` outranks style.css's `:root` defaults whatever the order of the links.
         """
         return (f"html:root {{ --primary: {self.primary}; --primary-dark: {self.primary_dark}; "
-                f"--primary-light: {self.primary_light}; }}\n")
+                f"--primary-light: {self.primary_light}; --focus: {self.focus}; "
+                f"--focus-on-primary: {self.focus_on_primary}; }}\n")
 
 
 def relative_luminance(color: str) -> float:
@@ -241,6 +247,25 @@ def _check_contrast(reader: _Reader, primary: str, dark: str, light: str,
                            f"WCAG AA chiede almeno {MIN_CONTRAST}:1")
 
 
+def _check_focus(reader: _Reader, primary: str, focus: str, on_primary: str,
+                 given: set[str]) -> None:
+    """Refuse focus rings that stand out less than 3:1 from the background they sit on."""
+    # A ring colour left out defaults to primary_dark or #ffd866: name the field to add.
+    pairs = (
+        ("colors.focus" if "focus" in given else "colors.primary_dark", focus, WHITE,
+         "anello di focus sul bianco"),
+        ("colors.focus" if "focus" in given else "colors.primary_dark", focus, PAGE_BACKGROUND,
+         "anello di focus sullo sfondo della pagina"),
+        ("colors.focus_on_primary", on_primary, primary,
+         "anello di focus nell'intestazione, sul colore primario"),
+    )
+    for name, ring, background, where in pairs:
+        ratio = contrast(ring, background)
+        if ratio < MIN_FOCUS_CONTRAST:
+            reader.problem(name, f"contrasto {ratio:.2f}:1 tra {ring} e {background} ({where}); "
+                           f"WCAG chiede almeno {MIN_FOCUS_CONTRAST:.0f}:1")
+
+
 def load(path: str | Path) -> Branding:
     """Read and check a branding file; raise BrandingError listing every problem."""
     path = Path(path).resolve()
@@ -271,13 +296,21 @@ def load(path: str | Path) -> Branding:
     for key in ("phone", "faults"):
         if contacts[key] is not None and not _PHONE.fullmatch(contacts[key]):
             reader.problem(f"contacts.{key}", f"«{contacts[key]}» non è un numero di telefono")
-    colors = {key: reader.color(key) for key in ("primary", "primary_dark", "primary_light")}
-    light_given = "primary_light" in reader.table("colors")
+    colors = {key: reader.color(key) for key in
+              ("primary", "primary_dark", "primary_light", "focus", "focus_on_primary")}
+    given = set(reader.table("colors"))
+    light_given = "primary_light" in given
     if colors["primary"] and not light_given:
         colors["primary_light"] = _tint(colors["primary"])
+    if "focus" not in given:
+        colors["focus"] = colors["primary_dark"]
+    if "focus_on_primary" not in given:
+        colors["focus_on_primary"] = FOCUS_ON_PRIMARY
     if all(colors.values()):
         _check_contrast(reader, colors["primary"], colors["primary_dark"], colors["primary_light"],
                         light_given)
+        _check_focus(reader, colors["primary"], colors["focus"], colors["focus_on_primary"],
+                     given)
     logo = _read_logo(reader, reader.text("", "logo"))
     if reader.problems:
         raise BrandingError("Il file di branding non è utilizzabile:\n  "

@@ -19,6 +19,26 @@ def log_in(duo, login: str, password: str) -> None:
     duo.wait_for_contains_text("h1", "Area di gestione")
 
 
+def wake(duo) -> None:
+    """Make the member's first move (a key): a page served with a first view loads Dash.
+
+    The consumption page comes complete in its first HTML and loads Dash's scripts at the
+    first interaction (assets/first-view.js); this waits until Dash's page has taken the
+    first view's place. A page without a first view is Dash's already: nothing to wait for.
+    """
+    if not duo.driver.find_elements(By.CSS_SELECTOR, ".first-view"):
+        return
+    ActionChains(duo.driver).send_keys(Keys.SHIFT).perform()
+    WebDriverWait(duo.driver, 30, poll_frequency=0.2).until(
+        lambda driver: not driver.find_elements(By.CSS_SELECTOR, ".first-view"))
+
+
+def open_page(duo, path: str) -> None:
+    """Open a page by its address, as the member who then uses it."""
+    duo.driver.get(duo.base + path)
+    wake(duo)
+
+
 def choose(duo, select_id: str, option_text: str) -> None:
     """Pick the option whose label contains the text in a native select (dashboard/controls.py).
 
@@ -41,7 +61,7 @@ def open_seed_year(duo, login: str, password: str) -> None:
     from dashboard import ids
 
     log_in(duo, login, password)
-    duo.driver.get(duo.base + "/consumi")
+    open_page(duo, "/consumi")
     duo.wait_for_contains_text("h1", "Visualizzazione consumi")
     choose(duo, ids.CONTRACT, "Via Roma 12")
     choose(duo, ids.YEAR, "2023")

@@ -108,6 +108,30 @@ def test_a_dark_light_colour_is_refused_under_brand_text(tmp_path):
     assert "campo «colors.primary_light»: contrasto" in reasons
 
 
+def test_focus_rings_default_to_the_dark_colour_and_amber_in_the_header(tmp_path):
+    brand = load(write(tmp_path, VALID))
+    assert (brand.focus, brand.focus_on_primary) == ("#1b4332", "#ffd866")
+    assert "--focus: #1b4332; --focus-on-primary: #ffd866;" in brand.css()
+
+
+def test_focus_rings_come_from_the_file(tmp_path):
+    brand = load(write(tmp_path, VALID + 'focus = "#000000"\nfocus_on_primary = "#ffffff"\n'))
+    assert (brand.focus, brand.focus_on_primary) == ("#000000", "#ffffff")
+    assert "--focus: #000000; --focus-on-primary: #ffffff;" in brand.css()
+
+
+def test_a_faint_focus_ring_is_refused(tmp_path):
+    # #a0c4b4 on white is 1.9:1, #6aa589 on the green header 2.2:1: rings hardly seen.
+    reasons = problems(tmp_path, VALID + 'focus = "#a0c4b4"\nfocus_on_primary = "#6aa589"\n')
+    assert ("campo «colors.focus»: contrasto 1.90:1 tra #a0c4b4 e #ffffff (anello di focus "
+            "sul bianco)") in reasons
+    assert "tra #a0c4b4 e #f3f6f8 (anello di focus sullo sfondo della pagina)" in reasons
+    assert ("campo «colors.focus_on_primary»: contrasto 2.24:1 tra #6aa589 e #2d6a4f "
+            "(anello di focus nell'intestazione, sul colore primario)") in reasons
+    assert "campo «colors.focus_on_primary»: contrasto" in reasons
+    assert "WCAG chiede almeno 3:1" in reasons
+
+
 def test_contrast_follows_wcag():
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#ffffff", "#ffffff") == pytest.approx(1)
@@ -202,6 +226,10 @@ def test_secab_is_the_default_with_its_colours():
     assert "--primary: #0b5d7a; --primary-dark: #084559;" in brand.css()
     style = (BRANDING.parent / "assets" / "style.css").read_text()
     assert "--primary: #0b5d7a;" in style and "--primary-dark: #084559;" in style
+    # The focus rings too: the page's and the header's.
+    assert (brand.focus, brand.focus_on_primary) == ("#084559", "#ffd866")
+    assert "--focus: #084559;" in style and "--focus-on-primary: #ffd866;" in style
+    assert ".topbar :focus-visible { outline-color: var(--focus-on-primary); }" in style
 
 
 def test_secab_pages_and_mail_sender(app, client):
@@ -274,6 +302,9 @@ def test_second_cooperative_dash_shell(larici):
     index = login(client, *DEMO_MEMBER).get("/").get_data(as_text=True)
     assert "<title>Area Riservata – Elettrica Larici</title>" in index
     assert 'href="/branding/brand.css"' in index
+    # The tab's icon is the cooperative's logo, not the portal's SECAB favicon.
+    assert '<link rel="icon" href="/branding/logo.svg" type="image/svg+xml">' in index
+    assert "favicon.ico" not in index
 
 
 def test_second_cooperative_mail(larici):

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
-from tests.browser import choose, log_in, open_seed_year
+from tests.browser import choose, log_in, open_seed_year, wake
 from tests.conftest import DEMO_MEMBER
 from tests.test_consumi import SEED_ROWS
 
@@ -41,8 +41,10 @@ def test_member_walks_the_seed_scenario(portal):
     pdf = fetch_with_browser_session(duo, link.get_attribute("href"))
     assert pdf.startswith(b"%PDF")
 
-    # A reload shows the same view: the selection lives in the URL.
+    # A reload shows the same view: the selection lives in the URL (first in the first view).
     duo.driver.refresh()
+    assert "26153" in duo.find_element(".first-view").get_attribute("textContent")
+    wake(duo)
     duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=10)
 
     duo.find_element(".logout button").click()

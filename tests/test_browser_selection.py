@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dashboard import ids
 from models import Contract, Customer, db
-from tests.browser import choose, log_in
+from tests.browser import choose, log_in, open_page, wake
 from tests.conftest import DEMO_MEMBER, OTHER_MEMBER
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_back_forward_and_reload_keep_the_year_shown_and_selected(portal, app):
     duo = portal
     home = contracts_of(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home.id}&anno=2023")
+    open_page(duo, f"/consumi?contratto={home.id}&anno=2023")
     wait_year(duo, 2023)
     choose(duo, ids.YEAR, "2024")
     duo.find_element(f"#{ids.CONFIRM}").click()
@@ -66,6 +66,7 @@ def test_back_forward_and_reload_keep_the_year_shown_and_selected(portal, app):
     assert selected(duo, ids.YEAR) == "2024"
 
     duo.driver.refresh()
+    wake(duo)
     wait_year(duo, 2024)
     assert selected(duo, ids.YEAR) == "2024" and "anno=2024" in duo.driver.current_url
     assert duo.get_logs() == []
@@ -100,7 +101,7 @@ def test_a_member_with_one_contract_sees_the_last_year_at_once(portal, app):
     duo = portal
     (only,) = contracts_of(app, "100235")
     log_in(duo, *OTHER_MEMBER)
-    duo.driver.get(duo.base + "/consumi")
+    open_page(duo, "/consumi")
     duo.wait_for_contains_text(f"#{ids.TOTALS}", "Totale", timeout=15)
     title = duo.find_element(f"#{ids.CHART_TITLE}").text
     year = title.rsplit(" ", 1)[-1]
@@ -114,7 +115,7 @@ def test_the_closed_contract_picker_shows_the_whole_pod_on_a_phone(portal, app):
     home = contracts_of(app, "100234")[0]
     duo.driver.set_window_size(375, 800)
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home.id}&anno=2023")
+    open_page(duo, f"/consumi?contratto={home.id}&anno=2023")
     wait_year(duo, 2023)
     shown = duo.driver.find_element(By.ID, ids.CONTRACT).find_element(
         By.XPATH, "preceding-sibling::span[contains(@class, 'select-face')]")

@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
-from tests.browser import log_in, open_seed_year
+from tests.browser import log_in, open_page, open_seed_year, wake
 from tests.conftest import DEMO_MEMBER
 from tests.test_browser_area import fetch, press_tab_until
 from tests.test_consumi import contract_ids
@@ -71,6 +71,7 @@ def test_mouse_drills_from_year_to_day_and_back(portal):
     duo.driver.forward()
     wait_rows(duo, 96)
     duo.driver.refresh()                               # and so does a reload
+    wake(duo)
     duo.wait_for_contains_text(f"#{ids.BREADCRUMBS}", "14 marzo", timeout=15)
     wait_rows(duo, 96)
     duo.find_element(f"#{ids.BREADCRUMBS} a[href*='mese=3']").click()
@@ -85,7 +86,7 @@ def test_keyboard_drills_down_through_the_table(portal, app):
     duo = portal
     home = contract_ids(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2023")
+    open_page(duo, f"/consumi?contratto={home}&anno=2023")
     wait_rows(duo, 12)
     march = duo.find_element(f"#{ids.DRILL_TABLE} a[href*='mese=3']")
     press_tab_until(duo, march, limit=250)
@@ -105,7 +106,7 @@ def test_heatmap_and_quarter_hour_download(portal, app):
     duo = portal
     home = contract_ids(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2023&vista=mappa")
+    open_page(duo, f"/consumi?contratto={home}&anno=2023&vista=mappa")
     WebDriverWait(duo.driver, 30).until(lambda d: len(d.find_elements(
         By.CSS_SELECTOR, f"#{ids.GRAPH} .trace.bars")) == 24)
     duo.wait_for_contains_text(f"#{ids.SUMMARY}", "365 giorni del 2023", timeout=10)
@@ -116,7 +117,7 @@ def test_heatmap_and_quarter_hour_download(portal, app):
     assert data.decode("utf-8-sig").count("\r\n") == 35_041   # header + 35.040 quarter hours
 
     duo.driver.set_window_size(375, 900)                       # a phone: nothing spills over
-    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2023&mese=3&giorno=14")
+    open_page(duo, f"/consumi?contratto={home}&anno=2023&mese=3&giorno=14")
     wait_rows(duo, 96)
     overflow = duo.driver.execute_script(
         "return document.documentElement.scrollWidth - window.innerWidth")
@@ -139,7 +140,7 @@ def test_mouse_compares_years_then_periods_per_day(portal, app):
     duo = portal
     home = contract_ids(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2024")
+    open_page(duo, f"/consumi?contratto={home}&anno=2024")
     wait_rows(duo, 12)
     choose_view(duo, "Anni a confronto")
     wait_url(duo, "vista=anni")
@@ -172,7 +173,7 @@ def test_keyboard_adds_a_year_to_the_comparison(portal, app):
     duo = portal
     home = contract_ids(app, "100234")[0]
     log_in(duo, *DEMO_MEMBER)
-    duo.driver.get(f"{duo.base}/consumi?contratto={home}&anno=2024&vista=anni&anni=2024")
+    open_page(duo, f"/consumi?contratto={home}&anno=2024&vista=anni&anni=2024")
     WebDriverWait(duo.driver, 20).until(lambda _: line_count(duo) == 1)
     add = duo.find_element(f"#{ids.BREADCRUMBS} a[href$='anni=2024-2022']")
     assert "aggiungi al confronto" in add.get_attribute("textContent")  # read out, not shown

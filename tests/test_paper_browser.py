@@ -34,12 +34,12 @@ CONSUMI = "/consumi?contratto=1&anno=2023"
 
 def _open_consumi(duo, width: int) -> None:
     """Log in as the demo member and open 2023's consumption by its address."""
-    from tests.browser import log_in
+    from tests.browser import log_in, open_page
     from tests.conftest import DEMO_MEMBER
 
     log_in(duo, *DEMO_MEMBER)
     duo.driver.set_window_size(width, 900)
-    duo.driver.get(duo.base + CONSUMI)
+    open_page(duo, CONSUMI)
     duo.wait_for_contains_text(f"#{ids.GRID}", "26153", timeout=15)
 
 
