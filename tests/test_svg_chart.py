@@ -3,6 +3,7 @@ import re
 from datetime import date
 
 from dashboard import figures, svg_chart
+from models.bands import Bands
 from models.queries import MonthRow
 
 HEIGHT = 440
@@ -10,7 +11,7 @@ HEIGHT = 440
 
 def month(number: int, f1: int, f2: int, f3: int, kind: str = "effettiva") -> MonthRow:
     """Return one month of 2023."""
-    return MonthRow(date(2023, number, 1), f1, f2, f3, kind)
+    return MonthRow(date(2023, number, 1), Bands(f1, f2, f3), kind)
 
 
 def columns(svg: str) -> list[list[float]]:
