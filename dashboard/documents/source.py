@@ -25,6 +25,7 @@ from .data import (
     PastPayment,
     Supply,
 )
+from .line_text import line_text
 
 HISTORY_PERIODS = 6
 PAST_PAYMENTS = 3
@@ -101,7 +102,7 @@ def build_invoice_document(session: Session, invoice_id: int) -> InvoiceDocument
         bands=invoice.bands,
         annual_kwh=_annual_kwh(session, contract.id, invoice.reading_date),
         total=invoice.total,
-        lines=tuple(Line(li.group, li.side, li.description, li.quantity, li.unit,
+        lines=tuple(Line(li.group, li.side, line_text(li.description), li.quantity, li.unit,
                          li.unit_price, li.amount) for li in invoice.lines),
         readings=_readings(session, invoice),
         past_payments=_past_payments(session, invoice),
