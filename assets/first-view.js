@@ -15,6 +15,7 @@
   var PREFIX = "fv-";
   var LONGEST_WAIT_MS = 20000;   // then the interactive page shows as it is
   var started = false;
+  var replay = null;   // a button only Dash can answer, pressed in the first view
 
   function start() {
     if (started) { return; }
@@ -84,7 +85,20 @@
       var twin = document.getElementById(focused.id.slice(PREFIX.length));
       if (twin) { twin.focus(); }
     }
+    if (replay) {
+      var pressed = document.getElementById(replay.slice(PREFIX.length));
+      if (pressed) { pressed.click(); }
+    }
   }
+
+  /* «Codice per l'assistenza» and its like (data-replay): the member's press starts Dash
+     and is made again on Dash's own button once it has taken over, not lost. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-replay]") : null;
+    if (!button) { return; }
+    replay = button.id;
+    start();
+  }, true);
 
   EVENTS.forEach(function (name) {
     window.addEventListener(name, start, {capture: true, passive: true});

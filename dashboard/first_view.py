@@ -48,9 +48,20 @@ def page() -> Component | None:
         return None
     frame = shell()
     frame[ids.HEADER].children = header_for(viewer, customer, request.full_path.rstrip("?"))
+    frame[ids.ASSIST_BOX].children = assist_button()
     frame[ids.PAGE].children = content
     frame.className = "condivisione" if viewer.screen_share else None
     return _renamed(frame)
+
+
+def assist_button() -> list:
+    """Offer «Codice per l'assistenza» at once; the press is replayed once Dash has the page.
+
+    The code lives in the browser tab's session storage, which the server cannot read: the
+    first view always offers the button, and Dash's box shows a code already given.
+    """
+    return [html.Button(_("Codice per l'assistenza"), id=ids.ASSIST_ASK, className="button",
+                        type="button", **{"data-replay": "click"})]
 
 
 def consumi_page(search: str) -> list | None:

@@ -53,6 +53,9 @@ def test_the_consumption_page_opens_complete_and_its_scripts_wait(member):
     form = re.search(r'<form id="fv-consumi-modulo" action="/consumi"[^>]*method="get">', view)
     assert form and '<select id="fv-consumi-contratto" name="contratto">' in view
     assert '<option selected value="2023">2023</option>' in view
+    # «Codice per l'assistenza» is there at once; first-view.js replays its press for Dash.
+    assert re.search(r'<button [^>]*id="fv-assistenza-chiedi"[^>]*>Codice per l', view)
+    assert 'data-replay="click"' in view
     assert '<label for="fv-consumi-anno">Anno</label>' in view
     # The chart, its title and description, the totals, the chart's table and the invoices.
     assert '<svg class="svg-chart"' in view and "nel 2023</title>" in view
