@@ -70,7 +70,8 @@ def years_figure(series: Mapping[int, Sequence[MonthRow]]) -> dict:
         "margin": {"l": 56, "r": 8, "t": 40, "b": 40},
         "legend": {"orientation": "h", "x": 0, "y": 1.12, "font": {"size": 16},
                    "traceorder": "normal"},
-        "xaxis": {"type": "category", "fixedrange": True, "tickangle": 0},
+        # Twelve month names do not fit side by side on a phone: Plotly turns them there.
+        "xaxis": {"type": "category", "fixedrange": True, "automargin": True},
         "yaxis": {"title": {"text": "kWh"}, "rangemode": "tozero", "fixedrange": True,
                   "tickformat": ",.0f"},
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "dragmode": False,

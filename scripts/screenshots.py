@@ -67,7 +67,7 @@ ROLES: dict[str, tuple[tuple[str, str] | None, tuple[Shot, ...]]] = {
         Shot("consumi-periodi", "/consumi?contratto=1&anno=2023&vista=periodi", "26153"),
         Shot("consumi-giorno", "/consumi?contratto=1&anno=2023&mese=3&giorno=30", "26153"),
         Shot("consumi-mappa", "/consumi?contratto=1&anno=2023&vista=mappa", "26153"),
-        Shot("consumi-anni", "/consumi?contratto=1&anno=2024&vista=anni", "26153"),
+        Shot("consumi-anni", "/consumi?contratto=1&anno=2024&vista=anni", "11601"),
         Shot("capire", "/capire", "Capire la bolletta"),
         Shot("contabilita", "/contabilita?contratto=1", "Totali per anno"),
         Shot("invio", "/invio", "Storico delle modifiche"),
