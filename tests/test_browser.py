@@ -2,8 +2,10 @@
 import urllib.request
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
 from tests.browser import choose, log_in, open_seed_year, wake
@@ -65,7 +67,9 @@ def fetch_with_browser_session(duo, url: str) -> bytes:
 def test_period_switch_lines_up_with_the_table(portal):
     duo = portal
     open_seed_year(duo, *DEMO_MEMBER)
-    duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.VIEW} input")[1].click()
+    # React may draw the radios once more after the table: then find them again and click.
+    WebDriverWait(duo.driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{ids.VIEW} input")[1].click() or True)
     duo.wait_for_contains_text(f"#{ids.GRAPH}", "ott–nov", timeout=10)
     assert "vista=periodi" in duo.driver.current_url
 
