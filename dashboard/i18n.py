@@ -59,10 +59,9 @@ def _select_language() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
-def switch_href(code: str, back: str | None = None) -> str:
-    """Return the address that switches to a language and comes back to `back`."""
-    href = f"/lingua/{code}"
-    return f"{href}?next={back}" if back else href
+def switch_href(code: str) -> str:
+    """Return the address that switches to a language (it comes back by the Referer)."""
+    return f"/lingua/{code}"
 
 
 def other_language() -> tuple[str, str]:
